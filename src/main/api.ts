@@ -1,0 +1,23 @@
+// Composes the one Api from the handler modules of each domain (Actual Budget style: src/main/<domain>/handlers.ts).
+import type { Api } from '../shared/api'
+import { appRouter } from '../shared/api'
+import { createCallerFactory, type Ctx } from '../shared/api/trpc'
+import { linesHandlers } from './lines/handlers'
+import { workspaceHandlers } from './workspace/handlers'
+import type { Workspace } from './workspace/workspace'
+
+export const APP_VERSION = process.env.npm_package_version ?? '0.1.0'
+
+export function createApi(ws: Workspace): Api {
+  return {
+    workspace: workspaceHandlers(ws, APP_VERSION),
+    lines: linesHandlers(ws),
+  }
+}
+
+const callerFactory = createCallerFactory(appRouter)
+
+/** An in-process caller: the same validation and error mapping as the transports, for the CLI, benches and tests. */
+export function createCaller(api: Api, transport: Ctx['transport'] = 'direct') {
+  return callerFactory({ api, transport })
+}

@@ -1,0 +1,21 @@
+// Every write to the local store goes through one queue, so async callers (IPC handlers, the outbox, sync apply
+// callbacks) never interleave their transactions. better-sqlite3 is synchronous, so a job runs to completion once
+// started; the queue orders jobs that were waiting on I/O in between.
+export class WriteQueue {
+  private tail: Promise<unknown> = Promise.resolve()
+  private depth = 0
+
+  run<T>(job: () => T | Promise<T>): Promise<T> {
+    this.depth++
+    const next = this.tail.then(job, job)
+    this.tail = next.then(
+      () => this.depth--,
+      () => this.depth--,
+    )
+    return next
+  }
+
+  get pending(): number {
+    return this.depth
+  }
+}

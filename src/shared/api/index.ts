@@ -1,0 +1,25 @@
+// The one API contract: every domain contributes its input schemas, its handler interface and its sub-router here.
+// The main process implements `Api` (one handler module per domain under src/main/<domain>/); both transports (Electron
+// IPC and the loopback HTTP server) dispatch into `appRouter`, so inputs are validated at the boundary either way.
+import type { LinesApi } from './lines'
+import { linesRouter } from './lines'
+import { router } from './trpc'
+import type { WorkspaceApi } from './workspace'
+import { workspaceRouter } from './workspace'
+
+export interface Api {
+  workspace: WorkspaceApi
+  lines: LinesApi
+}
+
+export const appRouter = router({
+  workspace: workspaceRouter,
+  lines: linesRouter,
+})
+
+export type AppRouter = typeof appRouter
+
+/** Every procedure path ("lines.list"), for transports that must refuse unknown paths before dispatch. */
+export function procedurePaths(): string[] {
+  return Object.keys(appRouter._def.procedures)
+}
