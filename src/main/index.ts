@@ -1,0 +1,95 @@
+// The desktop shell, kept thin: window, menu, updater and the IPC binding. Everything else is the plain-Node core
+// (src/main/core.ts) that web mode and the CLI run too.
+import { createWriteStream } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { app, BrowserWindow, dialog, ipcMain } from 'electron'
+import { linesQuery } from '../shared/api/lines'
+import { startCore, type Core } from './core'
+import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
+import { installMenu } from './electron/menu'
+import { startUpdater } from './electron/updater'
+import { dispatch } from './transport/dispatch'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+let core: Core | null = null
+
+hardenApp()
+
+async function createWindow(): Promise<void> {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    show: false,
+    title: 'Wingtel Ops',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  })
+  win.once('ready-to-show', () => win.show())
+  installMenu(win)
+  const devUrl = process.env.ELECTRON_RENDERER_URL
+  const url = devUrl ?? `file://${join(here, '../renderer/index.html')}`
+  setTrustedRendererUrl(url)
+  const off = core!.ws.events.on((e) => {
+    if (!win.isDestroyed()) win.webContents.send('wingtel:event', e)
+  })
+  win.on('closed', off)
+  if (devUrl) await win.loadURL(devUrl)
+  else await win.loadFile(join(here, '../renderer/index.html'))
+}
+
+app.whenReady().then(async () => {
+  const dbPath = process.env.WINGTEL_DB ?? join(app.getPath('userData'), 'workspace.sqlite')
+  core = await startCore({ dbPath })
+  core.ready.catch(() => undefined) // shown in the UI through workspace-error
+  const updater = startUpdater(core.ws.events)
+
+  ipcMain.handle('wingtel:invoke', (event, req: unknown) => {
+    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
+    return dispatch(core!.api, req, 'ipc')
+  })
+  ipcMain.handle('wingtel:export-lines-csv', async (event, raw: unknown) => {
+    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
+    const query = linesQuery.parse(raw)
+    const win = BrowserWindow.fromWebContents(event.sender)
+    const choice = await dialog.showSaveDialog(win!, { defaultPath: 'subscribers.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] })
+    if (choice.canceled || !choice.filePath) return null
+    const out = createWriteStream(choice.filePath)
+    const rows = await core!.exportLinesCsv(query, out)
+    await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())))
+    return { rows, path: choice.filePath }
+  })
+  ipcMain.handle('wingtel:save-file', async (event, raw: { name?: unknown; base64?: unknown }) => {
+    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
+    if (typeof raw?.name !== 'string' || typeof raw?.base64 !== 'string') throw new Error('save-file: expected {name, base64}')
+    const win = BrowserWindow.fromWebContents(event.sender)
+    const choice = await dialog.showSaveDialog(win!, { defaultPath: raw.name.replace(/[\\/]/g, '_') })
+    if (choice.canceled || !choice.filePath) return null
+    await writeFile(choice.filePath, Buffer.from(raw.base64, 'base64'))
+    return choice.filePath
+  })
+  ipcMain.handle('wingtel:restart-to-update', (event) => {
+    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
+    updater.restartToUpdate()
+  })
+
+  await createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+app.on('will-quit', () => {
+  void core?.stop()
+})
