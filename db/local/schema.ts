@@ -102,12 +102,10 @@ export const lines = sqliteTable(
     index('lines_cycle_day').on(t.cycleDay, t.id),
     index('lines_updated').on(t.updatedAt, t.id),
     index('lines_imei').on(t.imei),
-    // grid sorts/filters (lines query layer): add-ons and tags set filters, wallet, and activation date with NULL as ''
-    // so that keyset seeks never meet a NULL
+    // grid sorts and set filters (lines query layer)
     index('lines_addons').on(t.addons, t.id),
     index('lines_tags').on(t.tags, t.id),
     index('lines_wallet').on(t.walletCents, t.id),
-    index('lines_activated_key').on(sql`coalesce(${t.activatedAt}, '')`, t.id),
   ],
 )
 

@@ -1,4 +1,3 @@
 CREATE INDEX `lines_addons` ON `lines` (`addons`,`id`);--> statement-breakpoint
 CREATE INDEX `lines_tags` ON `lines` (`tags`,`id`);--> statement-breakpoint
-CREATE INDEX `lines_wallet` ON `lines` (`wallet_cents`,`id`);--> statement-breakpoint
-CREATE INDEX `lines_activated_key` ON `lines` (coalesce("activated_at", ''),`id`);
+CREATE INDEX `lines_wallet` ON `lines` (`wallet_cents`,`id`);
