@@ -2,7 +2,9 @@
 import type { Api } from '../shared/api'
 import { appRouter } from '../shared/api'
 import { createCallerFactory, type Ctx } from '../shared/api/trpc'
+import { knowledgeHandlers } from './knowledge/handlers'
 import { linesHandlers } from './lines/handlers'
+import { syncHandlers } from './sync/handlers'
 import { workspaceHandlers } from './workspace/handlers'
 import type { Workspace } from './workspace/workspace'
 
@@ -12,6 +14,8 @@ export function createApi(ws: Workspace): Api {
   return {
     workspace: workspaceHandlers(ws, APP_VERSION),
     lines: linesHandlers(ws),
+    sync: syncHandlers(ws),
+    knowledge: knowledgeHandlers(ws),
   }
 }
 

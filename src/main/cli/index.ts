@@ -2,6 +2,8 @@
 import { isAppError } from '../../shared/api/errors'
 import { commands, parseArgs, type CliIo } from './registry'
 import './workspace-commands'
+import './knowledge'
+import './sync'
 
 const io: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),

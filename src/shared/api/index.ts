@@ -1,8 +1,10 @@
 // The one API contract: every domain contributes its input schemas, its handler interface and its sub-router here.
 // The main process implements `Api` (one handler module per domain under src/main/<domain>/); both transports (Electron
 // IPC and the loopback HTTP server) dispatch into `appRouter`, so inputs are validated at the boundary either way.
+import { type KnowledgeApi, knowledgeRouter } from './knowledge'
 import type { LinesApi } from './lines'
 import { linesRouter } from './lines'
+import { type SyncApi, syncRouter } from './sync'
 import { router } from './trpc'
 import type { WorkspaceApi } from './workspace'
 import { workspaceRouter } from './workspace'
@@ -10,11 +12,15 @@ import { workspaceRouter } from './workspace'
 export interface Api {
   workspace: WorkspaceApi
   lines: LinesApi
+  sync: SyncApi
+  knowledge: KnowledgeApi
 }
 
 export const appRouter = router({
   workspace: workspaceRouter,
   lines: linesRouter,
+  sync: syncRouter,
+  knowledge: knowledgeRouter,
 })
 
 export type AppRouter = typeof appRouter
