@@ -2,6 +2,7 @@
 import type { Api } from '../shared/api'
 import { appRouter } from '../shared/api'
 import { createCallerFactory, type Ctx } from '../shared/api/trpc'
+import { consoleHandlers } from './console/handlers'
 import { knowledgeHandlers } from './knowledge/handlers'
 import { linesHandlers } from './lines/handlers'
 import { syncHandlers } from './sync/handlers'
@@ -16,6 +17,7 @@ export function createApi(ws: Workspace): Api {
     lines: linesHandlers(ws),
     sync: syncHandlers(ws),
     knowledge: knowledgeHandlers(ws),
+    console: consoleHandlers(ws),
   }
 }
 

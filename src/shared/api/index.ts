@@ -1,6 +1,7 @@
 // The one API contract: every domain contributes its input schemas, its handler interface and its sub-router here.
 // The main process implements `Api` (one handler module per domain under src/main/<domain>/); both transports (Electron
 // IPC and the loopback HTTP server) dispatch into `appRouter`, so inputs are validated at the boundary either way.
+import { type ConsoleApi, consoleRouter } from './console'
 import { type KnowledgeApi, knowledgeRouter } from './knowledge'
 import type { LinesApi } from './lines'
 import { linesRouter } from './lines'
@@ -14,6 +15,7 @@ export interface Api {
   lines: LinesApi
   sync: SyncApi
   knowledge: KnowledgeApi
+  console: ConsoleApi
 }
 
 export const appRouter = router({
@@ -21,6 +23,7 @@ export const appRouter = router({
   lines: linesRouter,
   sync: syncRouter,
   knowledge: knowledgeRouter,
+  console: consoleRouter,
 })
 
 export type AppRouter = typeof appRouter

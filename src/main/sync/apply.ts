@@ -1,0 +1,249 @@
+// Applies sync_pull pages to the local store. Generic per synced table (upsert by primary key, delete tombstones),
+// plus the lines denormalization of docs/SYNC-PROTOCOL.md: a line upsert fills the account columns from the local
+// `accounts`; an account upsert refreshes them on its lines.
+//
+// Durability: each page is written in ONE SQLite transaction together with its cursor (meta `sync.cursor`), so a
+// process killed at any instant resumes exactly after the last page it committed. A null cursor starts a bootstrap:
+// the synced tables are cleared and their secondary indexes dropped in the same transaction as the first page; the
+// indexes are rebuilt in the transaction of the first `log` page (or the last page, whichever comes first).
+import { dropSecondaryIndexes, recreateIndexes, type SavedIndex } from '../db/bulk'
+import type Database from 'better-sqlite3'
+import type { Db } from '../db/open'
+import { LINE_ACCOUNT_COLUMNS, SYNCED_TABLES, TABLE_PKS, type Change, type PullReply, type SyncedTable } from '../../shared/sync/protocol'
+
+export const META = {
+  cursor: 'sync.cursor',
+  phase: 'sync.phase',
+  horizon: 'sync.horizon',
+  dataAsOf: 'sync.data_as_of',
+  lastPullAt: 'sync.last_pull_at',
+  savedIndexes: 'sync.saved_indexes',
+  bootstrapRows: 'sync.bootstrap_rows',
+  bootstrapStartedAt: 'sync.bootstrap_started_at',
+  remoteId: 'sync.remote_id',
+  clientId: 'sync.client_id',
+  lastError: 'sync.last_error',
+  lastPushAt: 'sync.last_push_at',
+  horizonLag: 'sync.horizon_lag',
+} as const
+
+const ACCOUNT_COLS = Object.keys(LINE_ACCOUNT_COLUMNS) as Array<keyof typeof LINE_ACCOUNT_COLUMNS>
+const ACCOUNT_DEFAULTS: Record<string, string> = {
+  account_name: "''",
+  email: "''",
+  state: "''",
+  zip: "''",
+  account_type: "'consumer'",
+  failed_payments: '0',
+  past_due_cents: '0',
+  days_past_due: '0',
+  wallet_cents: '0',
+}
+
+interface ColumnInfo {
+  name: string
+  type: string
+}
+
+export interface PageResult {
+  changes: number
+  tables: string[]
+  /** the phase the local store is in after this page */
+  phase: 'snapshot' | 'log'
+  bootstrapStarted: boolean
+  indexesRebuilt: boolean
+  lastTable: string | null
+}
+
+const q = (id: string) => `"${id.replace(/"/g, '""')}"`
+
+export class Applier {
+  private columns = new Map<string, Map<string, ColumnInfo>>()
+  private stmts = new Map<string, Database.Statement<unknown[]>>()
+  private metaGet: Database.Statement<unknown[]>
+  private metaSet: Database.Statement<unknown[]>
+  private metaDel: Database.Statement<unknown[]>
+
+  constructor(readonly db: Db) {
+    for (const t of SYNCED_TABLES) {
+      const cols = db.prepare(`PRAGMA table_info(${q(t)})`).all() as ColumnInfo[]
+      if (cols.length === 0) throw new Error(`the local store lacks the synced table ${t}`)
+      this.columns.set(t, new Map(cols.map((c) => [c.name, c])))
+    }
+    this.metaGet = db.prepare('SELECT value FROM meta WHERE key = ?')
+    this.metaSet = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+    this.metaDel = db.prepare('DELETE FROM meta WHERE key = ?')
+  }
+
+  meta(key: string): string | null {
+    return ((this.metaGet.get(key) as { value: string } | undefined)?.value ?? null) as string | null
+  }
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.metaDel.run(key)
+    else this.metaSet.run(key, value)
+  }
+
+  get cursor(): string | null {
+    const c = this.meta(META.cursor)
+    return c === null || c === '' ? null : c
+  }
+
+  private stmt(key: string, sql: () => string): Database.Statement<unknown[]> {
+    let s = this.stmts.get(key)
+    if (!s) {
+      s = this.db.prepare(sql())
+      this.stmts.set(key, s)
+    }
+    return s
+  }
+
+  /** Converts a JSON value to what SQLite stores for this column. */
+  private value(table: string, col: ColumnInfo, v: unknown): unknown {
+    if (v === true) return 1
+    if (v === false) return 0
+    if (typeof v === 'string' && col.type.toLowerCase() === 'blob') return Buffer.from(v, 'base64')
+    return v
+  }
+
+  private upsert(table: SyncedTable, row: Record<string, unknown>): void {
+    const cols = this.columns.get(table)!
+    const isLines = table === 'lines'
+    const names: string[] = []
+    for (const k in row) {
+      if (!cols.has(k)) continue // a column this store does not keep
+      if (isLines && k in LINE_ACCOUNT_COLUMNS) continue // filled from the local account, never from the server
+      names.push(k)
+    }
+    const pk = TABLE_PKS[table]
+    const key = `u|${table}|${names.join(',')}`
+    const s = this.stmt(key, () => {
+      const updates = names.filter((n) => !pk.includes(n))
+      if (isLines) {
+        const acct = ACCOUNT_COLS.map((c) => `coalesce(a.${q(LINE_ACCOUNT_COLUMNS[c])}, ${ACCOUNT_DEFAULTS[c]})`)
+        const all = [...names, ...ACCOUNT_COLS]
+        return `INSERT INTO lines (${all.map(q).join(',')})
+          SELECT ${names.map(() => '?').join(',')}, ${acct.join(',')} FROM (SELECT ? AS aid) x LEFT JOIN accounts a ON a.id = x.aid WHERE true
+          ON CONFLICT(id) DO UPDATE SET ${[...updates, ...ACCOUNT_COLS].map((n) => `${q(n)} = excluded.${q(n)}`).join(', ')}`
+      }
+      const set = updates.length ? `DO UPDATE SET ${updates.map((n) => `${q(n)} = excluded.${q(n)}`).join(', ')}` : 'DO NOTHING'
+      return `INSERT INTO ${q(table)} (${names.map(q).join(',')}) VALUES (${names.map(() => '?').join(',')})
+        ON CONFLICT(${pk.map(q).join(',')}) ${set}`
+    })
+    const args = names.map((n) => this.value(table, cols.get(n)!, row[n]))
+    if (isLines) args.push(row.account_id)
+    s.run(...args)
+  }
+
+  private refreshAccountOnLines(row: Record<string, unknown>): void {
+    const s = this.stmt('refresh-lines', () => `UPDATE lines SET ${ACCOUNT_COLS.map((c) => `${q(c)} = ?`).join(', ')} WHERE account_id = ?`)
+    const args = ACCOUNT_COLS.map((c) => {
+      const v = row[LINE_ACCOUNT_COLUMNS[c]]
+      return v === undefined ? null : v
+    })
+    if (args.some((v) => v === null)) {
+      // a partial account image: read the full row back from the store
+      const a = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(row.id) as Record<string, unknown> | undefined
+      if (!a) return
+      s.run(...ACCOUNT_COLS.map((c) => a[LINE_ACCOUNT_COLUMNS[c]]), row.id)
+      return
+    }
+    s.run(...args, row.id)
+  }
+
+  private remove(table: SyncedTable, pkv: Record<string, unknown>): void {
+    const pk = TABLE_PKS[table]
+    const s = this.stmt(`d|${table}`, () => `DELETE FROM ${q(table)} WHERE ${pk.map((c) => `${q(c)} = ?`).join(' AND ')}`)
+    s.run(...pk.map((c) => pkv[c]))
+  }
+
+  /** Drops the whole replica of the synced tables and forgets the cursor (a `reset`, or a new remote). One transaction. */
+  resetReplica(): void {
+    this.db.transaction(() => {
+      for (const t of SYNCED_TABLES) this.db.exec(`DELETE FROM ${q(t)}`)
+      this.setMeta(META.cursor, null)
+      this.setMeta(META.phase, null)
+      this.setMeta(META.horizon, null)
+      this.setMeta(META.bootstrapRows, null)
+      this.setMeta(META.bootstrapStartedAt, null)
+    })()
+  }
+
+  private savedIndexes(): SavedIndex[] {
+    const s = this.meta(META.savedIndexes)
+    return s ? (JSON.parse(s) as SavedIndex[]) : []
+  }
+
+  /** Rebuilds indexes dropped for a bootstrap (inside the caller's transaction). */
+  private rebuildIndexes(): boolean {
+    const saved = this.savedIndexes()
+    if (saved.length === 0) return false
+    const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
+    recreateIndexes(
+      this.db,
+      saved.filter((ix) => !existing.has(ix.name)),
+    )
+    this.setMeta(META.savedIndexes, null)
+    return true
+  }
+
+  /**
+   * Applies one validated page and stores `reply.cursor` with it, atomically. `sentCursor` is the cursor the page was
+   * asked with (null = bootstrap start). Refuses a page asked with a cursor that is no longer the stored one (two
+   * pullers): nothing is written.
+   */
+  applyPage(reply: PullReply, sentCursor: string | null, now = new Date()): PageResult {
+    const tables = new Set<string>()
+    let bootstrapStarted = false
+    let indexesRebuilt = false
+    let lastTable: string | null = null
+    this.db.transaction(() => {
+      if (this.cursor !== sentCursor) throw new Error('the sync cursor moved while this page was in flight (another puller?); the page was not applied')
+      if (reply.reset) {
+        for (const t of SYNCED_TABLES) this.db.exec(`DELETE FROM ${q(t)}`)
+        for (const k of [META.cursor, META.phase, META.horizon, META.bootstrapRows, META.bootstrapStartedAt]) this.setMeta(k, null)
+        SYNCED_TABLES.forEach((t) => tables.add(t))
+        return
+      }
+      if (sentCursor === null) {
+        // bootstrap start: an empty replica without secondary indexes
+        bootstrapStarted = true
+        const already = this.savedIndexes()
+        const dropped = dropSecondaryIndexes(this.db, SYNCED_TABLES)
+        for (const t of SYNCED_TABLES) this.db.exec(`DELETE FROM ${q(t)}`)
+        const byName = new Map([...already, ...dropped].map((ix) => [ix.name, ix]))
+        this.setMeta(META.savedIndexes, JSON.stringify([...byName.values()]))
+        this.setMeta(META.bootstrapRows, '0')
+        this.setMeta(META.bootstrapStartedAt, now.toISOString())
+        SYNCED_TABLES.forEach((t) => tables.add(t))
+      }
+      const inSnapshot = reply.phase === 'snapshot'
+      if (!inSnapshot || !reply.has_more) indexesRebuilt = this.rebuildIndexes()
+      for (const c of reply.changes as Change[]) {
+        const table = c.table as SyncedTable
+        if (c.op === 'upsert') {
+          this.upsert(table, c.row)
+          // during the snapshot no line exists yet for an account being paged (accounts come before lines)
+          if (table === 'accounts' && !inSnapshot) this.refreshAccountOnLines(c.row)
+        } else {
+          this.remove(table, c.pk)
+        }
+        tables.add(table)
+        lastTable = table
+      }
+      this.setMeta(META.cursor, reply.cursor ?? '')
+      this.setMeta(META.phase, reply.phase)
+      if (reply.horizon != null) this.setMeta(META.horizon, reply.horizon)
+      this.setMeta(META.lastPullAt, now.toISOString())
+      if (inSnapshot || this.meta(META.bootstrapRows) !== null) {
+        const n = Number(this.meta(META.bootstrapRows) ?? '0') + reply.changes.length
+        this.setMeta(META.bootstrapRows, String(n))
+      }
+      if (!reply.has_more) {
+        this.setMeta(META.dataAsOf, now.toISOString())
+        this.setMeta(META.bootstrapRows, null)
+        this.setMeta(META.bootstrapStartedAt, null)
+      }
+    })()
+    return { changes: reply.changes.length, tables: [...tables], phase: reply.reset ? 'snapshot' : reply.phase, bootstrapStarted, indexesRebuilt, lastTable }
+  }
+}

@@ -1,0 +1,286 @@
+// The sync engine: owns one better-sqlite3 connection to the workspace file and one remote. It runs inside the sync
+// worker thread in the app (see host.ts) and in process for tools that want it. Everything it reports goes out through
+// `onEvent` (progress, tables changed, session, online state); the host turns those into AppEvents.
+import { randomUUID } from 'node:crypto'
+import type { BootstrapProgress, PullSummary, PushSummary } from '../../shared/api/sync'
+import type { LedgerVerifyReply, PullReply } from '../../shared/sync/protocol'
+import { openDatabase, type Db } from '../db/open'
+import { Applier, META } from './apply'
+import { RemoteError } from './errors'
+import { Outbox } from './outbox'
+import { createRemote, type Remote, type RemoteConfig, type Session } from './remote'
+
+export const DEFAULT_PAGE = 5000
+
+export type EngineEvent =
+  | { type: 'activity'; activity: 'idle' | 'pulling' | 'bootstrapping' | 'pushing' }
+  | { type: 'progress'; bootstrap: BootstrapProgress | null; phase: 'snapshot' | 'log'; changes: number; pages: number }
+  | { type: 'changed'; tables: string[] }
+  | { type: 'online'; online: boolean; error: string | null }
+  | { type: 'session'; session: Session | null }
+  | { type: 'pushed'; applied: number; rejected: number; conflict: number; pending: number }
+
+export interface EngineOptions {
+  dbPath: string
+  remote: RemoteConfig
+  onEvent?: (e: EngineEvent) => void
+  /** an already open connection (tests); otherwise the engine opens its own */
+  db?: Db
+  /** a ready remote (tests); otherwise built from `remote` */
+  remoteImpl?: Remote
+}
+
+export function clientIdOf(db: Db): string {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(META.clientId) as { value: string } | undefined
+  if (row) return row.value
+  const id = randomUUID()
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(META.clientId, id)
+  return (db.prepare('SELECT value FROM meta WHERE key = ?').get(META.clientId) as { value: string }).value
+}
+
+/** A stable identity of the remote, so a workspace switched to another server bootstraps instead of resuming. */
+export function remoteIdOf(cfg: RemoteConfig): string {
+  switch (cfg.kind) {
+    case 'sandbox':
+      return `sandbox:${cfg.dir}`
+    case 'postgres': {
+      try {
+        const u = new URL(cfg.url)
+        return `postgres:${u.host}${u.pathname}:${String(cfg.claims.sub)}`
+      } catch {
+        return `postgres:${cfg.url}`
+      }
+    }
+    case 'supabase':
+      return `supabase:${cfg.url}`
+  }
+}
+
+export class SyncEngine {
+  readonly db: Db
+  readonly applier: Applier
+  readonly outbox: Outbox
+  private pulling: Promise<PullSummary> | null = null
+  private pushing: Promise<PushSummary> | null = null
+  private livePull = false
+  private repull = false
+  private stopLive: (() => void) | null = null
+  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  private ownsDb: boolean
+
+  private constructor(
+    readonly opts: EngineOptions,
+    readonly remote: Remote,
+    db: Db,
+    ownsDb: boolean,
+  ) {
+    this.db = db
+    this.ownsDb = ownsDb
+    this.applier = new Applier(db)
+    this.outbox = new Outbox(db, clientIdOf(db))
+    // a workspace pointed at another remote forgets its cursor (the next pull bootstraps and drops the old replica)
+    const id = remoteIdOf(opts.remote)
+    const prev = this.applier.meta(META.remoteId)
+    if (prev !== id) {
+      db.transaction(() => {
+        if (prev !== null) {
+          this.applier.setMeta(META.cursor, null)
+          this.applier.setMeta(META.phase, null)
+        }
+        this.applier.setMeta(META.remoteId, id)
+      })()
+    }
+  }
+
+  static async open(opts: EngineOptions): Promise<SyncEngine> {
+    const db = opts.db ?? openDatabase(opts.dbPath)
+    try {
+      const remote = opts.remoteImpl ?? (await createRemote(opts.remote, { onSession: (s) => opts.onEvent?.({ type: 'session', session: s }) }))
+      return new SyncEngine(opts, remote, db, !opts.db)
+    } catch (e) {
+      if (!opts.db) db.close()
+      throw e
+    }
+  }
+
+  private emit(e: EngineEvent): void {
+    this.opts.onEvent?.(e)
+  }
+
+  private online(ok: boolean, err: unknown): void {
+    const message = err ? (err as Error).message : null
+    this.applier.setMeta(META.lastError, message)
+    this.emit({ type: 'online', online: ok, error: message })
+  }
+
+  async signIn(email: string, password: string): Promise<Session> {
+    if (!this.remote.signIn) throw new RemoteError('client', `the ${this.remote.kind} remote has no sign-in (it acts under the configured role)`)
+    const s = await this.remote.signIn(email, password)
+    this.emit({ type: 'session', session: s })
+    return s
+  }
+
+  /** Pulls until up to date. Concurrent calls share one run; a call during a run asks for one more pass. */
+  pull(opts: { limit?: number } = {}): Promise<PullSummary> {
+    if (this.pulling) {
+      this.repull = true
+      return this.pulling
+    }
+    const run = async (): Promise<PullSummary> => {
+      let last: PullSummary
+      do {
+        this.repull = false
+        last = await this.pullOnce(opts.limit ?? DEFAULT_PAGE)
+      } while (this.repull)
+      return last
+    }
+    this.pulling = run().finally(() => {
+      this.pulling = null
+      this.emit({ type: 'activity', activity: 'idle' })
+    })
+    return this.pulling
+  }
+
+  private async pullOnce(limit: number): Promise<PullSummary> {
+    const t0 = performance.now()
+    let cursor = this.applier.cursor
+    let pages = 0
+    let changes = 0
+    let reset = false
+    let bootstrapped = false
+    let phase: 'snapshot' | 'log' = (this.applier.meta(META.phase) as 'snapshot' | 'log' | null) ?? 'snapshot'
+    this.emit({ type: 'activity', activity: cursor === null || phase === 'snapshot' ? 'bootstrapping' : 'pulling' })
+    // rows/s over this run (a resumed bootstrap counts from where it resumed)
+    const startRows = Number(this.applier.meta(META.bootstrapRows) ?? '0')
+    const fetchPage = (c: string | null): Promise<PullReply> => this.remote.pull(c, limit)
+    let inflight: Promise<PullReply> | null = fetchPage(cursor)
+    let horizon: string | null = null
+    try {
+      while (inflight) {
+        const reply: PullReply = await inflight
+        inflight = null
+        // Prefetch the next page while this one is written: the server works while SQLite does.
+        if (reply.has_more && !reply.reset && reply.cursor) {
+          inflight = fetchPage(reply.cursor)
+          inflight.catch(() => {})
+        }
+        const r = this.applier.applyPage(reply, cursor)
+        pages++
+        changes += reply.changes.length
+        horizon = reply.horizon ?? horizon
+        if (reply.reset) {
+          reset = true
+          cursor = null
+          inflight = fetchPage(null)
+          this.emit({ type: 'changed', tables: r.tables })
+          this.emit({ type: 'activity', activity: 'bootstrapping' })
+          continue
+        }
+        if (r.bootstrapStarted) bootstrapped = true
+        cursor = reply.cursor
+        phase = reply.phase
+        if (r.tables.length) this.emit({ type: 'changed', tables: r.tables })
+        const inBootstrap = this.applier.meta(META.bootstrapRows) !== null
+        let bootstrap: BootstrapProgress | null = null
+        if (inBootstrap) {
+          const rows = Number(this.applier.meta(META.bootstrapRows))
+          const secs = (performance.now() - t0) / 1000
+          const rate = secs > 0 ? (rows - startRows) / secs : 0
+          const remaining = reply.remaining_estimate ?? null
+          bootstrap = {
+            rows,
+            remaining,
+            rowsPerSec: Math.round(rate),
+            etaSeconds: remaining !== null && rate > 0 ? Math.round((remaining / rate) * 10) / 10 : null,
+            table: r.lastTable,
+          }
+        }
+        this.emit({ type: 'progress', bootstrap, phase, changes, pages })
+      }
+      this.online(true, null)
+      if (this.remote.nextXid && horizon !== null) {
+        const next = await this.remote.nextXid()
+        if (next !== null && /^\d+$/.test(horizon) && /^\d+$/.test(next)) {
+          this.applier.setMeta(META.horizonLag, String(Math.max(0, Number(BigInt(next) - BigInt(horizon)))))
+        }
+      }
+    } catch (e) {
+      if (inflight) (inflight as Promise<PullReply>).catch(() => {})
+      this.online(!(e instanceof RemoteError && e.retryable), e)
+      throw e
+    }
+    return { pages, changes, reset, bootstrapped, phase, upToDate: true, horizon, ms: Math.round(performance.now() - t0) }
+  }
+
+  /** Pushes the pending ops. A network failure schedules a retry at the backoff time. */
+  push(opts: { batchSize?: number; ignoreBackoff?: boolean } = {}): Promise<PushSummary> {
+    if (this.pushing) return this.pushing
+    const run = async (): Promise<PushSummary> => {
+      const t0 = performance.now()
+      this.emit({ type: 'activity', activity: 'pushing' })
+      const out = await this.outbox.pushAll((b) => this.remote.push(b), {
+        batchSize: opts.batchSize,
+        ignoreBackoff: opts.ignoreBackoff,
+        onBatch: (o) => {
+          this.emit({ type: 'changed', tables: ['operations'] })
+          this.emit({ type: 'pushed', applied: o.applied, rejected: o.rejected, conflict: o.conflict, pending: this.outbox.counts().pending })
+        },
+      })
+      this.applier.setMeta(META.lastPushAt, new Date().toISOString())
+      this.emit({ type: 'changed', tables: ['operations'] })
+      const counts = this.outbox.counts()
+      if (out.nextAttemptAt && this.livePull) this.schedulePush(out.nextAttemptAt)
+      if (out.stoppedBy) {
+        this.online(!out.stoppedBy.retryable, out.stoppedBy)
+        // network trouble is not the caller's error: the ops wait for the retry; anything else is surfaced
+        if (!out.stoppedBy.retryable) throw out.stoppedBy
+      } else if (out.sent > 0) this.online(true, null)
+      return {
+        sent: out.sent,
+        applied: out.applied,
+        rejected: out.rejected,
+        conflict: out.conflict,
+        pending: counts.pending,
+        ms: Math.round(performance.now() - t0),
+      }
+    }
+    this.pushing = run().finally(() => {
+      this.pushing = null
+      this.emit({ type: 'activity', activity: 'idle' })
+    })
+    return this.pushing
+  }
+
+  private schedulePush(at: string): void {
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    const ms = Math.max(0, new Date(at).getTime() - Date.now())
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null
+      this.push().catch(() => {})
+    }, ms)
+    this.pushTimer.unref?.()
+  }
+
+  /** Live mode: pull on every poke (Realtime / NOTIFY / poll), push when asked or when backoff elapses. */
+  startLive(): void {
+    if (this.stopLive) return
+    this.livePull = true
+    this.stopLive = this.remote.onPoke(() => {
+      this.pull().catch(() => {})
+    })
+  }
+
+  async ledgerVerify(): Promise<LedgerVerifyReply> {
+    if (!this.remote.ledgerVerify) throw new RemoteError('client', 'this remote cannot verify the ledger')
+    return this.remote.ledgerVerify()
+  }
+
+  async close(): Promise<void> {
+    this.stopLive?.()
+    this.stopLive = null
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    await Promise.allSettled([this.pulling, this.pushing])
+    await this.remote.close()
+    if (this.ownsDb) this.db.close()
+  }
+}

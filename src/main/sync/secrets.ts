@@ -1,0 +1,84 @@
+// Where the session token (and a direct Postgres URL, which may carry a password) is kept. An interface, so the
+// desktop app keeps them with Electron safeStorage (the integrator builds an `EncryptedFileSecretStore` with
+// safeStorage's encryptString/decryptString in src/main/index.ts) while headless runs use a plain file readable only
+// by its owner (0600).
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+export interface SecretStore {
+  /** 'file', 'safeStorage', 'memory'… shown in the settings */
+  readonly kind: string
+  get(key: string): string | null
+  set(key: string, value: string): void
+  delete(key: string): void
+}
+
+export class MemorySecretStore implements SecretStore {
+  readonly kind = 'memory'
+  private m = new Map<string, string>()
+  get(key: string) {
+    return this.m.get(key) ?? null
+  }
+  set(key: string, value: string) {
+    this.m.set(key, value)
+  }
+  delete(key: string) {
+    this.m.delete(key)
+  }
+}
+
+/** A JSON file of secrets, written atomically with mode 0600; values optionally encrypted by `codec`. */
+export class EncryptedFileSecretStore implements SecretStore {
+  constructor(
+    readonly path: string,
+    private codec: { encrypt(plain: string): Buffer; decrypt(data: Buffer): string } | null = null,
+    readonly kind: string = codec ? 'safeStorage' : 'file',
+  ) {}
+
+  private read(): Record<string, string> {
+    if (!existsSync(this.path)) return {}
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>
+    } catch {
+      return {}
+    }
+  }
+
+  private write(all: Record<string, string>): void {
+    mkdirSync(dirname(this.path), { recursive: true })
+    const tmp = `${this.path}.tmp`
+    writeFileSync(tmp, JSON.stringify(all), { mode: 0o600 })
+    chmodSync(tmp, 0o600)
+    renameSync(tmp, this.path)
+  }
+
+  get(key: string): string | null {
+    const v = this.read()[key]
+    if (v === undefined) return null
+    if (!this.codec) return v
+    try {
+      return this.codec.decrypt(Buffer.from(v, 'base64'))
+    } catch {
+      return null
+    }
+  }
+
+  set(key: string, value: string): void {
+    const all = this.read()
+    all[key] = this.codec ? this.codec.encrypt(value).toString('base64') : value
+    this.write(all)
+  }
+
+  delete(key: string): void {
+    const all = this.read()
+    if (!(key in all)) return
+    delete all[key]
+    this.write(all)
+  }
+}
+
+/** The headless store: `<workspace dir>/<workspace name>.secrets.json`, mode 0600. */
+export function fileSecretStoreFor(dbPath: string): SecretStore {
+  const path = dbPath === ':memory:' ? '' : `${dbPath.replace(/\.sqlite$/, '')}.secrets.json`
+  return path ? new EncryptedFileSecretStore(path) : new MemorySecretStore()
+}

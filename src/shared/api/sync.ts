@@ -1,0 +1,151 @@
+import { z } from 'zod'
+import { procedure, router } from './trpc'
+
+export const SYNC_SOURCES = ['sandbox', 'supabase', 'postgres'] as const
+export type SyncSource = (typeof SYNC_SOURCES)[number]
+
+/** Workstation roles carried in the JWT's app_metadata. */
+export const SYNC_ROLES = ['operator', 'analyst', 'agent', 'finance', 'admin'] as const
+export type SyncRole = (typeof SYNC_ROLES)[number]
+
+export interface BootstrapProgress {
+  /** rows applied since this bootstrap started */
+  rows: number
+  /** the server's estimate of what remains (null when unknown) */
+  remaining: number | null
+  rowsPerSec: number
+  /** seconds, null until a rate is known */
+  etaSeconds: number | null
+  /** the table the last page came from */
+  table: string | null
+}
+
+export interface SyncStatus {
+  source: SyncSource
+  /** a human label of the remote: "Sandbox", the Supabase URL, the Postgres host */
+  remoteLabel: string
+  online: boolean
+  signedInAs: string | null
+  /** 'idle' or what runs now */
+  activity: 'idle' | 'pulling' | 'bootstrapping' | 'pushing'
+  /** the cursor's phase: none (never synced / reset), snapshot (bootstrap under way), log (incremental) */
+  phase: 'none' | 'snapshot' | 'log'
+  /** wall-clock time of the last pull that reached has_more=false */
+  dataAsOf: string | null
+  horizon: string | null
+  /** xids between the horizon of the last pull and the server's next xid then (direct/sandbox only) */
+  horizonLag: number | null
+  pending: number
+  rejected: number
+  conflict: number
+  bootstrap: BootstrapProgress | null
+  lastError: string | null
+  lastPullAt: string | null
+  lastPushAt: string | null
+}
+
+export interface SyncProblem {
+  seq: number
+  batchId: string
+  lineId: number
+  action: string
+  params: Record<string, unknown>
+  status: 'rejected' | 'conflict'
+  reason: string | null
+  baseVersion: number
+  createdAt: string
+  resolvedAt: string | null
+  sentence: string | null
+}
+
+export interface PullSummary {
+  pages: number
+  changes: number
+  reset: boolean
+  bootstrapped: boolean
+  phase: 'snapshot' | 'log'
+  upToDate: boolean
+  horizon: string | null
+  ms: number
+}
+
+export interface PushSummary {
+  sent: number
+  applied: number
+  rejected: number
+  conflict: number
+  /** ops still pending (network errors, backoff not elapsed) */
+  pending: number
+  ms: number
+}
+
+export interface SyncSettings {
+  source: SyncSource
+  supabaseUrl: string | null
+  /** the anon key is public by design; it is shown so the user can check it */
+  supabaseAnonKey: string | null
+  /** the Postgres URL without its password */
+  postgresUrl: string | null
+  /** the role claimed on direct Postgres / sandbox connections (Supabase takes it from the signed-in user) */
+  actAsRole: SyncRole
+  signedInAs: string | null
+  /** the secret store in use: 'safeStorage' in the desktop app, 'file' headless */
+  secretStore: string
+}
+
+export const settingsInput = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('sandbox'), actAsRole: z.enum(SYNC_ROLES).optional() }),
+  z.object({
+    source: z.literal('supabase'),
+    supabaseUrl: z.url().max(500),
+    supabaseAnonKey: z.string().min(10).max(2000),
+  }),
+  z.object({
+    source: z.literal('postgres'),
+    postgresUrl: z
+      .string()
+      .max(1000)
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres://'),
+    actAsRole: z.enum(SYNC_ROLES).optional(),
+  }),
+])
+export type SettingsInput = z.infer<typeof settingsInput>
+
+export const signInInput = z.object({ email: z.email().max(320), password: z.string().min(1).max(500) })
+export const opRef = z.object({ seq: z.number().int().positive() })
+export const pullInput = z.object({ limit: z.number().int().min(1).max(10_000).optional() }).default({})
+
+export interface LedgerVerify {
+  ok: boolean
+  entries: number
+  firstBadId: number | string | null
+}
+
+export interface SyncApi {
+  status(): Promise<SyncStatus>
+  pullNow(input: z.output<typeof pullInput>): Promise<PullSummary>
+  pushNow(): Promise<PushSummary>
+  listProblems(): Promise<SyncProblem[]>
+  /** a rejected/conflicting op goes back to pending with a fresh base_version from the local row */
+  retryOp(input: { seq: number }): Promise<{ seq: number; baseVersion: number }>
+  discardOp(input: { seq: number }): Promise<{ seq: number }>
+  getSettings(): Promise<SyncSettings>
+  setSettings(input: SettingsInput): Promise<SyncSettings>
+  signIn(input: { email: string; password: string }): Promise<{ signedInAs: string }>
+  signOut(): Promise<void>
+  ledgerVerify(): Promise<LedgerVerify>
+}
+
+export const syncRouter = router({
+  status: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.status()),
+  pullNow: procedure.input(pullInput).mutation(({ ctx, input }) => ctx.api.sync.pullNow(input)),
+  pushNow: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.sync.pushNow()),
+  listProblems: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.listProblems()),
+  retryOp: procedure.input(opRef).mutation(({ ctx, input }) => ctx.api.sync.retryOp(input)),
+  discardOp: procedure.input(opRef).mutation(({ ctx, input }) => ctx.api.sync.discardOp(input)),
+  getSettings: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.getSettings()),
+  setSettings: procedure.input(settingsInput).mutation(({ ctx, input }) => ctx.api.sync.setSettings(input)),
+  signIn: procedure.input(signInInput).mutation(({ ctx, input }) => ctx.api.sync.signIn(input)),
+  signOut: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.sync.signOut()),
+  ledgerVerify: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.ledgerVerify()),
+})

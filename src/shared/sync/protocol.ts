@@ -1,0 +1,239 @@
+// The sync protocol (docs/SYNC-PROTOCOL.md, protocol 1) as zod schemas. Every reply from a server is parsed here
+// before anything touches the local store: a malformed reply is refused as a whole (nothing applied, cursor unchanged).
+import { z } from 'zod'
+
+export const PROTOCOL_VERSION = 1
+/** Central schema versions this workstation can apply. */
+export const KNOWN_SCHEMA_VERSIONS: readonly number[] = [1]
+
+/** Synced tables in bootstrap order, with their primary keys (same names as the local store). */
+export const SYNCED_TABLES = [
+  'plans',
+  'addons',
+  'accounts',
+  'lines',
+  'usage_cycles',
+  'usage_daily',
+  'invoices',
+  'invoice_items',
+  'payments',
+  'care_interactions',
+  'line_events',
+] as const
+export type SyncedTable = (typeof SYNCED_TABLES)[number]
+
+export const TABLE_PKS: Record<SyncedTable, readonly string[]> = {
+  plans: ['code'],
+  addons: ['code'],
+  accounts: ['id'],
+  lines: ['id'],
+  usage_cycles: ['line_id', 'cycle_start'],
+  usage_daily: ['line_id', 'month'],
+  invoices: ['id'],
+  invoice_items: ['id'],
+  payments: ['id'],
+  care_interactions: ['id'],
+  line_events: ['id'],
+}
+
+/** Account columns the workstation copies onto its `lines` (central `lines` does not have them). */
+export const LINE_ACCOUNT_COLUMNS = {
+  account_name: 'name',
+  email: 'email',
+  state: 'state',
+  zip: 'zip',
+  account_type: 'type',
+  failed_payments: 'failed_payments',
+  past_due_cents: 'past_due_cents',
+  days_past_due: 'days_past_due',
+  wallet_cents: 'wallet_cents',
+} as const
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()])
+const pkObject = z.record(z.string(), scalar)
+const rowObject = z.record(z.string(), scalar)
+const tableName = z.enum(SYNCED_TABLES)
+
+export const upsertChange = z.object({ table: tableName, op: z.literal('upsert'), pk: pkObject, row: rowObject })
+export const deleteChange = z.object({ table: tableName, op: z.literal('delete'), pk: pkObject })
+export const change = z.discriminatedUnion('op', [upsertChange, deleteChange])
+export type Change = z.infer<typeof change>
+
+/** A position in the log or snapshot: numbers are accepted and kept as text (xid8 may exceed 2^53). */
+const positionText = z.union([z.string(), z.number().int()]).transform((v) => String(v))
+
+export const pullReply = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  schema_version: z.number().int(),
+  reset: z.boolean(),
+  phase: z.enum(['snapshot', 'log']),
+  changes: z.array(change),
+  cursor: z.string().nullable(),
+  has_more: z.boolean(),
+  remaining_estimate: z.number().nonnegative().nullable().optional(),
+  horizon: positionText.nullable().optional(),
+})
+export type PullReply = z.output<typeof pullReply>
+
+export const PUSH_ACTIONS = [
+  'change_plan',
+  'add_addon',
+  'remove_addon',
+  'credit_wallet',
+  'suspend',
+  'resume',
+  'send_notification',
+  'tag',
+  'untag',
+] as const
+export type PushAction = (typeof PUSH_ACTIONS)[number]
+
+export interface PushOp {
+  op_id: number
+  batch_id: string
+  /** free text on purpose: an action the server does not know comes back `rejected`, it never fails the batch */
+  action: string
+  line_id: number
+  params: Record<string, unknown>
+  base_version: number
+  sentence: string
+}
+export interface PushBatch {
+  client_id: string
+  ops: PushOp[]
+}
+
+export const pushResult = z.object({
+  op_id: z.number().int(),
+  status: z.enum(['applied', 'rejected', 'conflict', 'duplicate']),
+  reason: z.string().nullable().optional(),
+  row_version: z.number().int().nullable().optional(),
+  ledger_id: z.union([z.number().int(), z.string()]).nullable().optional(),
+  /** for `duplicate`: the status the op got the first time (optional; absent = applied) */
+  original_status: z.enum(['applied', 'rejected', 'conflict']).nullable().optional(),
+})
+export type PushResult = z.output<typeof pushResult>
+
+export const pushReply = z.object({ protocol: z.literal(PROTOCOL_VERSION), results: z.array(pushResult) })
+export type PushReply = z.output<typeof pushReply>
+
+export const ledgerVerifyReply = z.object({
+  ok: z.boolean(),
+  entries: z.number().int().nonnegative(),
+  first_bad_id: z.union([z.number().int(), z.string()]).nullable(),
+})
+export type LedgerVerifyReply = z.output<typeof ledgerVerifyReply>
+
+/** A reply the workstation refuses; `kind` says why. Nothing was applied. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly kind: 'malformed' | 'schema' | 'protocol',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
+function describeIssues(e: z.ZodError): string {
+  return e.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ')
+}
+
+function preview(v: unknown): string {
+  let s: string
+  try {
+    s = typeof v === 'string' ? v : JSON.stringify(v)
+  } catch {
+    s = String(v)
+  }
+  return s === undefined ? 'undefined' : s.length > 80 ? `${s.slice(0, 80)}…` : s
+}
+
+/** Checks the envelope's protocol and schema version before anything else, so a newer server gets a precise error. */
+function checkVersions(what: string, raw: unknown, needSchema: boolean): void {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ProtocolError('malformed', `The server sent a malformed ${what} reply (expected a JSON object, got ${preview(raw)}). Nothing was applied.`)
+  }
+  const r = raw as Record<string, unknown>
+  if (typeof r.protocol === 'number' && r.protocol !== PROTOCOL_VERSION) {
+    throw new ProtocolError('protocol', `The server speaks sync protocol ${r.protocol}, this workstation knows protocol ${PROTOCOL_VERSION}. Nothing was applied; update the app or the server.`)
+  }
+  if (needSchema && typeof r.schema_version === 'number' && !KNOWN_SCHEMA_VERSIONS.includes(r.schema_version)) {
+    throw new ProtocolError(
+      'schema',
+      `The server speaks schema ${r.schema_version}, this workstation knows schema ${KNOWN_SCHEMA_VERSIONS.join(', ')}. Nothing was applied; update the app.`,
+    )
+  }
+}
+
+// A page holds up to 10,000 changes; checking each with the zod object costs more than the apply. The envelope goes
+// through zod; each change through this hand-written check of exactly the same shape as `change` above.
+const TABLE_SET = new Set<string>(SYNCED_TABLES)
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+}
+function isScalarRecord(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  for (const k in v as Record<string, unknown>) if (!isScalar((v as Record<string, unknown>)[k])) return false
+  return true
+}
+function checkChange(c: unknown, i: number): Change {
+  const fail = (why: string): never => {
+    throw new ProtocolError('malformed', `The server sent a malformed sync_pull reply (changes.${i}: ${why}). Nothing was applied.`)
+  }
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) fail(`expected an object, got ${preview(c)}`)
+  const o = c as Record<string, unknown>
+  if (typeof o.table !== 'string' || !TABLE_SET.has(o.table)) fail(`unknown table ${preview(o.table)}`)
+  if (o.op !== 'upsert' && o.op !== 'delete') fail(`unknown op ${preview(o.op)}`)
+  if (!isScalarRecord(o.pk)) fail('pk must be an object of scalars')
+  const pkCols = TABLE_PKS[o.table as SyncedTable]
+  for (const k of pkCols) if ((o.pk as Record<string, unknown>)[k] == null) fail(`pk of ${o.table} lacks ${k}`)
+  if (o.op === 'upsert') {
+    if (!isScalarRecord(o.row)) fail('row must be an object of scalars')
+    for (const k of pkCols) if ((o.row as Record<string, unknown>)[k] == null) fail(`row of ${o.table} lacks ${k}`)
+  }
+  return o as Change
+}
+
+const pullEnvelope = pullReply.extend({ changes: z.array(z.unknown()) })
+
+export function parsePullReply(raw: unknown): PullReply {
+  checkVersions('sync_pull', raw, true)
+  const env = pullEnvelope.safeParse(raw)
+  if (!env.success) {
+    throw new ProtocolError('malformed', `The server sent a malformed sync_pull reply (${describeIssues(env.error)}). Nothing was applied.`)
+  }
+  const changes = env.data.changes.map(checkChange)
+  if (env.data.reset && changes.length > 0) {
+    throw new ProtocolError('malformed', 'The server sent a malformed sync_pull reply (reset with changes). Nothing was applied.')
+  }
+  if (env.data.has_more && !env.data.cursor && !env.data.reset) {
+    throw new ProtocolError('malformed', 'The server sent a malformed sync_pull reply (has_more without a cursor). Nothing was applied.')
+  }
+  return { ...env.data, changes }
+}
+
+export function parsePushReply(raw: unknown, sent?: PushBatch): PushReply {
+  checkVersions('push_operations', raw, false)
+  const r = pushReply.safeParse(raw)
+  if (!r.success) {
+    throw new ProtocolError('malformed', `The server sent a malformed push_operations reply (${describeIssues(r.error)}). The operations stay queued.`)
+  }
+  if (sent) {
+    const ids = new Set(sent.ops.map((o) => o.op_id))
+    const stray = r.data.results.find((x) => !ids.has(x.op_id))
+    if (stray) {
+      throw new ProtocolError('malformed', `The server sent a malformed push_operations reply (a result for op ${stray.op_id}, which was not sent). The operations stay queued.`)
+    }
+  }
+  return r.data
+}
+
+export function parseLedgerVerify(raw: unknown): LedgerVerifyReply {
+  const r = ledgerVerifyReply.safeParse(raw)
+  if (!r.success) throw new ProtocolError('malformed', `The server sent a malformed ledger_verify reply (${describeIssues(r.error)}).`)
+  return r.data
+}
