@@ -1,0 +1,324 @@
+// The dry run: one aggregate query over the matched lines gives the match count, the blocked breakdown, the money and a
+// fingerprint of exactly which lines at which row versions the preview saw. Nothing per line is materialized here; the
+// ids are read at commit, inside the transaction that first checks the fingerprint again (commit.ts).
+import { createHash, randomUUID } from 'node:crypto'
+import type { Command } from '../../shared/command/schema'
+import { conditionToCanonical, toCanonical } from '../../shared/command/canonical'
+import type { BlockedReason, ParserTier, PreviewMoney, PreviewResult, PreviewRow } from '../../shared/api/console'
+import type { Db } from '../db/open'
+import { cycleRemainder, addDays, addMonth, type ConsoleCatalog } from './catalog'
+import { compileScope, type CompileContext, type SqlFragment } from './cohort-sql'
+import { moneyFor, reasonExpr, rulesFor, type MoneyExprs, type RuleDef } from './rules'
+
+/** A command compiled to SQL over `lines`. */
+export interface CommandPlan {
+  scope: SqlFragment
+  rules: RuleDef[]
+  reason: SqlFragment
+  money: MoneyExprs
+  /** rem·64 + len of the line's current cycle (see cycleRemainder) */
+  cycle: SqlFragment
+  withCreditAccounts: boolean
+}
+
+/** The aggregates of one evaluation; two evaluations with equal aggregates saw the same lines at the same versions. */
+export interface Aggregates {
+  matched: number
+  /** per rule index (0 = affected, k = blocked by rules[k-1]) */
+  counts: number[]
+  all: { sid: number; srv: number; h: number }
+  affected: { sid: number; srv: number; h: number }
+  mrr: number
+  proration: number
+  creditAccounts: number
+}
+
+export function hasPendingOps(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM operations WHERE status = 'pending' LIMIT 1").get() !== undefined
+}
+
+/**
+ * The packed cycle remainder per line: a CASE over the 32 cycle starts a current cycle can have (computed here, exact),
+ * with SQLite date arithmetic only for a line whose cycle_start is not current.
+ */
+export function cycleExpr(asOf: string): SqlFragment {
+  const whens: string[] = []
+  const params: unknown[] = []
+  for (let back = 0; back <= 31; back++) {
+    const start = addDays(asOf, -back)
+    if (addMonth(start) <= asOf) continue
+    const { rem, len } = cycleRemainder(start, asOf)
+    whens.push('WHEN ? THEN ?')
+    params.push(start, rem * 64 + len)
+  }
+  const next = "julianday(date(cycle_start, '+1 month'))"
+  const len = `CAST(${next} - julianday(cycle_start) AS INTEGER)`
+  const rem = `max(0, min(${len}, CAST(${next} - julianday(?) AS INTEGER)))`
+  return { sql: `CASE cycle_start ${whens.join(' ')} ELSE ${rem} * 64 + ${len} END`, params: [...params, asOf] }
+}
+
+export function planCommand(db: Db, cmd: Command, ctx: CompileContext): CommandPlan {
+  const rules = rulesFor(cmd, ctx.catalog, hasPendingOps(db))
+  return {
+    scope: compileScope(cmd.scope, ctx),
+    rules,
+    reason: reasonExpr(rules),
+    money: moneyFor(cmd, ctx.catalog),
+    cycle: cycleExpr(ctx.asOf),
+    withCreditAccounts: cmd.action === 'credit_wallet',
+  }
+}
+
+function aggregateSql(plan: CommandPlan): SqlFragment {
+  const inner: string[] = ['id', 'row_version', `${plan.reason.sql} AS r`]
+  const params: unknown[] = [...plan.reason.params]
+  if (!plan.money.mrrZero) {
+    inner.push(`${plan.money.mrr.sql} AS d`, `${plan.cycle.sql} AS k`)
+    params.push(...plan.money.mrr.params, ...plan.cycle.params)
+  }
+  if (plan.withCreditAccounts) inner.push('account_id')
+  params.push(...plan.scope.params)
+  const outer: string[] = ['count(*) AS matched']
+  for (let k = 0; k <= plan.rules.length; k++) outer.push(`sum(r = ${k}) AS c${k}`)
+  outer.push(
+    'sum(id) AS all_sid',
+    'sum(row_version) AS all_srv',
+    'sum((id % 65521) * row_version) AS all_h',
+    'sum(CASE WHEN r = 0 THEN id END) AS aff_sid',
+    'sum(CASE WHEN r = 0 THEN row_version END) AS aff_srv',
+    'sum(CASE WHEN r = 0 THEN (id % 65521) * row_version END) AS aff_h',
+  )
+  if (!plan.money.mrrZero) {
+    outer.push(
+      'sum(CASE WHEN r = 0 THEN d END) AS mrr',
+      // round(d · rem / len) half away from zero, in integers: SQLite's integer division truncates toward zero
+      'sum(CASE WHEN r = 0 AND d != 0 THEN (2 * d * (k >> 6) + (CASE WHEN d < 0 THEN -(k & 63) ELSE (k & 63) END)) / (2 * (k & 63)) END) AS proration',
+    )
+  }
+  if (plan.withCreditAccounts) outer.push('count(DISTINCT CASE WHEN r = 0 THEN account_id END) AS credit_accounts')
+  // LIMIT -1 keeps the inner query a co-routine, so each line's reason and money are computed once, not per sum()
+  return {
+    sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM lines WHERE ${plan.scope.sql} LIMIT -1)`,
+    params,
+  }
+}
+
+export function evaluate(db: Db, plan: CommandPlan): Aggregates {
+  const q = aggregateSql(plan)
+  const row = db.prepare(q.sql).get(...q.params) as Record<string, number | null>
+  const n = (k: string) => Number(row[k] ?? 0)
+  return {
+    matched: n('matched'),
+    counts: Array.from({ length: plan.rules.length + 1 }, (_, k) => n(`c${k}`)),
+    all: { sid: n('all_sid'), srv: n('all_srv'), h: n('all_h') },
+    affected: { sid: n('aff_sid'), srv: n('aff_srv'), h: n('aff_h') },
+    mrr: n('mrr'),
+    proration: n('proration'),
+    creditAccounts: n('credit_accounts'),
+  }
+}
+
+/** The SQL of the query plan a preview runs, for EXPLAIN QUERY PLAN checks. */
+export function aggregateQuery(plan: CommandPlan): SqlFragment {
+  return aggregateSql(plan)
+}
+
+export function fingerprintOf(agg: Aggregates, dataVersion: number): string {
+  const body = JSON.stringify([agg.matched, agg.counts, agg.all, agg.affected])
+  return `${createHash('sha256').update(body).digest('hex').slice(0, 16)}@${dataVersion}`
+}
+
+/** Affected and blocked counts by rule code (zero counts left out, so a rule that blocks nothing compares equal). */
+export function countsByCode(plan: CommandPlan, agg: Aggregates): Record<string, number> {
+  const out: Record<string, number> = { affected: agg.counts[0] }
+  plan.rules.forEach((r, i) => {
+    if (agg.counts[i + 1] > 0) out[r.code] = (out[r.code] ?? 0) + agg.counts[i + 1]
+  })
+  return out
+}
+
+/** Same lines at the same versions, with the same blocked breakdown, as the preview saw? */
+export function sameAggregates(planA: CommandPlan, a: Aggregates, planB: CommandPlan, b: Aggregates): boolean {
+  const ca = countsByCode(planA, a)
+  const cb = countsByCode(planB, b)
+  const keys = new Set([...Object.keys(ca), ...Object.keys(cb)])
+  for (const k of keys) if ((ca[k] ?? 0) !== (cb[k] ?? 0)) return false
+  return (
+    a.matched === b.matched &&
+    a.all.sid === b.all.sid &&
+    a.all.srv === b.all.srv &&
+    a.all.h === b.all.h &&
+    a.affected.sid === b.affected.sid &&
+    a.affected.srv === b.affected.srv &&
+    a.affected.h === b.affected.h
+  )
+}
+
+/**
+ * How many lines changed between two evaluations, as well as aggregates can tell: lines that joined or left a bucket,
+ * else the row-version growth (a sync bumps a changed line's version by at least one).
+ */
+export function changedLines(planA: CommandPlan, before: Aggregates, planB: CommandPlan, now: Aggregates): number {
+  const ca = countsByCode(planA, before)
+  const cb = countsByCode(planB, now)
+  let diff = 0
+  for (const k of new Set([...Object.keys(ca), ...Object.keys(cb)])) diff += Math.abs((ca[k] ?? 0) - (cb[k] ?? 0))
+  const moved = Math.max(Math.ceil(diff / 2), Math.abs(before.matched - now.matched))
+  if (moved > 0) return moved
+  return Math.max(1, now.all.srv - before.all.srv)
+}
+
+export function blockedBreakdown(plan: CommandPlan, agg: Aggregates): BlockedReason[] {
+  return plan.rules.map((r, i) => ({ code: r.code, label: r.label, count: agg.counts[i + 1] })).filter((r) => r.count > 0)
+}
+
+export function moneyOf(plan: CommandPlan, agg: Aggregates): PreviewMoney {
+  const affected = agg.counts[0]
+  return {
+    mrrDeltaCents: agg.mrr,
+    prorationCents: agg.proration,
+    creditsCents: plan.money.creditCents * affected,
+    oneTimeCents: plan.money.oneTimeCents * affected,
+  }
+}
+
+export function scopeText(cmd: Command): string {
+  const s = cmd.scope
+  switch (s.kind) {
+    case 'line':
+      return `line ${s.msisdn}`
+    case 'account':
+      return `account ${s.account}`
+    case 'list':
+      return `list ${s.source} (${s.msisdns.length} numbers)`
+    case 'cohort':
+      return s.where.length === 0 ? 'every line' : `cohort: ${s.where.map(conditionToCanonical).join(' and ')}`
+  }
+}
+
+export function warningsOf(cmd: Command, agg: Aggregates, plan: CommandPlan, asOfFromClock: boolean): string[] {
+  const w: string[] = []
+  if (cmd.scope.kind === 'cohort' && cmd.scope.where.length === 0) w.push('No conditions: this command applies to EVERY line in the workspace.')
+  if (agg.matched === 0) {
+    if (cmd.scope.kind === 'line') w.push(`No line has the number ${cmd.scope.msisdn}.`)
+    else if (cmd.scope.kind === 'account') w.push(`Account ${cmd.scope.account} has no lines (or does not exist).`)
+    else w.push('No line matches: a commit would write nothing.')
+  } else if (agg.counts[0] === 0) w.push('Every matched line is blocked: a commit would write nothing.')
+  if (cmd.scope.kind === 'list' && agg.matched < new Set(cmd.scope.msisdns).size)
+    w.push(`${new Set(cmd.scope.msisdns).size - agg.matched} of the listed numbers are not lines of this workspace.`)
+  if (plan.withCreditAccounts && agg.creditAccounts > 0 && agg.creditAccounts < agg.counts[0])
+    w.push(`${agg.counts[0]} lines share ${agg.creditAccounts} accounts: each line credits its account's wallet once, so some accounts get more than one credit.`)
+  if (!asOfFromClock) w.push("This workspace has no demo clock (meta 'as_of'): today's date is used for tenure and proration.")
+  return w
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Rows of a preview, for its grid
+
+export const PREVIEW_ROW_COLUMNS = `id, msisdn, iccid, imei, account_id AS accountId, account_name AS accountName, email, state, zip,
+  account_type AS accountType, plan_code AS planCode, addons, status, activated_at AS activatedAt, cycle_day AS cycleDay,
+  data_used_mb AS dataUsedMb, failed_payments AS failedPayments, past_due_cents AS pastDueCents,
+  days_past_due AS daysPastDue, wallet_cents AS walletCents, tags, row_version AS rowVersion, updated_at AS updatedAt,
+  plan_changes_month AS planChangesMonth`
+
+/** 'affected' → r = 0, 'blocked' → r > 0, a reason code → that rule. */
+export function previewRowsOf(db: Db, plan: CommandPlan, which: string, startRow: number, endRow: number, counts: number[]): { rows: PreviewRow[]; rowCount: number } {
+  let test: string
+  let rowCount: number
+  if (which === 'affected') {
+    test = '= 0'
+    rowCount = counts[0]
+  } else if (which === 'blocked') {
+    test = '> 0'
+    rowCount = counts.slice(1).reduce((s, c) => s + c, 0)
+  } else {
+    const k = plan.rules.findIndex((r) => r.code === which)
+    if (k < 0) return { rows: [], rowCount: 0 }
+    test = `= ${k + 1}`
+    rowCount = counts[k + 1]
+  }
+  const limit = Math.max(0, endRow - startRow)
+  if (limit === 0 || rowCount === 0) return { rows: [], rowCount }
+  const sql = `SELECT ${PREVIEW_ROW_COLUMNS}, r FROM (SELECT *, ${plan.reason.sql} AS r FROM lines WHERE ${plan.scope.sql} LIMIT -1)
+    WHERE r ${test} ORDER BY id LIMIT ? OFFSET ?`
+  const raw = db.prepare(sql).all(...plan.reason.params, ...plan.scope.params, limit, startRow) as Array<PreviewRow & { r: number }>
+  const rows = raw.map(({ r, ...row }) => ({
+    ...row,
+    blockedReason: r === 0 ? null : plan.rules[r - 1].code,
+    blockedLabel: r === 0 ? null : plan.rules[r - 1].label,
+  }))
+  return { rows: rows as PreviewRow[], rowCount }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The previews a workspace keeps (in memory: a preview is a short-lived promise about what a commit will write)
+
+export interface StoredPreview {
+  result: PreviewResult
+  command: Command | null
+  plan: CommandPlan | null
+  agg: Aggregates | null
+  /** a rollback: the compensating ops it computed */
+  rollback: import('./rollback').RollbackPlan | null
+  consumed: boolean
+}
+
+export class PreviewStore {
+  private items = new Map<string, StoredPreview>()
+  constructor(private readonly max = 32) {}
+
+  put(p: StoredPreview): void {
+    this.items.set(p.result.previewId, p)
+    while (this.items.size > this.max) this.items.delete(this.items.keys().next().value as string)
+  }
+
+  get(id: string): StoredPreview | undefined {
+    return this.items.get(id)
+  }
+}
+
+export function newPreviewId(): string {
+  return `pv-${randomUUID()}`
+}
+
+export interface PreviewMeta {
+  sentence: string
+  parser: ParserTier
+  canCommit: boolean
+  dataVersion: number
+  asOf: string
+  asOfFromClock: boolean
+}
+
+export function runPreview(db: Db, cmd: Command, ctx: CompileContext, meta: PreviewMeta): StoredPreview {
+  const t0 = performance.now()
+  const plan = planCommand(db, cmd, ctx)
+  const agg = evaluate(db, plan)
+  const blocked = agg.matched - agg.counts[0]
+  const result: PreviewResult = {
+    previewId: newPreviewId(),
+    kind: 'commit',
+    rollbackOf: null,
+    createdAt: new Date().toISOString(),
+    asOf: meta.asOf,
+    sentence: meta.sentence,
+    command: cmd,
+    canonical: toCanonical(cmd),
+    parser: meta.parser,
+    scopeText: scopeText(cmd),
+    matched: agg.matched,
+    affected: agg.counts[0],
+    blocked,
+    blockedReasons: blockedBreakdown(plan, agg),
+    money: moneyOf(plan, agg),
+    warnings: warningsOf(cmd, agg, plan, meta.asOfFromClock),
+    discards: 0,
+    fingerprint: fingerprintOf(agg, meta.dataVersion),
+    canCommit: meta.canCommit,
+    elapsedMs: 0,
+  }
+  result.elapsedMs = Math.round((performance.now() - t0) * 10) / 10
+  return { result, command: cmd, plan, agg, rollback: null, consumed: false }
+}
+
+export type { ConsoleCatalog }
