@@ -16,6 +16,7 @@ export const routes: AppRoute[] = [
   { path: '/history', component: lazy(() => import('./screens/history')), nav: { label: 'History', icon: IconHistory, key: 'h', description: 'Operations run from the console', parent: '/console' } },
   { path: '/reports', component: lazy(() => import('./screens/reports')), nav: { label: 'Reports', icon: IconReportAnalytics, key: 'r', description: 'Offline reports and exports' } },
   { path: '/knowledge', component: lazy(() => import('./screens/knowledge')), nav: { label: 'Knowledge', icon: IconBook, key: 'k', description: 'Plans, rules and procedures' } },
+  { path: '/knowledge/:id', component: lazy(() => import('./screens/knowledge')) },
   { path: '/sync', component: lazy(() => import('./screens/sync')), nav: { label: 'Sync', icon: IconRefresh, key: 'y', description: 'Central ledger connection and outbox' } },
 ]
 
