@@ -5,6 +5,7 @@ import { createCallerFactory, type Ctx } from '../shared/api/trpc'
 import { consoleHandlers } from './console/handlers'
 import { knowledgeHandlers } from './knowledge/handlers'
 import { linesHandlers } from './lines/handlers'
+import { reportsHandlers } from './reports/handlers'
 import { syncHandlers } from './sync/handlers'
 import { workspaceHandlers } from './workspace/handlers'
 import type { Workspace } from './workspace/workspace'
@@ -18,6 +19,7 @@ export function createApi(ws: Workspace): Api {
     sync: syncHandlers(ws),
     knowledge: knowledgeHandlers(ws),
     console: consoleHandlers(ws),
+    reports: reportsHandlers(ws),
   }
 }
 

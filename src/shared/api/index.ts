@@ -5,6 +5,7 @@ import { type ConsoleApi, consoleRouter } from './console'
 import { type KnowledgeApi, knowledgeRouter } from './knowledge'
 import type { LinesApi } from './lines'
 import { linesRouter } from './lines'
+import { type ReportsApi, reportsRouter } from './reports'
 import { type SyncApi, syncRouter } from './sync'
 import { router } from './trpc'
 import type { WorkspaceApi } from './workspace'
@@ -16,6 +17,7 @@ export interface Api {
   sync: SyncApi
   knowledge: KnowledgeApi
   console: ConsoleApi
+  reports: ReportsApi
 }
 
 export const appRouter = router({
@@ -24,6 +26,7 @@ export const appRouter = router({
   sync: syncRouter,
   knowledge: knowledgeRouter,
   console: consoleRouter,
+  reports: reportsRouter,
 })
 
 export type AppRouter = typeof appRouter

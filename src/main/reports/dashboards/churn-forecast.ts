@@ -1,0 +1,192 @@
+// Churn Forecast: each live line's risk of being disconnected within the next cycle (30 days), from a logistic
+// regression trained on the workspace's own history.
+//
+// Snapshots are dates D relative to the as-of date A. For a line live at D, the features use only what was known at D
+// (payments, invoices, care contacts, completed cycles); the label is "a disconnection event in (D, D + 30]".
+// Backtest: D = A − 30, so the label window is the last complete 30 days. Training: D = A − 60, A − 67, … (label windows
+// end before the backtest's starts), as far back as the history allows. The model shown and used for scoring is refit on
+// training + backtest snapshots. Large workspaces are sampled (deterministically, by line id) for training and
+// backtest; scoring covers every live line, in SQL, with the model's coefficients bound as parameters.
+import { performance } from 'node:perf_hooks'
+import type { ChurnForecast, ChurnRiskLine } from '../../../shared/api/reports'
+import type { Workspace } from '../../workspace/workspace'
+import { accuracy, auc, precisionAtK, rawCoefficients, train, type Model } from './churn-model'
+import { addDays, asOfOf } from './clock'
+
+export const CHURN_FEATURES = ['failure_streak', 'days_past_due', 'care_contacts_30d', 'tenure_log_months', 'usage_trend', 'business', 'homefi', 'iot'] as const
+
+const HORIZON = 30
+const SAMPLE_PER_SNAPSHOT = 25_000
+
+/** Features of the lines live at ?1 (= D), for a deterministic sample (?2 of 1000 by id hash). */
+const SNAPSHOT_SQL = `WITH base AS (
+  SELECT l.id, l.account_id, l.activated_at, l.account_type, p.kind,
+    CASE WHEN CAST(strftime('%d', ?1) AS INTEGER) >= l.cycle_day
+      THEN date(?1, 'start of month', '+' || (l.cycle_day - 1) || ' days')
+      ELSE date(?1, 'start of month', '-1 month', '+' || (l.cycle_day - 1) || ' days') END AS cs
+  FROM lines l JOIN plans p ON p.code = l.plan_code
+  WHERE l.activated_at <= ?1 AND (l.disconnected_at IS NULL OR l.disconnected_at > ?1) AND l.status <> 'pending'
+    AND (l.id * 2654435761) % 1000 < ?2
+)
+SELECT b.id,
+  min(12, (SELECT count(*) FROM payments f WHERE f.account_id = b.account_id AND f.status = 'failed' AND f.created_at < date(?1, '+1 day')
+     AND f.created_at > coalesce((SELECT max(s.created_at) FROM payments s WHERE s.account_id = b.account_id AND s.status = 'succeeded' AND s.created_at < date(?1, '+1 day')), ''))) AS failure_streak,
+  min(60, coalesce(julianday(?1) - julianday((SELECT min(i.due_at) FROM invoices i WHERE i.account_id = b.account_id AND i.status <> 'void'
+     AND i.due_at < ?1 AND (i.paid_at IS NULL OR i.paid_at > ?1))), 0)) AS days_past_due,
+  (SELECT count(*) FROM care_interactions c WHERE c.line_id = b.id AND c.created_at >= date(?1, '-29 days') AND c.created_at < date(?1, '+1 day'))
+   + (SELECT count(*) FROM care_interactions c WHERE c.account_id = b.account_id AND c.line_id IS NULL AND c.created_at >= date(?1, '-29 days') AND c.created_at < date(?1, '+1 day')) AS care,
+  ln(1 + max(0, julianday(?1) - julianday(b.activated_at)) / 30.4) AS tenure,
+  ln((coalesce((SELECT u.data_mb FROM usage_cycles u WHERE u.line_id = b.id AND u.cycle_start = date(b.cs, '-1 month')), 0) + 1.0)
+   / (coalesce((SELECT u.data_mb FROM usage_cycles u WHERE u.line_id = b.id AND u.cycle_start = date(b.cs, '-2 months')), 0) + 1.0)) AS trend,
+  b.account_type = 'business' AS business, b.kind = 'homefi' AS homefi, b.kind = 'iot' AS iot,
+  EXISTS (SELECT 1 FROM line_events e WHERE e.line_id = b.id AND e.kind = 'disconnected' AND e.at >= date(?1, '+1 day') AND e.at < date(?1, '+${HORIZON + 1} days')) AS label
+FROM base b`
+
+/**
+ * Every live line at A, scored: the same features, read from the line's denormalized account figures (which are the
+ * as-of values of failure streak and days past due) and its last two completed cycles. ?1 = A, ?2.. = intercept, coefs.
+ */
+const SCORE_SQL = `WITH care AS (
+  SELECT line_id, count(*) AS n FROM care_interactions WHERE line_id IS NOT NULL AND created_at >= date(?1, '-29 days') AND created_at < date(?1, '+1 day') GROUP BY line_id
+), acare AS (
+  SELECT account_id, count(*) AS n FROM care_interactions WHERE line_id IS NULL AND created_at >= date(?1, '-29 days') AND created_at < date(?1, '+1 day') GROUP BY account_id
+)
+SELECT l.id, ?2
+  + ?3 * min(12, l.failed_payments)
+  + ?4 * min(60, l.days_past_due)
+  + ?5 * (coalesce(c.n, 0) + coalesce(ac.n, 0))
+  + ?6 * ln(1 + max(0, julianday(?1) - julianday(l.activated_at)) / 30.4)
+  + ?7 * ln((coalesce(u1.data_mb, 0) + 1.0) / (coalesce(u2.data_mb, 0) + 1.0))
+  + ?8 * (l.account_type = 'business') + ?9 * (p.kind = 'homefi') + ?10 * (p.kind = 'iot') AS logit
+FROM lines l
+JOIN plans p ON p.code = l.plan_code
+LEFT JOIN care c ON c.line_id = l.id
+LEFT JOIN acare ac ON ac.account_id = l.account_id
+LEFT JOIN usage_cycles u1 ON u1.line_id = l.id AND u1.cycle_start = date(l.cycle_start, '-1 month')
+LEFT JOIN usage_cycles u2 ON u2.line_id = l.id AND u2.cycle_start = date(l.cycle_start, '-2 months')
+WHERE l.status IN ('active', 'suspended', 'hotlined')`
+
+const DETAIL_SQL = `SELECT l.id, l.msisdn, l.account_id, l.account_name, l.plan_code, l.status, l.failed_payments, l.days_past_due,
+  CAST((julianday(?1) - julianday(l.activated_at)) / 30.4 AS INTEGER) AS tenure,
+  (SELECT count(*) FROM care_interactions c WHERE c.line_id = l.id AND c.created_at >= date(?1, '-29 days') AND c.created_at < date(?1, '+1 day')) AS care
+FROM lines l WHERE l.id = ?2`
+
+interface Sample {
+  X: number[][]
+  y: number[]
+  /** the failure streak, for the rule-of-thumb baseline */
+  streak: number[]
+}
+
+function snapshot(ws: Workspace, d: string, per1000: number): Sample {
+  const rows = ws.db.prepare(SNAPSHOT_SQL).raw(true).all(d, per1000) as number[][]
+  return {
+    X: rows.map((r) => r.slice(1, 9).map(Number)),
+    y: rows.map((r) => Number(r[9])),
+    streak: rows.map((r) => Number(r[1]) * 100 + Number(r[2])),
+  }
+}
+
+const merge = (a: Sample, b: Sample): Sample => ({ X: [...a.X, ...b.X], y: [...a.y, ...b.y], streak: [...a.streak, ...b.streak] })
+
+const logistic = (z: number) => 1 / (1 + Math.exp(-z))
+
+function scoreSample(m: Model, s: Sample): number[] {
+  const { intercept, coef } = rawCoefficients(m)
+  return s.X.map((x) => logistic(x.reduce((a, v, j) => a + coef[j] * v, intercept)))
+}
+
+const cache = new WeakMap<Workspace, { version: number; top: number; result: ChurnForecast }>()
+
+export function clearChurnCache(ws: Workspace): void {
+  cache.delete(ws)
+}
+
+export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
+  const hit = cache.get(ws)
+  if (hit && hit.version === ws.dataVersion && hit.top >= top) return { ...hit.result, top: hit.result.top.slice(0, top) }
+  const t0 = performance.now()
+  const asOf = asOfOf(ws)
+  const live = (ws.db.prepare("SELECT count(*) AS n FROM lines WHERE status IN ('active', 'suspended', 'hotlined')").get() as { n: number }).n
+  const per1000 = Math.max(1, Math.min(1000, Math.ceil((SAMPLE_PER_SNAPSHOT * 1000) / Math.max(1, live))))
+  const historyStart = (ws.db.prepare('SELECT min(cycle_start) AS d FROM usage_cycles').get() as { d: string | null }).d ?? asOf
+
+  const backtestAt = addDays(asOf, -HORIZON)
+  const trainAt: string[] = []
+  for (let k = 0; k < 6; k++) {
+    const d = addDays(asOf, -2 * HORIZON - 7 * k)
+    if (k > 0 && d < addDays(historyStart, 21)) break
+    trainAt.push(d)
+  }
+  const trainSet = trainAt.map((d) => snapshot(ws, d, per1000)).reduce(merge)
+  const backtest = snapshot(ws, backtestAt, per1000)
+
+  const features = [...CHURN_FEATURES]
+  const model = train(features, trainSet.X, trainSet.y)
+  const scores = scoreSample(model, backtest)
+  const positives = backtest.y.reduce((a, b) => a + b, 0)
+  const n = backtest.y.length
+  const k = Math.max(1, Math.min(positives || 1, 1000))
+  const metrics = {
+    n,
+    positives,
+    accuracy: accuracy(scores, backtest.y),
+    auc: auc(scores, backtest.y),
+    precisionAtK: precisionAtK(scores, backtest.y, k),
+    k,
+    baselineAccuracy: n ? 1 - positives / n : 0,
+    baselinePrecisionAtK: precisionAtK(backtest.streak, backtest.y, k),
+    baseRate: n ? positives / n : 0,
+  }
+
+  // Refit on everything labeled, then score every live line in SQL.
+  const final = train(features, [...trainSet.X, ...backtest.X], [...trainSet.y, ...backtest.y])
+  const { intercept, coef } = rawCoefficients(final)
+  const scored = ws.db.prepare(SCORE_SQL).raw(true).all(asOf, intercept, ...coef) as Array<[number, number]>
+  const bands = [
+    { band: '≥ 50%', lo: 0.5, lines: 0 },
+    { band: '20–50%', lo: 0.2, lines: 0 },
+    { band: '5–20%', lo: 0.05, lines: 0 },
+    { band: '< 5%', lo: -1, lines: 0 },
+  ]
+  let expected = 0
+  for (const [, z] of scored) {
+    const p = logistic(z)
+    expected += p
+    bands.find((b) => p >= b.lo)!.lines++
+  }
+  scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  const detail = ws.db.prepare(DETAIL_SQL)
+  const topLines: ChurnRiskLine[] = scored.slice(0, top).map(([id, z]) => {
+    const r = detail.get(asOf, id) as { id: number; msisdn: string; account_id: string; account_name: string; plan_code: string; status: string; failed_payments: number; days_past_due: number; tenure: number; care: number }
+    return {
+      lineId: r.id,
+      msisdn: r.msisdn,
+      accountId: r.account_id,
+      accountName: r.account_name,
+      planCode: r.plan_code,
+      status: r.status,
+      risk: logistic(z),
+      failedPayments: r.failed_payments,
+      daysPastDue: r.days_past_due,
+      careContacts: r.care,
+      tenureMonths: r.tenure,
+    }
+  })
+  const result: ChurnForecast = {
+    asOf,
+    trainMonths: trainAt,
+    backtestMonth: `${addDays(backtestAt, 1)} … ${asOf}`,
+    scoreMonth: `${addDays(asOf, 1)} … ${addDays(asOf, HORIZON)}`,
+    features,
+    weights: features.map((f, j) => ({ feature: f, weight: final.w[j] })),
+    metrics,
+    activeLines: scored.length,
+    expectedChurners: Math.round(expected),
+    riskBands: bands.map((b) => ({ band: b.band, lines: b.lines })),
+    top: topLines,
+    elapsedMs: performance.now() - t0,
+  }
+  cache.set(ws, { version: ws.dataVersion, top, result })
+  return result
+}

@@ -1,0 +1,76 @@
+// Revenue Waterfall. Definition (billed MRR): a line's MRR in calendar month M is the sum of its recurring charges —
+// invoice items of kind 'plan' and 'addon' — on the non-void invoices of period M (one invoice per account per cycle,
+// issued at the cycle start). Top-ups, prorations, fees, credits and tax are not recurring and are left out.
+// From month M−1 to M, per line (a = MRR in M−1, b = MRR in M): new = b when a = 0 < b; churn = a when b = 0 < a;
+// expansion = b − a when 0 < a < b; contraction = a − b when 0 < b < a. So opening + new + expansion − contraction −
+// churn = closing holds for every line, hence for every month, in integer cents.
+// Only complete months are shown: the first invoiced month (accounts whose cycle day falls before the history window
+// start have no invoice in it) and the as-of month (cycles after the as-of day are not billed yet) are partial.
+import type { RevenueWaterfall, WaterfallMonth } from '../../../shared/api/reports'
+import type { Workspace } from '../../workspace/workspace'
+import { addMonths, asOfOf, monthsBetween } from './clock'
+
+export const WATERFALL_DEFINITION =
+  "Billed MRR: a line's plan and recurring add-on charges on the invoices of the month (one invoice per account per cycle). " +
+  'New = lines billed this month but not last; churn = billed last month but not this; expansion/contraction = the change for lines billed in both. ' +
+  'Complete months only (the first invoiced month and the as-of month are partial).'
+
+/** One GROUP BY over the recurring items of the months asked for, pivoted per line, then classified per transition. */
+export function waterfallSql(months: string[]): string {
+  const pivot = months.map((_, i) => `sum(CASE WHEN i.period = ?${i + 1} THEN it.amount_cents END) AS c${i}`).join(', ')
+  const n = months.length
+  const agg: string[] = [`sum(coalesce(c0, 0)) AS closing0`, `sum(c0 > 0) AS lines0`]
+  for (let k = 1; k < n; k++) {
+    const a = `coalesce(c${k - 1}, 0)`
+    const b = `coalesce(c${k}, 0)`
+    agg.push(
+      `sum(${b}) AS closing${k}`,
+      `sum(${b} > 0) AS lines${k}`,
+      `sum(CASE WHEN ${a} = 0 AND ${b} > 0 THEN ${b} ELSE 0 END) AS new${k}`,
+      `sum(CASE WHEN ${a} > 0 AND ${b} = 0 THEN ${a} ELSE 0 END) AS churn${k}`,
+      `sum(CASE WHEN ${a} > 0 AND ${b} > ${a} THEN ${b} - ${a} ELSE 0 END) AS expansion${k}`,
+      `sum(CASE WHEN ${b} > 0 AND ${a} > ${b} THEN ${a} - ${b} ELSE 0 END) AS contraction${k}`,
+    )
+  }
+  return `SELECT ${agg.join(',\n  ')}
+FROM (
+  SELECT it.line_id, ${pivot}
+  FROM invoices i
+  JOIN invoice_items it ON it.invoice_id = i.id
+  WHERE i.period BETWEEN ?1 AND ?${n} AND i.status <> 'void' AND it.kind IN ('plan', 'addon') AND it.line_id IS NOT NULL
+  GROUP BY it.line_id
+)`
+}
+
+/** Complete invoiced months: after the first invoiced month, before the as-of month (or including it from day 28 on). */
+export function completeMonths(ws: Workspace, asOf: string): string[] {
+  const r = ws.db.prepare("SELECT min(period) AS lo, max(period) AS hi FROM invoices WHERE status <> 'void'").get() as { lo: string | null; hi: string | null }
+  if (!r.lo || !r.hi) return []
+  const asOfMonth = asOf.slice(0, 7)
+  const lastComplete = Number(asOf.slice(8, 10)) >= 28 ? asOfMonth : addMonths(asOfMonth, -1)
+  return monthsBetween(r.lo, r.hi).filter((m) => m > r.lo! && m <= lastComplete)
+}
+
+export function revenueWaterfall(ws: Workspace, opts: { maxMonths?: number } = {}): RevenueWaterfall {
+  const asOf = asOfOf(ws)
+  const months = completeMonths(ws, asOf).slice(-((opts.maxMonths ?? 24) + 1))
+  if (months.length < 2) return { asOf, definition: WATERFALL_DEFINITION, months: [] }
+  const row = ws.db.prepare(waterfallSql(months)).get(...months) as Record<string, number | null>
+  const v = (k: string) => row[k] ?? 0
+  const out: WaterfallMonth[] = []
+  for (let k = 1; k < months.length; k++) {
+    out.push({
+      month: months[k],
+      partial: false,
+      openingCents: v(`closing${k - 1}`),
+      newCents: v(`new${k}`),
+      expansionCents: v(`expansion${k}`),
+      contractionCents: v(`contraction${k}`),
+      churnCents: v(`churn${k}`),
+      closingCents: v(`closing${k}`),
+      openingLines: v(`lines${k - 1}`),
+      closingLines: v(`lines${k}`),
+    })
+  }
+  return { asOf, definition: WATERFALL_DEFINITION, months: out }
+}

@@ -1,0 +1,380 @@
+// Offline reports: the report spec the builder produces (compiled to SQL by the core through a per-dataset whitelist),
+// saved reports, the read-only SQL runner, the prebuilt dashboards and the exports.
+import { z } from 'zod'
+import { procedure, router } from './trpc'
+
+export const REPORT_DATASETS = ['lines', 'accounts', 'usage', 'invoices', 'payments', 'operations'] as const
+export type ReportDataset = (typeof REPORT_DATASETS)[number]
+
+export const TIME_GRAINS = ['day', 'week', 'month'] as const
+export type TimeGrain = (typeof TIME_GRAINS)[number]
+
+export const AGGREGATIONS = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max'] as const
+export type Aggregation = (typeof AGGREGATIONS)[number]
+
+export const CHART_TYPES = ['bar', 'line', 'area', 'pie', 'table'] as const
+export type ChartType = (typeof CHART_TYPES)[number]
+
+export const FIELD_TYPES = ['string', 'number', 'money', 'date', 'boolean'] as const
+export type FieldType = (typeof FIELD_TYPES)[number]
+
+/** Filter operators; which ones a field accepts depends on its type (the compiler checks). */
+export const FILTER_OPS = [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
+  'in',
+  'not_in',
+  'contains',
+  'starts_with',
+  'is_null',
+  'not_null',
+  /** dates: within the last N days of the workspace's as-of date (inclusive) */
+  'last_days',
+] as const
+export type FilterOp = (typeof FILTER_OPS)[number]
+
+/** Field names are plain identifiers; whether they exist is checked against the dataset's whitelist by the compiler. */
+const fieldName = z.string().min(1).max(64)
+const scalar = z.union([z.string().max(200), z.number().finite(), z.boolean()])
+
+export const reportDimension = z.object({
+  field: fieldName,
+  /** for date fields only */
+  grain: z.enum(TIME_GRAINS).optional(),
+})
+export type ReportDimension = z.infer<typeof reportDimension>
+
+export const reportMeasure = z.object({
+  agg: z.enum(AGGREGATIONS),
+  /** required for every aggregation except count (count of rows) */
+  field: fieldName.optional(),
+})
+export type ReportMeasure = z.infer<typeof reportMeasure>
+
+export const reportFilter = z.object({
+  field: fieldName,
+  op: z.enum(FILTER_OPS),
+  /** eq/neq/gt/gte/lt/lte/contains/starts_with/last_days */
+  value: scalar.optional(),
+  /** in/not_in: the list; between: [from, to] */
+  values: z.array(scalar).max(1000).optional(),
+})
+export type ReportFilter = z.infer<typeof reportFilter>
+
+export const reportSort = z.object({
+  /** an output column key (see ReportColumn.key) */
+  key: z.string().min(1).max(100),
+  dir: z.enum(['asc', 'desc']).default('asc'),
+})
+
+export const reportSpec = z.object({
+  title: z.string().max(200).optional(),
+  dataset: z.enum(REPORT_DATASETS),
+  dimensions: z.array(reportDimension).max(8).default([]),
+  measures: z.array(reportMeasure).max(12).default([]),
+  filters: z.array(reportFilter).max(20).default([]),
+  sort: z.array(reportSort).max(4).default([]),
+  limit: z.number().int().min(1).max(100_000).default(1000),
+  chart: z.enum(CHART_TYPES).default('table'),
+})
+export type ReportSpec = z.output<typeof reportSpec>
+export type ReportSpecInput = z.input<typeof reportSpec>
+
+/** What the UI needs to build a report: each dataset's whitelisted fields (no SQL). */
+export interface DatasetField {
+  name: string
+  label: string
+  type: FieldType
+  /** aggregations allowed over this field (count is always allowed without a field) */
+  aggs: Aggregation[]
+  /** small closed value lists, for filter pickers */
+  values?: string[]
+}
+export interface DatasetInfo {
+  name: ReportDataset
+  label: string
+  description: string
+  fields: DatasetField[]
+}
+
+export interface ReportColumn {
+  key: string
+  label: string
+  type: FieldType
+  role: 'dimension' | 'measure'
+}
+
+export type Cell = string | number | null
+
+export interface CompiledReport {
+  sql: string
+  params: Array<string | number>
+  columns: ReportColumn[]
+}
+
+export interface ReportResult extends CompiledReport {
+  title: string
+  chart: ChartType
+  rows: Array<Record<string, Cell>>
+  elapsedMs: number
+  asOf: string | null
+}
+
+export interface SavedReport {
+  id: string
+  name: string
+  spec: ReportSpec
+  createdAt: string
+  updatedAt: string
+}
+
+/** A report to run or export: a spec, or the name of a saved report. */
+export const reportRef = z.union([z.object({ spec: reportSpec }), z.object({ name: z.string().min(1).max(200) })])
+export type ReportRef = z.input<typeof reportRef>
+
+export const saveReportInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  spec: reportSpec,
+  /** overwrite the saved report with this name (otherwise an existing name is a CONFLICT) */
+  overwrite: z.boolean().default(false),
+})
+export const renameReportInput = z.object({ name: z.string().min(1).max(200), newName: z.string().trim().min(1).max(200) })
+export const duplicateReportInput = z.object({ name: z.string().min(1).max(200), newName: z.string().trim().min(1).max(200).optional() })
+export const deleteReportInput = z.object({ name: z.string().min(1).max(200) })
+
+// ---- SQL runner
+
+export const sqlRunInput = z.object({
+  sql: z.string().min(1).max(100_000),
+  /** rows returned; the true count is still reported */
+  maxRows: z.number().int().min(1).max(100_000).default(10_000),
+  timeoutMs: z.number().int().min(50).max(600_000).default(30_000),
+  /** lets the UI cancel this run with sqlCancel */
+  runId: z.string().max(64).optional(),
+})
+export type SqlRunInput = z.input<typeof sqlRunInput>
+
+export interface SqlColumn {
+  name: string
+  /** declared type, when the column comes straight from a table */
+  type: string | null
+}
+export interface SqlResult {
+  columns: SqlColumn[]
+  rows: Cell[][]
+  /** the true number of rows the statement produced */
+  rowCount: number
+  truncated: boolean
+  maxRows: number
+  elapsedMs: number
+}
+
+export interface SchemaTable {
+  name: string
+  type: 'table' | 'view'
+  columns: Array<{ name: string; type: string; notNull: boolean; pk: boolean }>
+  indexes: Array<{ name: string; unique: boolean; columns: string[] }>
+}
+
+// ---- Dashboards
+
+export interface SubscriberGrowthRow {
+  month: string
+  planCode: string
+  activations: number
+  disconnects: number
+  netAdds: number
+}
+export interface SubscriberGrowth {
+  asOf: string
+  months: string[]
+  byMonth: Array<{ month: string; activations: number; disconnects: number; netAdds: number; endingActive: number }>
+  byMonthPlan: SubscriberGrowthRow[]
+  sql: string[]
+}
+
+export interface ChurnMetrics {
+  /** examples in the backtest month */
+  n: number
+  positives: number
+  accuracy: number
+  auc: number
+  /** precision among the top k scored lines, k = the number of actual churners (capped) */
+  precisionAtK: number
+  k: number
+  /** the trivial baseline: predict "nobody churns" */
+  baselineAccuracy: number
+  /** precision@k of ranking by failed payments alone */
+  baselinePrecisionAtK: number
+  /** the base rate of churn in the backtest month */
+  baseRate: number
+}
+export interface ChurnRiskLine {
+  lineId: number
+  msisdn: string
+  accountId: string
+  accountName: string
+  planCode: string
+  status: string
+  risk: number
+  failedPayments: number
+  daysPastDue: number
+  careContacts: number
+  tenureMonths: number
+}
+export interface ChurnForecast {
+  asOf: string
+  trainMonths: string[]
+  backtestMonth: string
+  scoreMonth: string
+  features: string[]
+  weights: Array<{ feature: string; weight: number }>
+  metrics: ChurnMetrics
+  activeLines: number
+  expectedChurners: number
+  riskBands: Array<{ band: string; lines: number }>
+  top: ChurnRiskLine[]
+  /** training time etc. */
+  elapsedMs: number
+}
+
+export interface WaterfallMonth {
+  month: string
+  /** true for the as-of month: a snapshot at the as-of date, not at month end */
+  partial: boolean
+  openingCents: number
+  newCents: number
+  expansionCents: number
+  contractionCents: number
+  churnCents: number
+  closingCents: number
+  openingLines: number
+  closingLines: number
+}
+export interface RevenueWaterfall {
+  asOf: string
+  definition: string
+  months: WaterfallMonth[]
+}
+
+export interface BillShockLine {
+  lineId: number
+  msisdn: string
+  accountName: string
+  planCode: string
+  cycleStart: string
+  cycleEnd: string
+  daysElapsed: number
+  cycleDays: number
+  usedMb: number
+  allowanceMb: number
+  projectedMb: number
+  overshootMb: number
+}
+export interface BillShock {
+  asOf: string
+  method: string
+  lines: number
+  top: BillShockLine[]
+  byPlan: Array<{ planCode: string; lines: number; overshootMb: number }>
+  /** a console cohort sentence that selects (approximately) these lines */
+  cohortSentence: string
+  /** the exact line ids (capped) for a selection hand-off */
+  lineIds: number[]
+}
+
+// ---- Finance
+
+export const financeInput = z.object({ month: z.string().regex(/^\d{4}-\d{2}$/, 'month must be YYYY-MM') })
+export interface FinanceRow {
+  section: 'revenue' | 'tax' | 'reconciliation'
+  state: string
+  category: string
+  code: string
+  amountCents: number
+}
+export interface FinanceReport {
+  month: string
+  rows: FinanceRow[]
+  revenueCents: number
+  taxCents: number
+  creditsCents: number
+  /** sum of invoice subtotal and tax for the period, from the invoices table */
+  invoiceSubtotalCents: number
+  invoiceTaxCents: number
+  invoiceTotalCents: number
+  invoiceCount: number
+  reconciled: boolean
+}
+
+// ---- Exports
+
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export interface ExportFile {
+  filename: string
+  mime: string
+  base64: string
+  bytes: number
+}
+
+export const exportReportInput = z.object({ report: reportRef, format: z.enum(EXPORT_FORMATS) })
+export const exportSqlInput = z.object({
+  sql: z.string().min(1).max(100_000),
+  format: z.enum(['csv', 'xlsx']),
+  maxRows: z.number().int().min(1).max(100_000).default(10_000),
+  timeoutMs: z.number().int().min(50).max(600_000).default(30_000),
+})
+export const financeExportInput = financeInput.extend({ format: z.enum(['csv', 'xlsx']) })
+
+export interface ReportsApi {
+  datasets(): Promise<DatasetInfo[]>
+  compile(input: { spec: ReportSpec }): Promise<CompiledReport>
+  run(input: z.output<typeof reportRef>): Promise<ReportResult>
+  list(): Promise<SavedReport[]>
+  save(input: z.output<typeof saveReportInput>): Promise<SavedReport>
+  rename(input: z.output<typeof renameReportInput>): Promise<SavedReport>
+  duplicate(input: z.output<typeof duplicateReportInput>): Promise<SavedReport>
+  remove(input: z.output<typeof deleteReportInput>): Promise<{ deleted: boolean }>
+  sqlRun(input: z.output<typeof sqlRunInput>): Promise<SqlResult>
+  sqlCancel(input: { runId: string }): Promise<{ cancelled: boolean }>
+  schema(): Promise<SchemaTable[]>
+  subscriberGrowth(): Promise<SubscriberGrowth>
+  churnForecast(input: { top: number }): Promise<ChurnForecast>
+  revenueWaterfall(): Promise<RevenueWaterfall>
+  billShock(input: { top: number }): Promise<BillShock>
+  finance(input: z.output<typeof financeInput>): Promise<FinanceReport>
+  exportReport(input: z.output<typeof exportReportInput>): Promise<ExportFile>
+  exportSql(input: z.output<typeof exportSqlInput>): Promise<ExportFile>
+  exportFinance(input: z.output<typeof financeExportInput>): Promise<ExportFile>
+}
+
+const top = z.object({ top: z.number().int().min(1).max(5000).default(100) }).default({ top: 100 })
+
+export const reportsRouter = router({
+  datasets: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.datasets()),
+  compile: procedure.input(z.object({ spec: reportSpec })).query(({ ctx, input }) => ctx.api.reports.compile(input)),
+  run: procedure.input(reportRef).query(({ ctx, input }) => ctx.api.reports.run(input)),
+  list: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.list()),
+  save: procedure.input(saveReportInput).mutation(({ ctx, input }) => ctx.api.reports.save(input)),
+  rename: procedure.input(renameReportInput).mutation(({ ctx, input }) => ctx.api.reports.rename(input)),
+  duplicate: procedure.input(duplicateReportInput).mutation(({ ctx, input }) => ctx.api.reports.duplicate(input)),
+  remove: procedure.input(deleteReportInput).mutation(({ ctx, input }) => ctx.api.reports.remove(input)),
+  sqlRun: procedure.input(sqlRunInput).mutation(({ ctx, input }) => ctx.api.reports.sqlRun(input)),
+  sqlCancel: procedure.input(z.object({ runId: z.string().min(1).max(64) })).mutation(({ ctx, input }) => ctx.api.reports.sqlCancel(input)),
+  schema: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.schema()),
+  subscriberGrowth: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.subscriberGrowth()),
+  churnForecast: procedure.input(top).query(({ ctx, input }) => ctx.api.reports.churnForecast(input)),
+  revenueWaterfall: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.revenueWaterfall()),
+  billShock: procedure.input(top).query(({ ctx, input }) => ctx.api.reports.billShock(input)),
+  finance: procedure.input(financeInput).query(({ ctx, input }) => ctx.api.reports.finance(input)),
+  exportReport: procedure.input(exportReportInput).mutation(({ ctx, input }) => ctx.api.reports.exportReport(input)),
+  exportSql: procedure.input(exportSqlInput).mutation(({ ctx, input }) => ctx.api.reports.exportSql(input)),
+  exportFinance: procedure.input(financeExportInput).mutation(({ ctx, input }) => ctx.api.reports.exportFinance(input)),
+})
