@@ -24,6 +24,8 @@ export interface CoreOptions {
   demo?: { lines: number; months: number; seed: number }
   /** skip the first-start demo build (tests that fill the store themselves) */
   noDemo?: boolean
+  /** the first-start demo build waits for this after entering 'building' (e2e: open the page first, then let it run) */
+  demoGate?: Promise<void>
 }
 
 export const FIRST_START_DEMO = { lines: 25_000, months: 24, seed: 20261122 }
@@ -32,7 +34,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const ws = new Workspace({ dbPath: opts.dbPath })
   const api = createApi(ws)
   const { writeLinesCsv } = await import('./lines/export-csv')
-  const ready = opts.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, opts.demo ?? FIRST_START_DEMO)
+  const ready = opts.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, opts.demo ?? FIRST_START_DEMO, opts.demoGate)
   return {
     ws,
     api,
@@ -47,7 +49,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 }
 
 /** Builds the demo MVNO into an empty workspace that has no backend configured; emits progress events. */
-async function ensureDemoWorkspace(ws: Workspace, demo: { lines: number; months: number; seed: number }): Promise<void> {
+async function ensureDemoWorkspace(ws: Workspace, demo: { lines: number; months: number; seed: number }, gate?: Promise<void>): Promise<void> {
   const hasLines = ws.db.prepare('SELECT 1 FROM lines LIMIT 1').get()
   const configured = ws.meta('sync.remote')
   if (hasLines || configured) {
@@ -57,6 +59,7 @@ async function ensureDemoWorkspace(ws: Workspace, demo: { lines: number; months:
   ws.state = 'building'
   ws.progress = { phase: 'starting', done: 0, total: demo.lines }
   try {
+    await gate
     const { generateDemo } = await import('./demo/generate')
     await generateDemo(ws.db, { ...demo }, (p: { phase: string; done: number; total: number }) => {
       ws.progress = p
