@@ -53,6 +53,8 @@ export class SandboxRemote extends SqlRemote {
     claims: Claims,
     private release: () => void,
     pollMs = 0,
+    /** false when the PGlite instance is shared (tests): close() leaves it open */
+    private ownsDb = true,
   ) {
     super(claims, pollMs)
   }
@@ -79,7 +81,7 @@ export class SandboxRemote extends SqlRemote {
     this.stopPokes()
     await this.unlisten()
     await this.queue
-    await this.pg.close().catch(() => {})
+    if (this.ownsDb) await this.pg.close().catch(() => {})
     this.release()
   }
 }
