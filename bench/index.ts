@@ -4,6 +4,7 @@ import { parseArgs } from '../src/main/cli/registry'
 type Bench = (args: ReturnType<typeof parseArgs>) => Promise<Record<string, unknown>>
 
 const benches: Record<string, () => Promise<{ run: Bench }>> = {}
+benches.workspace = () => import('./workspace')
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2))
