@@ -1,6 +1,6 @@
 // The footer status bar. Left: the workspace (lines, the demo clock). Right: sync (data as of, pending and rejected
 // operations, online). SEAM for the sync engineer: the sync half reads `useShellStatus().sync`, fed by `sync-status`
-// events (shell/workspace-status.ts); replace SyncSegment when `api.sync.status` lands.
+// events after one `sync.status` call (shell/workspace-status.ts).
 import { Anchor, Group, Text, Tooltip } from '@mantine/core'
 import { IconCircleFilled, IconDatabase } from '@tabler/icons-react'
 import { Link } from 'react-router'

@@ -1,11 +1,11 @@
-// What the shell knows about the workspace: `workspace.status` (refreshed on app events) and the latest sync status
-// pushed as `sync-status` events. The first-start gate, the header and the status bar read it through useShellStatus().
+// What the shell knows about the workspace: `workspace.status` (refreshed on app events) and the sync status
+// (`sync.status` once, then the `sync-status` events). The first-start gate, the header and the status bar read it through useShellStatus().
 import { useSyncExternalStore } from 'react'
 import type { WorkspaceStatus } from '../../shared/api/workspace'
-import type { AppEvent } from '../../shared/events'
+import type { SyncStatus } from '../../shared/api/sync'
 import { api, errorCode, errorMessage, onEvent } from '../api/client'
 
-export type SyncStatusView = Extract<AppEvent, { type: 'sync-status' }>['status']
+export type SyncStatusView = SyncStatus
 
 export interface ShellStatus {
   workspace: WorkspaceStatus | null
@@ -22,6 +22,14 @@ let refreshTimer: ReturnType<typeof setTimeout> | null = null
 function set(patch: Partial<ShellStatus>): void {
   state = { ...state, ...patch }
   listeners.forEach((fn) => fn())
+}
+
+async function loadSync(): Promise<void> {
+  try {
+    set({ sync: await api.sync.status.query() })
+  } catch {
+    // no sync service in this workspace: the status bar says so
+  }
 }
 
 async function refresh(): Promise<void> {
@@ -66,6 +74,7 @@ function start(): void {
     }
   })
   void refresh()
+  void loadSync()
 }
 
 export function retryStatus(): void {
