@@ -4,21 +4,26 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { fromPglite, type SqlClient } from '../central/client'
+import { applyCentralMigrations } from '../central/migrate'
 import { RemoteError } from './errors'
 import type { Claims } from './remote'
 import { POKE_CHANNEL, SqlRemote, type Query } from './remote-sql'
 
-/** The central side's module (another engineer's area), loaded by name so this file builds before it exists. */
-interface CentralModule {
-  applyCentralMigrations?: (db: unknown) => Promise<unknown>
-  fillCentralDemo?: (db: unknown, opts?: Record<string, unknown>) => Promise<unknown>
+/** The demo fill lives with the demo generator / central side; loaded by name so this file builds before it exists. */
+interface DemoFillModule {
+  fillCentralDemo?: (db: SqlClient, opts?: Record<string, unknown>) => Promise<unknown>
 }
-async function loadCentral(name: string): Promise<CentralModule | null> {
-  try {
-    return (await import(/* @vite-ignore */ `../central/${name}`)) as CentralModule
-  } catch {
-    return null
+async function loadDemoFill(): Promise<DemoFillModule | null> {
+  for (const name of ['../central/demo-fill', '../central/demo', '../demo/central-fill', '../demo/central']) {
+    try {
+      const m = (await import(/* @vite-ignore */ name)) as DemoFillModule
+      if (m.fillCentralDemo) return m
+    } catch {
+      /* next */
+    }
   }
+  return null
 }
 
 function pidAlive(pid: number): boolean {
@@ -48,12 +53,16 @@ export class SandboxRemote extends SqlRemote {
   private unlistenFn: (() => Promise<void>) | null = null
   private queue: Promise<unknown> = Promise.resolve()
 
+  /**
+   * `client` runs the SQL (a SqlClient over PGlite); `pglite`, when given, is the instance behind it: used for
+   * LISTEN and closed by close() unless `ownsDb` is false (a shared test database).
+   */
   constructor(
-    readonly pg: PGlite,
+    readonly client: SqlClient,
     claims: Claims,
     private release: () => void,
     pollMs = 0,
-    /** false when the PGlite instance is shared (tests): close() leaves it open */
+    private pglite: PGlite | null = null,
     private ownsDb = true,
   ) {
     super(claims, pollMs)
@@ -61,14 +70,14 @@ export class SandboxRemote extends SqlRemote {
 
   protected tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
     // PGlite runs one transaction at a time; queue ours so a prefetching pull and a push interleave safely
-    const run = () => this.pg.transaction(async (tx) => fn(async (sql, params) => (await tx.query<Record<string, unknown>>(sql, params as unknown[])).rows))
+    const run = () => this.client.transaction(async (tx) => fn(async (sql, params) => (await tx.query<Record<string, unknown>>(sql, params as unknown[])).rows))
     const next = this.queue.then(run, run)
     this.queue = next.catch(() => {})
     return next
   }
 
   protected async listen(fire: () => void): Promise<void> {
-    this.unlistenFn = await this.pg.listen(POKE_CHANNEL, () => fire())
+    if (this.pglite) this.unlistenFn = await this.pglite.listen(POKE_CHANNEL, () => fire())
   }
 
   protected async unlisten(): Promise<void> {
@@ -81,27 +90,19 @@ export class SandboxRemote extends SqlRemote {
     this.stopPokes()
     await this.unlisten()
     await this.queue
-    if (this.ownsDb) await this.pg.close().catch(() => {})
+    if (this.ownsDb) await this.pglite?.close().catch(() => {})
     this.release()
   }
 }
 
-/** Applies db/central/migrations to a PGlite database, unless the central module provides its runner. */
-export async function migrateSandbox(pg: PGlite): Promise<void> {
-  const migrate = await loadCentral('migrate')
-  if (migrate?.applyCentralMigrations) {
-    await migrate.applyCentralMigrations(pg)
-    return
-  }
-  throw new RemoteError('server', 'The sandbox needs the central migrations runner (src/main/central/migrate.ts), which this build lacks.')
-}
-
-/** Fills an empty sandbox with the demo MVNO through the central side's demo fill. */
-export async function fillSandbox(pg: PGlite, opts: Record<string, unknown> = {}): Promise<void> {
-  const n = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM lines')
-  if ((n.rows[0]?.n ?? 0) > 0) return
-  const fill = (await loadCentral('demo-fill')) ?? (await loadCentral('demo'))
-  if (fill?.fillCentralDemo) await fill.fillCentralDemo(pg, opts)
+/** Fills an empty sandbox with the demo MVNO through the demo generator's central fill (when this build has it). */
+export async function fillSandbox(client: SqlClient, opts: Record<string, unknown> = {}): Promise<boolean> {
+  const n = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM lines')
+  if ((n.rows[0]?.n ?? 0) > 0) return false
+  const fill = await loadDemoFill()
+  if (!fill?.fillCentralDemo) return false
+  await fill.fillCentralDemo(client, opts)
+  return true
 }
 
 export async function openSandboxRemote(dir: string, claims: Claims, opts: { pollMs?: number; demo?: Record<string, unknown> } = {}): Promise<SandboxRemote> {
@@ -110,9 +111,10 @@ export async function openSandboxRemote(dir: string, claims: Claims, opts: { pol
   let pg: PGlite | null = null
   try {
     pg = await PGlite.create(join(dir, 'pgdata'))
-    await migrateSandbox(pg)
-    await fillSandbox(pg, opts.demo)
-    return new SandboxRemote(pg, claims, release, opts.pollMs ?? 0)
+    const client = fromPglite(pg)
+    await applyCentralMigrations(client)
+    await fillSandbox(client, opts.demo)
+    return new SandboxRemote(client, claims, release, opts.pollMs ?? 0, pg)
   } catch (e) {
     await pg?.close().catch(() => {})
     release()

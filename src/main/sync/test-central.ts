@@ -1,12 +1,7 @@
-// Test support: a fresh central database with db/central's migrations, on the real PostgreSQL when TEST_DATABASE_URL
-// is set (its own database, dropped afterwards), else on PGlite in memory. Uses the central side's createTestDatabase
-// when it is there; otherwise applies db/central/migrations/*.sql in order itself.
-import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
-import pg from 'pg'
+// Test support: a fresh central database (the central side's createTestDatabase: its own database on TEST_DATABASE_URL,
+// dropped afterwards, else PGlite in memory; migrations applied), with remotes acting under given claims.
+import type { SqlClient } from '../central/client'
+import { createTestDatabase } from '../central/test-db'
 import type { Claims, Remote } from './remote'
 import { PgRemote } from './remote-pg'
 import { SandboxRemote } from './remote-sandbox'
@@ -15,6 +10,7 @@ export interface TestCentral {
   kind: 'pg' | 'pglite'
   /** set for the real PostgreSQL */
   url: string | null
+  client: SqlClient
   /** superuser SQL (bypasses RLS), for seeding and checks */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
   /** a remote acting under these claims */
@@ -22,85 +18,41 @@ export interface TestCentral {
   close(): Promise<void>
 }
 
-export function centralMigrationsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 8; i++) {
-    const c = join(dir, 'db', 'central', 'migrations')
-    if (existsSync(c)) return c
-    dir = resolve(dir, '..')
-  }
-  throw new Error('db/central/migrations not found')
-}
-
-export function centralMigrationFiles(): Array<{ name: string; sql: string }> {
-  const dir = centralMigrationsDir()
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((f) => ({ name: f, sql: readFileSync(join(dir, f), 'utf8') }))
-}
-
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? ''
-
 export async function createTestCentral(): Promise<TestCentral> {
-  if (TEST_DATABASE_URL) {
-    const name = `wt_sync_${randomUUID().replace(/-/g, '').slice(0, 12)}`
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    const u = new URL(TEST_DATABASE_URL)
-    u.pathname = `/${name}`
-    const url = u.toString()
-    const pool = new pg.Pool({ connectionString: url, max: 4 })
-    pool.on('error', () => {})
-    for (const m of centralMigrationFiles()) await pool.query(m.sql)
-    const remotes: Remote[] = []
-    return {
-      kind: 'pg',
-      url,
-      async sql<T>(text: string, params?: unknown[]) {
-        return (await pool.query(text, params as unknown[])).rows as T[]
-      },
-      remote(claims, opts = {}) {
-        const r = new PgRemote(url, claims, { pollMs: opts.pollMs ?? 0 })
-        remotes.push(r)
-        return r
-      },
-      async close() {
-        for (const r of remotes) await r.close().catch(() => {})
-        await pool.end()
-        const a = new pg.Client({ connectionString: TEST_DATABASE_URL })
-        await a.connect()
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-        await a.end()
-      },
-    }
-  }
-  const db = await PGlite.create()
-  for (const m of centralMigrationFiles()) await db.exec(m.sql)
+  const t = await createTestDatabase()
+  const remotes: Remote[] = []
   return {
-    kind: 'pglite',
-    url: null,
+    kind: t.kind,
+    url: t.url ?? null,
+    client: t.client,
     async sql<T>(text: string, params?: unknown[]) {
-      if (!params || params.length === 0) {
-        const res = await db.exec(text)
-        return (res[res.length - 1]?.rows ?? []) as T[]
+      if (!params?.length && t.kind === 'pglite' && /;\s*\S/.test(text)) {
+        await t.client.exec(text)
+        return []
       }
-      return (await db.query(text, params)).rows as T[]
+      if (!params?.length && t.kind === 'pg') {
+        // simple protocol: several statements allowed, rows of the last one
+        return (await t.client.query<T>(text)).rows
+      }
+      return (await t.client.query<T>(text, params)).rows
     },
     remote(claims, opts = {}) {
-      return new SandboxRemote(db, claims, () => {}, opts.pollMs ?? 0, false)
+      const r: Remote = t.url
+        ? new PgRemote(t.url, claims, { pollMs: opts.pollMs ?? 0 })
+        : new SandboxRemote(t.client, claims, () => {}, opts.pollMs ?? 0, null, false)
+      remotes.push(r)
+      return r
     },
     async close() {
-      await db.close()
+      for (const r of remotes) await r.close().catch(() => {})
+      await t.dispose()
     },
   }
 }
 
 /** A small believable central fill for tests: `accounts` accounts with `perAccount` lines each, plus a few children. */
 export async function seedSmall(c: TestCentral, accounts = 50, perAccount = 2): Promise<void> {
-  await c.sql(`
+  await c.client.exec(`
     INSERT INTO plans (code, name, kind, monthly_cents, data_mb) VALUES
       ('M-10', 'Mobile 10', 'mobile', 2500, 10240), ('M-UNL', 'Mobile Unlimited', 'mobile', 4500, NULL), ('H-100', 'HomeFi 100', 'homefi', 5000, NULL)
       ON CONFLICT DO NOTHING;
