@@ -83,8 +83,8 @@ export function remainingExpr(catalog: ConsoleCatalog): SqlFragment & { limitedP
   const limited = [...catalog.plans.values()].filter((p) => p.dataMb !== null)
   if (limited.length === 0) return { sql: 'NULL', params: [], limitedPlans: [] }
   return {
-    sql: `(CASE plan_code ${limited.map(() => 'WHEN ? THEN ?').join(' ')} END + topup_mb - data_used_mb)`,
-    params: limited.flatMap((p) => [p.code, p.dataMb]),
+    sql: `(CASE plan_code ${limited.map((p) => `WHEN ? THEN ${Math.trunc(p.dataMb!)}`).join(' ')} END + topup_mb - data_used_mb)`,
+    params: limited.map((p) => p.code),
     limitedPlans: limited.map((p) => p.code),
   }
 }

@@ -48,8 +48,9 @@ export function cycleExpr(asOf: string): SqlFragment {
     const start = addDays(asOf, -back)
     if (addMonth(start) <= asOf) continue
     const { rem, len } = cycleRemainder(start, asOf)
-    whens.push('WHEN ? THEN ?')
-    params.push(start, rem * 64 + len)
+    // integers inline (bound JS numbers would arrive as REAL and turn the integer rounding into float division)
+    whens.push(`WHEN ? THEN ${rem * 64 + len}`)
+    params.push(start)
   }
   const next = "julianday(date(cycle_start, '+1 month'))"
   const len = `CAST(${next} - julianday(cycle_start) AS INTEGER)`

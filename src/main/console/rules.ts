@@ -131,7 +131,11 @@ export function moneyFor(cmd: Command, catalog: ConsoleCatalog): MoneyExprs {
       const plans = [...catalog.plans.values()]
       return {
         // an unknown current plan has no price: NULL, left out of the sums
-        mrr: { sql: `(? - CASE plan_code ${plans.map(() => 'WHEN ? THEN ?').join(' ')} END)`, params: [target.monthlyCents, ...plans.flatMap((p) => [p.code, p.monthlyCents])] },
+        // prices inline as integer literals: a bound JS number arrives as REAL and would make the proration a float
+        mrr: {
+          sql: `(${Math.trunc(target.monthlyCents)} - CASE plan_code ${plans.map((p) => `WHEN ? THEN ${Math.trunc(p.monthlyCents)}`).join(' ')} END)`,
+          params: plans.map((p) => p.code),
+        },
         mrrZero: false,
         oneTimeCents: 0,
         creditCents: 0,
@@ -143,7 +147,7 @@ export function moneyFor(cmd: Command, catalog: ConsoleCatalog): MoneyExprs {
       if (!a) return zero
       if (!a.recurring) return { ...zero, oneTimeCents: cmd.action === 'add_addon' ? a.priceCents : 0 }
       const delta = cmd.action === 'add_addon' ? a.priceCents : -a.priceCents
-      return { mrr: { sql: String(delta), params: [] }, mrrZero: false, oneTimeCents: 0, creditCents: 0 }
+      return { mrr: { sql: String(Math.trunc(delta)), params: [] }, mrrZero: false, oneTimeCents: 0, creditCents: 0 }
     }
     case 'credit_wallet':
       return { ...zero, creditCents: cmd.params.amount_cents }
