@@ -1,11 +1,25 @@
+// The lines domain of the API: the subscriber grid (pages, set-filter values, CSV export lives in export-csv.ts), the
+// line detail view and the command palette's search. The engine (and its caches) is shared per workspace.
 import type { LinesApi } from '../../shared/api/lines'
-import { AppError } from '../../shared/api/errors'
 import type { Workspace } from '../workspace/workspace'
+import { lineDetail } from './detail'
+import { linesEngine } from './engine'
+import { searchLines } from './search'
 
-// Placeholder until the lines query layer lands: it refuses with a typed error rather than pretending.
-export function linesHandlers(_ws: Workspace): LinesApi {
-  const notYet = async (): Promise<never> => {
-    throw new AppError('UNAVAILABLE', 'the lines query layer is not built yet')
+export function linesHandlers(ws: Workspace): LinesApi {
+  const engine = () => linesEngine(ws)
+  return {
+    async list(input) {
+      return engine().page(input)
+    },
+    async distinct({ colId }) {
+      return engine().distinct(colId)
+    },
+    async detail({ ref }) {
+      return lineDetail(engine(), ref)
+    },
+    async search({ text, limit }) {
+      return searchLines(engine(), text, limit)
+    },
   }
-  return { list: notYet, distinct: notYet, detail: notYet, search: notYet }
 }

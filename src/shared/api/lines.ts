@@ -122,7 +122,10 @@ export interface LineDetail {
     tags: string
     createdAt: string
   }
+  /** the account's other lines, by id, at most 200 (see otherLinesTotal) */
   otherLines: Array<Pick<LineRow, 'id' | 'msisdn' | 'planCode' | 'status'>>
+  /** how many other lines the account has in all */
+  otherLinesTotal: number
   plan: { code: string; name: string; monthlyCents: number; dataMb: number | null }
   addons: Array<{ code: string; name: string; priceCents: number; recurring: boolean }>
   usage: {
