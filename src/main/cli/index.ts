@@ -2,6 +2,7 @@
 import { isAppError } from '../../shared/api/errors'
 import { commands, parseArgs, type CliIo } from './registry'
 import './workspace-commands'
+import './console'
 import './demo'
 import './knowledge'
 import './sync'
