@@ -6,6 +6,7 @@ import './console'
 import './demo'
 import './knowledge'
 import './sync'
+import './reports'
 
 const io: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),

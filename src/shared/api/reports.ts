@@ -204,12 +204,12 @@ export interface ChurnMetrics {
   positives: number
   accuracy: number
   auc: number
-  /** precision among the top k scored lines, k = the number of actual churners (capped) */
+  /** precision among the top k scored lines, k = 1% of the backtest lines (a retention campaign's size) */
   precisionAtK: number
   k: number
   /** the trivial baseline: predict "nobody churns" */
   baselineAccuracy: number
-  /** precision@k of ranking by failed payments alone */
+  /** precision@k of a rule of thumb: rank by failure streak, then failed payments in 90 days, then days past due */
   baselinePrecisionAtK: number
   /** the base rate of churn in the backtest month */
   baseRate: number

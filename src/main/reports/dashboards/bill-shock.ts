@@ -10,7 +10,7 @@ export const BILL_SHOCK_METHOD =
 
 const BASE = `WITH cur AS (
   SELECT l.id, l.msisdn, l.account_name, l.plan_code, l.cycle_start, date(l.cycle_start, '+1 month') AS cycle_end,
-    julianday(?1) - julianday(l.cycle_start) + 1 AS elapsed,
+    julianday(@asOf) - julianday(l.cycle_start) + 1 AS elapsed,
     julianday(date(l.cycle_start, '+1 month')) - julianday(l.cycle_start) AS len,
     l.data_used_mb AS used, p.data_mb + l.topup_mb AS allowance
   FROM lines l JOIN plans p ON p.code = l.plan_code
@@ -24,16 +24,16 @@ export const BILL_SHOCK_SQL = `${BASE}
 SELECT id, plan_code, projected - allowance AS overshoot FROM proj WHERE projected > allowance`
 
 const DETAIL_SQL = `SELECT l.id, l.msisdn, l.account_name, l.plan_code, l.cycle_start, date(l.cycle_start, '+1 month') AS cycle_end,
-  CAST(julianday(?1) - julianday(l.cycle_start) + 1 AS INTEGER) AS elapsed,
+  CAST(julianday(@asOf) - julianday(l.cycle_start) + 1 AS INTEGER) AS elapsed,
   CAST(julianday(date(l.cycle_start, '+1 month')) - julianday(l.cycle_start) AS INTEGER) AS len,
   l.data_used_mb AS used, p.data_mb + l.topup_mb AS allowance
-FROM lines l JOIN plans p ON p.code = l.plan_code WHERE l.id = ?2`
+FROM lines l JOIN plans p ON p.code = l.plan_code WHERE l.id = @id`
 
 const MAX_IDS = 50_000
 
 export function billShock(ws: Workspace, top = 100): BillShock {
   const asOf = asOfOf(ws)
-  const all = ws.db.prepare(BILL_SHOCK_SQL).raw(true).all(asOf) as Array<[number, string, number]>
+  const all = ws.db.prepare(BILL_SHOCK_SQL).raw(true).all({ asOf }) as Array<[number, string, number]>
   all.sort((a, b) => b[2] - a[2] || a[0] - b[0])
   const plansMap = new Map<string, { n: number; overshoot: number }>()
   for (const [, plan, over] of all) {
@@ -45,7 +45,7 @@ export function billShock(ws: Workspace, top = 100): BillShock {
   const byPlan = [...plansMap].map(([plan_code, v]) => ({ plan_code, ...v })).sort((a, b) => b.n - a.n)
   const detail = ws.db.prepare(DETAIL_SQL)
   const topLines: BillShockLine[] = all.slice(0, top).map(([id]) => {
-    const r = detail.get(asOf, id) as { id: number; msisdn: string; account_name: string; plan_code: string; cycle_start: string; cycle_end: string; elapsed: number; len: number; used: number; allowance: number }
+    const r = detail.get({ asOf, id }) as { id: number; msisdn: string; account_name: string; plan_code: string; cycle_start: string; cycle_end: string; elapsed: number; len: number; used: number; allowance: number }
     const projected = Math.round((r.used * r.len) / r.elapsed)
     return {
       lineId: r.id,

@@ -13,53 +13,63 @@ import type { Workspace } from '../../workspace/workspace'
 import { accuracy, auc, precisionAtK, rawCoefficients, train, type Model } from './churn-model'
 import { addDays, asOfOf } from './clock'
 
-export const CHURN_FEATURES = ['failure_streak', 'days_past_due', 'care_contacts_30d', 'tenure_log_months', 'usage_trend', 'business', 'homefi', 'iot'] as const
+export const CHURN_FEATURES = ['failure_streak', 'failed_payments_90d', 'days_past_due', 'in_dunning', 'care_contacts_30d', 'tenure_log_months', 'usage_trend', 'business', 'homefi', 'iot'] as const
 
 const HORIZON = 30
-const SAMPLE_PER_SNAPSHOT = 25_000
+const SAMPLE_PER_SNAPSHOT = 20_000
+/** Reach-like dunning disconnects on day 14 past due: a line inside that window is on the clock. */
+const DUNNING_DISCONNECT_DAY = 14
+const TRAIN_SNAPSHOTS = 3
 
-/** Features of the lines live at ?1 (= D), for a deterministic sample (?2 of 1000 by id hash). */
+/** Features of the lines live at @d, for a deterministic sample (@rate of 1000 by id hash). */
 const SNAPSHOT_SQL = `WITH base AS (
   SELECT l.id, l.account_id, l.activated_at, l.account_type, p.kind,
-    CASE WHEN CAST(strftime('%d', ?1) AS INTEGER) >= l.cycle_day
-      THEN date(?1, 'start of month', '+' || (l.cycle_day - 1) || ' days')
-      ELSE date(?1, 'start of month', '-1 month', '+' || (l.cycle_day - 1) || ' days') END AS cs
+    CASE WHEN CAST(strftime('%d', @d) AS INTEGER) >= l.cycle_day
+      THEN date(@d, 'start of month', '+' || (l.cycle_day - 1) || ' days')
+      ELSE date(@d, 'start of month', '-1 month', '+' || (l.cycle_day - 1) || ' days') END AS cs
   FROM lines l JOIN plans p ON p.code = l.plan_code
-  WHERE l.activated_at <= ?1 AND (l.disconnected_at IS NULL OR l.disconnected_at > ?1) AND l.status <> 'pending'
-    AND (l.id * 2654435761) % 1000 < ?2
+  WHERE l.activated_at <= @d AND (l.disconnected_at IS NULL OR l.disconnected_at > @d) AND l.status <> 'pending'
+    AND (l.id * 2654435761) % 1000 < @rate
 )
 SELECT b.id,
-  min(12, (SELECT count(*) FROM payments f WHERE f.account_id = b.account_id AND f.status = 'failed' AND f.created_at < date(?1, '+1 day')
-     AND f.created_at > coalesce((SELECT max(s.created_at) FROM payments s WHERE s.account_id = b.account_id AND s.status = 'succeeded' AND s.created_at < date(?1, '+1 day')), ''))) AS failure_streak,
-  min(60, coalesce(julianday(?1) - julianday((SELECT min(i.due_at) FROM invoices i WHERE i.account_id = b.account_id AND i.status <> 'void'
-     AND i.due_at < ?1 AND (i.paid_at IS NULL OR i.paid_at > ?1))), 0)) AS days_past_due,
-  (SELECT count(*) FROM care_interactions c WHERE c.line_id = b.id AND c.created_at >= date(?1, '-29 days') AND c.created_at < date(?1, '+1 day'))
-   + (SELECT count(*) FROM care_interactions c WHERE c.account_id = b.account_id AND c.line_id IS NULL AND c.created_at >= date(?1, '-29 days') AND c.created_at < date(?1, '+1 day')) AS care,
-  ln(1 + max(0, julianday(?1) - julianday(b.activated_at)) / 30.4) AS tenure,
+  min(12, (SELECT count(*) FROM payments f WHERE f.account_id = b.account_id AND f.status = 'failed' AND f.created_at < date(@d, '+1 day')
+     AND f.created_at > coalesce((SELECT max(s.created_at) FROM payments s WHERE s.account_id = b.account_id AND s.status = 'succeeded' AND s.created_at < date(@d, '+1 day')), ''))) AS failure_streak,
+  (SELECT count(*) FROM payments f WHERE f.account_id = b.account_id AND f.status = 'failed' AND f.created_at >= date(@d, '-89 days') AND f.created_at < date(@d, '+1 day')) AS failed_90d,
+  min(60, coalesce(julianday(@d) - julianday((SELECT min(i.due_at) FROM invoices i WHERE i.account_id = b.account_id AND i.status <> 'void'
+     AND i.due_at < @d AND (i.paid_at IS NULL OR i.paid_at > @d))), 0)) AS days_past_due,
+  0 AS in_dunning,
+  (SELECT count(*) FROM care_interactions c WHERE c.line_id = b.id AND c.created_at >= date(@d, '-29 days') AND c.created_at < date(@d, '+1 day'))
+   + (SELECT count(*) FROM care_interactions c WHERE c.account_id = b.account_id AND c.line_id IS NULL AND c.created_at >= date(@d, '-29 days') AND c.created_at < date(@d, '+1 day')) AS care,
+  ln(1 + max(0, julianday(@d) - julianday(b.activated_at)) / 30.4) AS tenure,
   ln((coalesce((SELECT u.data_mb FROM usage_cycles u WHERE u.line_id = b.id AND u.cycle_start = date(b.cs, '-1 month')), 0) + 1.0)
    / (coalesce((SELECT u.data_mb FROM usage_cycles u WHERE u.line_id = b.id AND u.cycle_start = date(b.cs, '-2 months')), 0) + 1.0)) AS trend,
   b.account_type = 'business' AS business, b.kind = 'homefi' AS homefi, b.kind = 'iot' AS iot,
-  EXISTS (SELECT 1 FROM line_events e WHERE e.line_id = b.id AND e.kind = 'disconnected' AND e.at >= date(?1, '+1 day') AND e.at < date(?1, '+${HORIZON + 1} days')) AS label
+  EXISTS (SELECT 1 FROM line_events e WHERE e.line_id = b.id AND e.kind = 'disconnected' AND e.at >= date(@d, '+1 day') AND e.at < date(@d, '+${HORIZON + 1} days')) AS label
 FROM base b`
 
 /**
  * Every live line at A, scored: the same features, read from the line's denormalized account figures (which are the
- * as-of values of failure streak and days past due) and its last two completed cycles. ?1 = A, ?2.. = intercept, coefs.
+ * as-of values of failure streak and days past due) and its last two completed cycles. @asOf = A, @b = intercept, @w0.. = coefficients.
  */
-const SCORE_SQL = `WITH care AS (
-  SELECT line_id, count(*) AS n FROM care_interactions WHERE line_id IS NOT NULL AND created_at >= date(?1, '-29 days') AND created_at < date(?1, '+1 day') GROUP BY line_id
-), acare AS (
-  SELECT account_id, count(*) AS n FROM care_interactions WHERE line_id IS NULL AND created_at >= date(?1, '-29 days') AND created_at < date(?1, '+1 day') GROUP BY account_id
+const SCORE_SQL = `WITH failed AS MATERIALIZED (
+  SELECT account_id, count(*) AS n FROM payments WHERE status = 'failed' AND created_at >= date(@asOf, '-89 days') AND created_at < date(@asOf, '+1 day') GROUP BY account_id
+), care AS MATERIALIZED (
+  SELECT line_id, count(*) AS n FROM care_interactions WHERE line_id IS NOT NULL AND created_at >= date(@asOf, '-29 days') AND created_at < date(@asOf, '+1 day') GROUP BY line_id
+), acare AS MATERIALIZED (
+  SELECT account_id, count(*) AS n FROM care_interactions WHERE line_id IS NULL AND created_at >= date(@asOf, '-29 days') AND created_at < date(@asOf, '+1 day') GROUP BY account_id
 )
-SELECT l.id, ?2
-  + ?3 * min(12, l.failed_payments)
-  + ?4 * min(60, l.days_past_due)
-  + ?5 * (coalesce(c.n, 0) + coalesce(ac.n, 0))
-  + ?6 * ln(1 + max(0, julianday(?1) - julianday(l.activated_at)) / 30.4)
-  + ?7 * ln((coalesce(u1.data_mb, 0) + 1.0) / (coalesce(u2.data_mb, 0) + 1.0))
-  + ?8 * (l.account_type = 'business') + ?9 * (p.kind = 'homefi') + ?10 * (p.kind = 'iot') AS logit
+SELECT l.id, @b
+  + @w0 * min(12, l.failed_payments)
+  + @w1 * coalesce(fp.n, 0)
+  + @w2 * min(60, l.days_past_due)
+  + @w3 * (l.days_past_due BETWEEN 1 AND ${DUNNING_DISCONNECT_DAY - 1})
+  + @w4 * (coalesce(c.n, 0) + coalesce(ac.n, 0))
+  + @w5 * ln(1 + max(0, julianday(@asOf) - julianday(l.activated_at)) / 30.4)
+  + @w6 * ln((coalesce(u1.data_mb, 0) + 1.0) / (coalesce(u2.data_mb, 0) + 1.0))
+  + @w7 * (l.account_type = 'business') + @w8 * (p.kind = 'homefi') + @w9 * (p.kind = 'iot') AS logit
 FROM lines l
 JOIN plans p ON p.code = l.plan_code
+LEFT JOIN failed fp ON fp.account_id = l.account_id
 LEFT JOIN care c ON c.line_id = l.id
 LEFT JOIN acare ac ON ac.account_id = l.account_id
 LEFT JOIN usage_cycles u1 ON u1.line_id = l.id AND u1.cycle_start = date(l.cycle_start, '-1 month')
@@ -67,9 +77,9 @@ LEFT JOIN usage_cycles u2 ON u2.line_id = l.id AND u2.cycle_start = date(l.cycle
 WHERE l.status IN ('active', 'suspended', 'hotlined')`
 
 const DETAIL_SQL = `SELECT l.id, l.msisdn, l.account_id, l.account_name, l.plan_code, l.status, l.failed_payments, l.days_past_due,
-  CAST((julianday(?1) - julianday(l.activated_at)) / 30.4 AS INTEGER) AS tenure,
-  (SELECT count(*) FROM care_interactions c WHERE c.line_id = l.id AND c.created_at >= date(?1, '-29 days') AND c.created_at < date(?1, '+1 day')) AS care
-FROM lines l WHERE l.id = ?2`
+  CAST((julianday(@asOf) - julianday(l.activated_at)) / 30.4 AS INTEGER) AS tenure,
+  (SELECT count(*) FROM care_interactions c WHERE c.line_id = l.id AND c.created_at >= date(@asOf, '-29 days') AND c.created_at < date(@asOf, '+1 day')) AS care
+FROM lines l WHERE l.id = @id`
 
 interface Sample {
   X: number[][]
@@ -78,12 +88,14 @@ interface Sample {
   streak: number[]
 }
 
-function snapshot(ws: Workspace, d: string, per1000: number): Sample {
-  const rows = ws.db.prepare(SNAPSHOT_SQL).raw(true).all(d, per1000) as number[][]
+export function snapshot(ws: Workspace, d: string, per1000: number): Sample {
+  const rows = ws.db.prepare(SNAPSHOT_SQL).raw(true).all({ d, rate: per1000 }) as number[][]
+  const X = rows.map((r) => r.slice(1, 11).map(Number))
+  for (const x of X) x[3] = x[2] >= 1 && x[2] < DUNNING_DISCONNECT_DAY ? 1 : 0
   return {
-    X: rows.map((r) => r.slice(1, 9).map(Number)),
-    y: rows.map((r) => Number(r[9])),
-    streak: rows.map((r) => Number(r[1]) * 100 + Number(r[2])),
+    X,
+    y: rows.map((r) => Number(r[11])),
+    streak: rows.map((r) => Number(r[1]) * 1000 + Number(r[2]) * 10 + Number(r[3]) / 100),
   }
 }
 
@@ -113,7 +125,7 @@ export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
 
   const backtestAt = addDays(asOf, -HORIZON)
   const trainAt: string[] = []
-  for (let k = 0; k < 6; k++) {
+  for (let k = 0; k < TRAIN_SNAPSHOTS; k++) {
     const d = addDays(asOf, -2 * HORIZON - 7 * k)
     if (k > 0 && d < addDays(historyStart, 21)) break
     trainAt.push(d)
@@ -126,7 +138,8 @@ export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
   const scores = scoreSample(model, backtest)
   const positives = backtest.y.reduce((a, b) => a + b, 0)
   const n = backtest.y.length
-  const k = Math.max(1, Math.min(positives || 1, 1000))
+  // precision among the top 1% of lines by risk: the size of a retention campaign
+  const k = Math.max(10, Math.round(n / 100))
   const metrics = {
     n,
     positives,
@@ -142,7 +155,7 @@ export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
   // Refit on everything labeled, then score every live line in SQL.
   const final = train(features, [...trainSet.X, ...backtest.X], [...trainSet.y, ...backtest.y])
   const { intercept, coef } = rawCoefficients(final)
-  const scored = ws.db.prepare(SCORE_SQL).raw(true).all(asOf, intercept, ...coef) as Array<[number, number]>
+  const scored = ws.db.prepare(SCORE_SQL).raw(true).all({ asOf, b: intercept, ...Object.fromEntries(coef.map((c, j) => [`w${j}`, c])) }) as Array<[number, number]>
   const bands = [
     { band: '≥ 50%', lo: 0.5, lines: 0 },
     { band: '20–50%', lo: 0.2, lines: 0 },
@@ -158,7 +171,7 @@ export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
   scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
   const detail = ws.db.prepare(DETAIL_SQL)
   const topLines: ChurnRiskLine[] = scored.slice(0, top).map(([id, z]) => {
-    const r = detail.get(asOf, id) as { id: number; msisdn: string; account_id: string; account_name: string; plan_code: string; status: string; failed_payments: number; days_past_due: number; tenure: number; care: number }
+    const r = detail.get({ asOf, id }) as { id: number; msisdn: string; account_id: string; account_name: string; plan_code: string; status: string; failed_payments: number; days_past_due: number; tenure: number; care: number }
     return {
       lineId: r.id,
       msisdn: r.msisdn,

@@ -17,7 +17,7 @@ export const WATERFALL_DEFINITION =
 
 /** One GROUP BY over the recurring items of the months asked for, pivoted per line, then classified per transition. */
 export function waterfallSql(months: string[]): string {
-  const pivot = months.map((_, i) => `sum(CASE WHEN i.period = ?${i + 1} THEN it.amount_cents END) AS c${i}`).join(', ')
+  const pivot = months.map((_, i) => `sum(CASE WHEN i.period = @m${i} THEN it.amount_cents END) AS c${i}`).join(', ')
   const n = months.length
   const agg: string[] = [`sum(coalesce(c0, 0)) AS closing0`, `sum(c0 > 0) AS lines0`]
   for (let k = 1; k < n; k++) {
@@ -37,7 +37,7 @@ FROM (
   SELECT it.line_id, ${pivot}
   FROM invoices i
   JOIN invoice_items it ON it.invoice_id = i.id
-  WHERE i.period BETWEEN ?1 AND ?${n} AND i.status <> 'void' AND it.kind IN ('plan', 'addon') AND it.line_id IS NOT NULL
+  WHERE i.period BETWEEN @m0 AND @m${n - 1} AND i.status <> 'void' AND it.kind IN ('plan', 'addon') AND it.line_id IS NOT NULL
   GROUP BY it.line_id
 )`
 }
@@ -55,7 +55,7 @@ export function revenueWaterfall(ws: Workspace, opts: { maxMonths?: number } = {
   const asOf = asOfOf(ws)
   const months = completeMonths(ws, asOf).slice(-((opts.maxMonths ?? 24) + 1))
   if (months.length < 2) return { asOf, definition: WATERFALL_DEFINITION, months: [] }
-  const row = ws.db.prepare(waterfallSql(months)).get(...months) as Record<string, number | null>
+  const row = ws.db.prepare(waterfallSql(months)).get(Object.fromEntries(months.map((m, i) => [`m${i}`, m]))) as Record<string, number | null>
   const v = (k: string) => row[k] ?? 0
   const out: WaterfallMonth[] = []
   for (let k = 1; k < months.length; k++) {

@@ -1,5 +1,6 @@
 // Subscriber Growth: activations, reactivations, disconnects and net adds by month and by plan, from the line
-// lifecycle events (line_events), over the twelve months up to the as-of date. "Plan" is the plan a line was activated
+// lifecycle events (line_events), over the twelve months up to the as-of date (or the
+// history window, if shorter). "Plan" is the plan a line was activated
 // on for activations, and the line's current plan otherwise (plans do not change after a disconnection).
 import type { SubscriberGrowth, SubscriberGrowthRow } from '../../../shared/api/reports'
 import { PLANS } from '../../../shared/domain/catalog'
@@ -24,7 +25,10 @@ export const LIVE_SQL = `SELECT count(*) AS n FROM lines WHERE status IN ('activ
 export function subscriberGrowth(ws: Workspace, monthsBack = 12): SubscriberGrowth {
   const asOf = asOfOf(ws)
   const last = asOf.slice(0, 7)
-  const first = addMonths(last, -(monthsBack - 1))
+  // Not before the history window: before it the store has the lines that survived, not the ones that left.
+  const hist = (ws.db.prepare('SELECT min(cycle_start) AS d FROM usage_cycles').get() as { d: string | null }).d
+  const histMonth = hist ? (hist.endsWith('-01') ? hist.slice(0, 7) : addMonths(hist.slice(0, 7), 1)) : last
+  const first = [addMonths(last, -(monthsBack - 1)), histMonth > last ? last : histMonth].sort()[1]
   const months = monthsBetween(first, last)
   const rows = ws.db.prepare(GROWTH_SQL).all(`${first}-01`, addDays(asOf, 1)) as Array<{
     month: string
