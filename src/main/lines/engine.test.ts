@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LINE_COLUMNS, type LineColumn, type LineFilter } from '../../shared/api/lines'
+import { LINE_COLUMNS, type LineColumn, type LineFilter, type LinesQuery } from '../../shared/api/lines'
 import { formatUs } from '../../shared/domain/msisdn'
 import type { LineRow } from '../../shared/domain/line'
 import { createApi, createCaller } from '../api'
@@ -153,7 +153,7 @@ describe('list agrees with the reference model', () => {
   })
 
   it('a filtered multi-column view pages contiguously from lists and from direct reads alike', () => {
-    const base = { filter: { status: { filterType: 'set', values: ['active', 'suspended'] } }, sort: [{ colId: 'planCode', sort: 'asc' }, { colId: 'dataUsedMb', sort: 'desc' }] }
+    const base: LinesQuery = { filter: { status: { filterType: 'set', values: ['active', 'suspended'] } }, sort: [{ colId: 'planCode', sort: 'asc' }, { colId: 'dataUsedMb', sort: 'desc' }] }
     const expected = referenceView(rows, q(base)).map((r) => r.id)
     for (const mode of MODES) {
       withMode(mode, () => {

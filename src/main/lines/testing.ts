@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { LineColumn, LineFilter, LinesQueryParsed } from '../../shared/api/lines'
+import type { LineColumn, LineFilter, LinesQuery, LinesQueryParsed } from '../../shared/api/lines'
 import { linesQuery } from '../../shared/api/lines'
 import type { LineRow } from '../../shared/domain/line'
 import { generateDemo } from '../demo/generate'
@@ -39,7 +39,7 @@ export function allRows(ws: Workspace): LineRow[] {
   return ws.db.prepare(`SELECT ${LINE_ROW_SELECT} FROM lines l ORDER BY l.id`).all() as LineRow[]
 }
 
-export const q = (input: Partial<LinesQueryParsed> & Record<string, unknown>): LinesQueryParsed => linesQuery.parse(input)
+export const q = (input: LinesQuery): LinesQueryParsed => linesQuery.parse(input)
 
 // --- reference model -------------------------------------------------------------------------------------------------
 
