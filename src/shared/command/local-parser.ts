@@ -1,0 +1,382 @@
+// The local tier of the console: turns an operator's sentence into a command offline, with no key, in well under a
+// millisecond. Rule-based: detect the action (local-intent.ts), find the entities (local-lexicon.ts), then read params,
+// conditions and scope from them. What it cannot place is an error with a suggestion, never a guess.
+//
+// Choices for ambiguous phrasings (see also the tests):
+// - `remove_addon` on a cohort adds the implied `addon = X` condition (the examples show it); `add_addon`, `resume`,
+//   `suspend` and `untag` add nothing implied: preview reports lines that are already in the target state.
+// - "TX and OK", "Mobile 1GB and Mobile 5GB", "active and suspended" mean `in` (a line has one state, plan, status);
+//   add-ons and tags joined by "and" are two conditions, by "or" an error (a cohort is an AND of conditions).
+// - Bare "unlimited" or "HomeFi" is ambiguous between two plans: an error listing both.
+// - "activated in the last 30 days" → activated_at >= now − 30 days; "activated more than 30 days ago" →
+//   activated_at < now − 30 days; "customers for more than 2 years" → tenure_days > 730 (a year is 365 days, a month 30).
+// - Several phone numbers make a `list` scope with source "typed"; a CSV upload is the console's job.
+// - A money amount with no unit ("credit 5") is an error: $5 or 5 cents is not guessed.
+import { nearestPlans, planBySize, lex, type TokOf } from './local-lexicon'
+import { detectIntent } from './local-intent'
+import { toCanonical } from './canonical'
+import { PLAN_BY_CODE, ADDONS, PLANS } from '../domain/catalog'
+import { validateCommand, type Action, type Command, type Condition, type Op, type Scope } from './schema'
+import { readConditions, type Cond } from './local-conditions'
+import {
+  ALL_WORDS,
+  NEG_WORD,
+  ParseFail,
+  SCOPE_WORDS,
+  fail,
+  isWord,
+  negatedBefore,
+  prevWord,
+  rawOf,
+  tagOf,
+  tagWordsAt,
+  type Ctx,
+} from './local-context'
+
+export interface LocalParseOptions {
+  /** "today" for relative dates ("activated in the last 30 days"): a Date or YYYY-MM-DD. Defaults to the wall clock. */
+  now?: Date | string
+}
+
+export type ParseOk = { ok: true; command: Command; canonical: string; tier: 'local'; warnings: string[] }
+export type ParseError = { ok: false; error: string; suggestion: string }
+export type LocalParseResult = ParseOk | ParseError
+
+export const EVERY_LINE_WARNING = 'applies to every line'
+const MAX_SENTENCE = 2000
+
+const PLAN_LIST = PLANS.map((p) => `${p.name} (${p.code})`).join(', ')
+const ADDON_LIST = ADDONS.map((a) => `${a.name} (${a.code})`).join(', ')
+export function planNames(codes: string[]): string {
+  return codes.map((c) => `${PLAN_BY_CODE.get(c)?.name ?? c} (${c})`).join(' or ')
+}
+
+/** Parses one sentence. Never throws: anything it cannot read is `{ ok: false, error, suggestion }`. */
+export function parseLocal(text: unknown, opts: LocalParseOptions = {}): LocalParseResult {
+  try {
+    if (typeof text !== 'string') fail('the sentence must be text', 'e.g. "suspend lines owing over $100"')
+    if (text.length > MAX_SENTENCE) fail(`the sentence is too long (over ${MAX_SENTENCE} characters)`, 'one command per sentence')
+    if (!/[a-z]/i.test(text)) fail('say what to change', 'e.g. "suspend lines owing over $100" or "resume account ACC-000123"')
+    return parse(text, opts)
+  } catch (e) {
+    if (e instanceof ParseFail) return { ok: false, error: e.message, suggestion: e.suggestion }
+    return { ok: false, error: `could not read this sentence (${e instanceof Error ? e.message : String(e)})`, suggestion: 'rephrase it, or type the canonical form' }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** The message (after a colon, or in quotes) is taken out before anything else reads the sentence. */
+function splitPayload(text: string): { rest: string; payload: string | null } {
+  const colon = /:(?:\s|$)/.exec(text)
+  const quote = /"([^"]*)"|“([^”]*)”|(?<=^|[\s(])'([^']+)'(?=$|[\s,.;:)!?])/.exec(text)
+  if (colon && (!quote || colon.index < quote.index)) {
+    let payload = text.slice(colon.index + 1).trim()
+    const q = /^(?:"([^"]*)"|“([^”]*)”|'([^']*)')[.!]?$/.exec(payload)
+    if (q) payload = q[1] ?? q[2] ?? q[3]
+    return { rest: text.slice(0, colon.index), payload }
+  }
+  if (quote) {
+    const payload = quote[1] ?? quote[2] ?? quote[3]
+    return { rest: text.slice(0, quote.index) + ' '.repeat(quote[0].length) + text.slice(quote.index + quote[0].length), payload }
+  }
+  return { rest: text, payload: null }
+}
+
+function parse(text: string, opts: LocalParseOptions): LocalParseResult {
+  const { rest, payload } = splitPayload(text)
+  const intent = detectIntent(rest.toLowerCase())
+  if (!intent.ok) return intent
+  const action = intent.action
+  const { toks, cased } = lex(rest)
+  const ctx: Ctx = { toks, used: new Set(), cased, now: nowOf(opts.now), warnings: [], action }
+
+  // anything named that does not exist stops here, whatever its role
+  for (const t of toks) {
+    if (t.k === 'badplan')
+      fail(
+        t.near.length === 2 && /unlimited|home/i.test(t.raw) && !/\d/.test(t.raw)
+          ? `which plan: ${planNames(t.near)}?`
+          : `unknown plan '${rawOf(ctx, t)}'`,
+        `did you mean ${planNames(t.near)}? Plans: ${PLAN_LIST}`,
+      )
+    if (t.k === 'badaddon')
+      fail(/^(?:a |the )?(?:data )?top/i.test(rawOf(ctx, t)) && t.near.length === 2 ? 'which top-up: 1GB or 5GB?' : `unknown add-on '${rawOf(ctx, t)}'`, `add-ons: ${ADDON_LIST}`)
+    if (t.k === 'badphone') fail(`'${t.raw}' is not a valid US phone number`, 'a 10-digit US number, e.g. 512-555-0123')
+    if (t.k === 'iccid') fail(`'${t.raw}' looks like an ICCID`, 'the console takes phone numbers; upload a CSV of ICCIDs as a list instead')
+    if (t.k === 'badmoney') fail(`'${t.raw}' is not an amount in whole cents`, 'e.g. $5, $5.50 or 550 cents')
+    if (t.k === 'baddate') fail(`'${t.raw}' is not a real date`, 'dates are YYYY-MM-DD, e.g. 2025-01-01')
+  }
+  for (let i = 0; i < toks.length - 1; i++) {
+    const a = toks[i]
+    const b = toks[i + 1]
+    if (a.k === 'word' && /^accounts?$/.test(a.w) && b.k === 'num')
+      fail(`'account ${b.raw}' is not an account id`, 'account ids look like ACC-000123')
+  }
+
+  const params = readParams(ctx, intent, payload)
+  let implied: { code: string; at: number } | undefined
+  if (action === 'remove_addon') {
+    const t = toks.find((u, i) => ctx.used.has(i) && u.k === 'addon' && u.v === params.addon)
+    implied = { code: String(params.addon), at: t ? t.s : 0 }
+  }
+  const conds = readConditions(ctx, implied)
+  const scope = readScope(ctx, conds)
+  leftovers(ctx)
+
+  const r = validateCommand({ action, params, scope })
+  if (!r.ok) return r
+  return { ok: true, command: r.command, canonical: toCanonical(r.command), tier: 'local', warnings: ctx.warnings }
+}
+
+function nowOf(now: Date | string | undefined): Date {
+  if (now instanceof Date && !Number.isNaN(now.getTime())) return now
+  if (typeof now === 'string') {
+    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(now) ? `${now}T00:00:00Z` : now)
+    if (!Number.isNaN(d.getTime())) return d
+  }
+  return new Date()
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Params
+
+function readParams(ctx: Ctx, intent: { action: Action; verbAt: number; verbEnd: number; channel?: 'sms' | 'email' }, payload: string | null): Record<string, unknown> {
+  const { toks, used } = ctx
+  switch (intent.action) {
+    case 'change_plan': {
+      const targets: number[] = []
+      toks.forEach((t, i) => {
+        if (t.k !== 'plan' && t.k !== 'data') return
+        const p = prevWord(ctx, i, /^(?:the|a|an|new|plan|our|their)$/)
+        if (!isWord(toks[p], /^(?:to|onto|into|=)$/)) return
+        if (t.k === 'data') {
+          if (toks[i - 1]?.k === 'cmp') return
+          const code = planBySize(t.v)
+          if (!code) fail(`unknown plan '${rawOf(ctx, t)}'`, `did you mean ${planNames(nearestPlans(t.v < 1024 ? 'iot' : 'mobile', t.v))}? Plans: ${PLAN_LIST}`)
+          toks[i] = { k: 'plan', v: code, raw: t.raw, s: t.s, e: t.e }
+        }
+        targets.push(i)
+        used.add(p)
+      })
+      if (targets.length === 0) fail('which plan?', `name the new plan, e.g. "change plan for 512-555-0123 to Mobile 15GB". Plans: ${PLAN_LIST}`)
+      const codes = new Set(targets.map((i) => (toks[i] as TokOf<'plan'>).v))
+      if (codes.size > 1) fail(`two target plans: ${planNames([...codes])}`, 'one new plan per command')
+      const last = targets[targets.length - 1]
+      used.add(last)
+      return { plan: (toks[last] as TokOf<'plan'>).v }
+    }
+    case 'add_addon':
+    case 'remove_addon': {
+      let i = toks.findIndex((t) => t.k === 'addon' && t.s >= intent.verbAt)
+      if (i < 0) i = toks.findIndex((t) => t.k === 'addon')
+      if (i < 0) {
+        // "top up 512-555-0123 with 5 GB"
+        const d = toks.findIndex((t, j) => t.k === 'data' && (t.v === 1024 || t.v === 5120) && toks[j - 1]?.k !== 'cmp')
+        if (/^top/i.test(ctx.cased.slice(intent.verbAt)) && d >= 0) {
+          used.add(d)
+          return { addon: (toks[d] as TokOf<'data'>).v === 1024 ? 'TOPUP_1GB' : 'TOPUP_5GB' }
+        }
+        fail('which add-on?', `add-ons: ${ADDON_LIST}`)
+      }
+      used.add(i)
+      return { addon: (toks[i] as TokOf<'addon'>).v }
+    }
+    case 'credit_wallet': {
+      const i = toks.findIndex((t, j) => t.k === 'money' && !hasCmp(ctx, j) && !conditionMoney(ctx, j))
+      if (i < 0) {
+        const n = toks.findIndex((t, j) => t.k === 'num' && !hasCmp(ctx, j))
+        if (n >= 0) fail(`'${(toks[n] as TokOf<'num'>).raw}' what? say the amount with its unit`, 'e.g. "$5", "5 dollars" or "500 cents"')
+        fail('missing amount: how much?', 'e.g. "credit $5 to 512-555-0123 for the network outage"')
+      }
+      used.add(i)
+      const params: Record<string, unknown> = { amount_cents: (toks[i] as TokOf<'money'>).v }
+      const reason = payload ?? readReason(ctx)
+      if (reason !== null) params.reason = reason
+      return params
+    }
+    case 'suspend': {
+      const reason = payload ?? readReason(ctx)
+      return reason === null ? {} : { reason }
+    }
+    case 'resume':
+      return {}
+    case 'send_notification':
+      if (payload === null || payload.trim() === '')
+        fail('what should the message say?', 'put the message after a colon or in quotes, e.g. "text all active customers: Maintenance tonight"')
+      return { channel: intent.channel, message: payload.trim() }
+    case 'tag':
+    case 'untag':
+      return { tag: payload !== null ? tagOf(payload) : readTag(ctx, intent.verbAt) }
+  }
+}
+
+function hasCmp(ctx: Ctx, i: number): boolean {
+  const p = ctx.toks[i - 1]
+  const n = ctx.toks[i + 1]
+  return (p?.k === 'cmp' && !p.postfix) || (n?.k === 'cmp' && n.postfix)
+}
+/** money with a condition word right before it ("owing $100", "wallet under $5") is a condition, not the amount */
+function conditionMoney(ctx: Ctx, i: number): boolean {
+  for (let j = i - 1, n = 0; j >= 0 && n < 3; j--, n++) {
+    const t = ctx.toks[j]
+    if (t.k !== 'word') return false
+    if (/^(?:owing|owe|owes|owed|due|wallet|balance|debt|unpaid|outstanding|arrears|behind)$/.test(t.w)) return true
+  }
+  return false
+}
+
+function readTag(ctx: Ctx, verbAt: number): string {
+  const { toks, used } = ctx
+  const take = (from: number, to: number, extra: number[] = []) => {
+    for (let k = from; k < to; k++) used.add(k)
+    for (const k of extra) used.add(k)
+  }
+  // "the vip tag", "a follow-up tag"
+  for (let i = 0; i < toks.length; i++) {
+    if (!isWord(toks[i], /^(?:tags?|flags?|labels?)$/) || toks[i].s <= verbAt) continue
+    let j = i - 1
+    const words: string[] = []
+    while (j >= 0 && toks[j].k === 'word' && !SCOPE_WORDS.has((toks[j] as TokOf<'word'>).w) && words.length < 3) words.unshift((toks[j--] as TokOf<'word'>).w)
+    if (words.length) {
+      take(j + 1, i + 1)
+      return tagOf(words.join('-'))
+    }
+    // "the tag vip", "tag: vip"
+    const after = tagWordsAt(ctx, i + 1)
+    if (after && isWord(toks[i - 1], /^(?:the|a|an)$/)) {
+      take(i, after[1])
+      return tagOf(after[0])
+    }
+  }
+  // "for follow-up", "as vip", "with churn-risk"
+  for (let i = 0; i < toks.length; i++) {
+    if (!isWord(toks[i], /^(?:for|as|with)$/) || toks[i].s < verbAt) continue
+    const at = isWord(toks[i + 1], /^(?:the|a|an)$/) ? i + 2 : i + 1
+    const got = tagWordsAt(ctx, at)
+    if (got) {
+      take(i, got[1])
+      return tagOf(got[0])
+    }
+  }
+  // right after the verb: "untag follow-up from …"
+  const v = toks.findIndex((t) => t.s >= verbAt && t.k === 'word')
+  if (v >= 0) {
+    const got = tagWordsAt(ctx, v + 1)
+    if (got) {
+      take(v + 1, got[1])
+      return tagOf(got[0])
+    }
+  }
+  return fail('which tag?', 'e.g. "tag all suspended lines in Texas for follow-up" or "untag follow-up from account ACC-000123"')
+}
+
+/** "for the network outage", "because of fraud", "due to non-payment": plain words to the end of the sentence */
+function readReason(ctx: Ctx): string | null {
+  const { toks } = ctx
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]
+    if (!isWord(t, /^(?:for|because|due|reason)$/)) continue
+    let j = i + 1
+    if (isWord(t, /^(?:because|due)$/)) {
+      if (!isWord(toks[j], /^(?:of|to)$/)) continue
+      j++
+    }
+    while (isWord(toks[j], /^(?:the|a|an)$/)) j++
+    if (j >= toks.length) continue
+    let k = j
+    let ok = true
+    for (; k < toks.length; k++) {
+      const u = toks[k]
+      if (u.k !== 'word' || /^(?:all|every|each|everyone|everybody|lines?|accounts?|customers?|subscribers?|users?|that|who|whose|which|with|where)$/.test(u.w)) {
+        ok = false
+        break
+      }
+    }
+    if (!ok) continue
+    const reason = ctx.cased.slice(toks[j].s, toks[toks.length - 1].e).trim().replace(/[.!]+$/, '')
+    if (!reason) continue
+    for (let m = i; m < toks.length; m++) ctx.used.add(m)
+    return reason
+  }
+  return null
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Scope and leftovers
+
+function readScope(ctx: Ctx, all: Cond[]): Scope {
+  const { toks, used } = ctx
+  const conds = all.filter((c) => !c.implied)
+  const phones: string[] = []
+  const accounts: number[] = []
+  toks.forEach((t, i) => {
+    if (t.k === 'phone' && !used.has(i)) {
+      used.add(i)
+      if (!phones.includes(t.v)) phones.push(t.v)
+    }
+    if (t.k === 'account' && !used.has(i)) accounts.push(i)
+  })
+  if (phones.length > 0) {
+    if (conds.length > 0 || accounts.length > 0)
+      fail('a phone number and conditions together', 'either name the lines (phone numbers) or describe them (conditions), not both')
+    return phones.length === 1 ? { kind: 'line', msisdn: phones[0] } : { kind: 'list', source: 'typed', msisdns: phones }
+  }
+  if (accounts.length > 0) {
+    for (const i of accounts) used.add(i)
+    const ids = [...new Set(accounts.map((i) => (toks[i] as TokOf<'account'>).v))]
+    if (ids.length === 1 && conds.length === 0) return { kind: 'account', account: ids[0] }
+    const at = toks[accounts[0]].s
+    const neg = accounts.some((i) => negatedBefore(ctx, i))
+    const op: Op = ids.length === 1 ? (neg ? '!=' : '=') : neg ? 'not in' : 'in'
+    all.push({ at, cond: { field: 'account', op, value: ids.length === 1 ? ids[0] : ids } as Condition })
+    all.sort((a, b) => a.at - b.at)
+  } else if (conds.length === 0) {
+    const every = toks.some((t) => t.k === 'word' && ALL_WORDS.test(t.w))
+    if (!every)
+      fail('which lines?', 'name a line (512-555-0123), an account (ACC-000123) or a cohort ("all active lines in Texas"); "all lines" for every line')
+    if (all.length === 0) ctx.warnings.push(EVERY_LINE_WARNING)
+  }
+  return { kind: 'cohort', where: all.map((c) => c.cond) }
+}
+
+function leftovers(ctx: Ctx): void {
+  ctx.toks.forEach((t, i) => {
+    if (ctx.used.has(i)) return
+    switch (t.k) {
+      case 'money':
+      case 'data':
+      case 'dur':
+      case 'num':
+        fail(`could not tell what '${rawOf(ctx, t)}' refers to`, hintFor(t.k))
+        break
+      case 'date':
+        fail(`could not tell what the date '${rawOf(ctx, t)}' refers to`, 'the only date is the activation date, e.g. "activated before 2025-01-01"')
+        break
+      case 'plan':
+      case 'addon':
+      case 'state':
+      case 'status':
+      case 'acct':
+      case 'zip':
+        fail(`could not place '${rawOf(ctx, t)}'`, 'rephrase, e.g. "suspend all active lines in Texas on Mobile 5GB"')
+        break
+      case 'word':
+        if (NEG_WORD.test(t.w) && !/^(?:no|other)$/.test(t.w))
+          fail(`could not tell what '${t.w}' applies to`, 'negate one thing at a time, e.g. "not in Texas", "without hotspot", "not on Mobile 1GB"')
+    }
+  })
+}
+
+function hintFor(k: 'money' | 'data' | 'dur' | 'num'): string {
+  switch (k) {
+    case 'money':
+      return 'amounts in conditions are past due ("owing over $100") or wallet ("wallet under $5")'
+    case 'data':
+      return 'data in conditions is used or remaining this cycle ("less than 500 MB remaining", "used over 10 GB")'
+    case 'dur':
+      return 'durations are days past due ("more than 30 days past due"), tenure ("customers for more than 2 years") or activation ("activated in the last 30 days")'
+    case 'num':
+      return 'plain numbers count failed payments ("more than 3 failed payments in a row")'
+  }
+}
