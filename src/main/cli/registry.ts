@@ -6,6 +6,8 @@ export interface ParsedArgs {
   positionals: string[]
   /** --flag value / --flag (true) */
   flags: Record<string, string | boolean>
+  /** every value of a flag given more than once or not (`--filter a --filter b`), in order; flags keeps the last */
+  multi?: Record<string, string[]>
 }
 
 export interface CliCommand {
@@ -36,6 +38,8 @@ export const BOOLEAN_FLAGS = new Set(['json', 'yes', 'csv', 'help', 'force', 'qu
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = []
   const flags: Record<string, string | boolean> = {}
+  const multi: Record<string, string[]> = {}
+  const add = (name: string, value: string) => (multi[name] ??= []).push(value)
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--') {
@@ -46,17 +50,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
       const eq = a.indexOf('=')
       if (eq > 0) {
         flags[a.slice(2, eq)] = a.slice(eq + 1)
+        add(a.slice(2, eq), a.slice(eq + 1))
         continue
       }
       const name = a.slice(2)
       const next = argv[i + 1]
       if (!BOOLEAN_FLAGS.has(name) && next !== undefined && !next.startsWith('--')) {
         flags[name] = next
+        add(name, next)
         i++
       } else flags[name] = true
     } else positionals.push(a)
   }
-  return { positionals, flags }
+  return { positionals, flags, multi }
 }
 
 export function flagNumber(args: ParsedArgs, name: string, fallback: number): number {
