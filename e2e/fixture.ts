@@ -70,6 +70,7 @@ export async function openApp(opts: OpenOptions = {}): Promise<App> {
     acceptDownloads: true,
   })
   const page = context.pages()[0] ?? (await context.newPage())
+  page.setDefaultTimeout(15_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   if (opts.theme) await page.addInitScript((t) => localStorage.setItem('wingtel.color-scheme', t), opts.theme)
@@ -107,7 +108,7 @@ export async function gridShows(page: Page, rowCount: number): Promise<void> {
 
 /** The text of one column's cells in the rendered rows, top to bottom. */
 export async function columnValues(page: Page, colId: string): Promise<string[]> {
-  return page.$$eval(`[data-testid=subscriber-grid] .ag-center-cols-container .ag-row, [data-testid=subscriber-grid] .ag-pinned-left-cols-container .ag-row`, (rows, col) => {
+  return page.$$eval(`[data-testid=subscriber-grid] .ag-row`, (rows, col) => {
     const byIndex = new Map<number, string>()
     for (const r of rows) {
       const cell = r.querySelector(`[col-id="${col}"]`)

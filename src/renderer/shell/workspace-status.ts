@@ -55,6 +55,8 @@ function start(): void {
     const ws = state.workspace
     switch (e.type) {
       case 'workspace-progress':
+        // e2e: proves progress events reached the page
+        document.body.dataset.progressEvents = String(Number(document.body.dataset.progressEvents ?? 0) + 1)
         if (ws) set({ workspace: { ...ws, state: 'building', progress: { phase: e.phase, done: e.done, total: e.total } } })
         break
       case 'workspace-ready':

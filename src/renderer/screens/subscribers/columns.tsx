@@ -32,7 +32,7 @@ export const COLUMNS: Col[] = [
   { colId: 'status', field: 'status', headerName: 'Status', width: 120, cellRenderer: StatusBadge, ...set },
   { colId: 'planCode', field: 'planCode', headerName: 'Plan', width: 120, ...set },
   { colId: 'addons', field: 'addons', headerName: 'Add-ons', width: 150, ...set },
-  { colId: 'dataUsedMb', field: 'dataUsedMb', headerName: 'Data used', width: 120, valueFormatter: (p) => dataSize(p.value), ...number },
+  { colId: 'dataUsedMb', field: 'dataUsedMb', headerName: 'Data used', headerTooltip: 'Data used this cycle (filter in GB)', width: 120, valueFormatter: (p) => dataSize(p.value), ...number },
   { colId: 'accountId', field: 'accountId', headerName: 'Account', width: 120, cellClass: 'mono', ...text },
   { colId: 'accountType', field: 'accountType', headerName: 'Type', width: 110, ...set },
   { colId: 'email', field: 'email', headerName: 'Email', width: 220, ...text },
