@@ -5,6 +5,8 @@ type Bench = (args: ReturnType<typeof parseArgs>) => Promise<Record<string, unkn
 
 const benches: Record<string, () => Promise<{ run: Bench }>> = {}
 benches.workspace = () => import('./workspace')
+benches.console = () => import('./console')
+benches.reports = () => import('./reports')
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2))

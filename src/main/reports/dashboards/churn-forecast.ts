@@ -16,10 +16,10 @@ import { addDays, asOfOf } from './clock'
 export const CHURN_FEATURES = ['failure_streak', 'failed_payments_90d', 'days_past_due', 'in_dunning', 'care_contacts_30d', 'tenure_log_months', 'usage_trend', 'business', 'homefi', 'iot'] as const
 
 const HORIZON = 30
-const SAMPLE_PER_SNAPSHOT = 20_000
+const SAMPLE_PER_SNAPSHOT = 12_000
 /** Reach-like dunning disconnects on day 14 past due: a line inside that window is on the clock. */
 const DUNNING_DISCONNECT_DAY = 14
-const TRAIN_SNAPSHOTS = 3
+const TRAIN_SNAPSHOTS = 2
 
 /** Features of the lines live at @d, for a deterministic sample (@rate of 1000 by id hash). */
 const SNAPSHOT_SQL = `WITH base AS (

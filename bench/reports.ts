@@ -1,0 +1,81 @@
+// `npm run -s bench -- reports --lines 1000000 --json`: p95 of each dashboard's queries and of a 5-dimension builder
+// report over lines and their cycle usage, on the shared bench workspace (ensureBenchWorkspace; never a second copy).
+// Dashboards are measured cold: the churn model's per-workspace cache is cleared before every run (the cached figure is
+// reported separately).
+import { performance } from 'node:perf_hooks'
+import { reportSpec } from '../src/shared/api/reports'
+import { billShock } from '../src/main/reports/dashboards/bill-shock'
+import { churnForecast, clearChurnCache } from '../src/main/reports/dashboards/churn-forecast'
+import { revenueWaterfall } from '../src/main/reports/dashboards/revenue-waterfall'
+import { subscriberGrowth } from '../src/main/reports/dashboards/subscriber-growth'
+import { financeReport } from '../src/main/reports/finance'
+import { runSpec } from '../src/main/reports/run'
+import { Workspace } from '../src/main/workspace/workspace'
+import { ensureBenchWorkspace } from './workspace'
+
+export const BUILDER_SPEC = reportSpec.parse({
+  title: 'Cycle usage by month, plan, state, status and account type',
+  dataset: 'usage',
+  dimensions: [{ field: 'cycle_start', grain: 'month' }, { field: 'plan_code' }, { field: 'state' }, { field: 'line_status' }, { field: 'account_type' }],
+  measures: [{ agg: 'count' }, { agg: 'sum', field: 'data_mb' }, { agg: 'avg', field: 'data_mb' }],
+  limit: 100_000,
+})
+
+function p95(samples: number[]): number {
+  const s = [...samples].sort((a, b) => a - b)
+  return Math.round(s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)])
+}
+
+function measure(iterations: number, fn: () => unknown): { p95: number; median: number } {
+  fn() // warm the page cache and statement compilation once
+  const t: number[] = []
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now()
+    fn()
+    t.push(performance.now() - t0)
+  }
+  const sorted = [...t].sort((a, b) => a - b)
+  return { p95: p95(t), median: Math.round(sorted[Math.floor(sorted.length / 2)]) }
+}
+
+export async function run(args: { flags: Record<string, string | boolean> }): Promise<Record<string, unknown>> {
+  const num = (k: string, d: number) => (typeof args.flags[k] === 'string' ? Number(args.flags[k]) : d)
+  const lines = num('lines', 1_000_000)
+  const iterations = num('iterations', 7)
+  const bench = await ensureBenchWorkspace({ lines, months: num('months', 3), seed: num('seed', 1) })
+  const ws = new Workspace({ dbPath: bench.path })
+  try {
+    const asOf = ws.meta('as_of')!
+    const financeMonth = (ws.db.prepare('SELECT max(period) AS p FROM invoices WHERE period < ?').get(asOf.slice(0, 7)) as { p: string }).p
+    const growth = measure(iterations, () => subscriberGrowth(ws))
+    const churn = measure(iterations, () => {
+      clearChurnCache(ws)
+      churnForecast(ws, 100)
+    })
+    const churnCached = measure(iterations, () => churnForecast(ws, 100))
+    const waterfall = measure(iterations, () => revenueWaterfall(ws))
+    const shock = measure(iterations, () => billShock(ws, 100))
+    const builder = measure(iterations, () => runSpec(ws, BUILDER_SPEC))
+    const finance = measure(iterations, () => financeReport(ws, financeMonth))
+    const f = churnForecast(ws, 10)
+    return {
+      lines,
+      iterations,
+      workspace: bench.path,
+      subscriber_growth_p95_ms: growth.p95,
+      churn_forecast_p95_ms: churn.p95,
+      churn_forecast_cached_p95_ms: churnCached.p95,
+      revenue_waterfall_p95_ms: waterfall.p95,
+      bill_shock_p95_ms: shock.p95,
+      builder_p95_ms: builder.p95,
+      finance_p95_ms: finance.p95,
+      builder_rows: runSpec(ws, BUILDER_SPEC).rows.length,
+      waterfall_months: revenueWaterfall(ws).months.length,
+      churn_backtest_auc: Math.round(f.metrics.auc * 1000) / 1000,
+      churn_backtest_precision_at_k: Math.round(f.metrics.precisionAtK * 1000) / 1000,
+      churn_backtest_base_rate: Math.round(f.metrics.baseRate * 1000) / 1000,
+    }
+  } finally {
+    ws.close()
+  }
+}
