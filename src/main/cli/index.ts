@@ -7,6 +7,7 @@ import './demo'
 import './knowledge'
 import './sync'
 import './reports'
+import './lines'
 
 const io: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
