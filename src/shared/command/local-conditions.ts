@@ -226,6 +226,16 @@ function quantities(ctx: Ctx, out: Cond[]): void {
       continue
     }
     if (!QUANTITY.has(t.k)) continue
+    // "15 to 30 days past due", "from $50 to $100"
+    const b = toks[i + 2]
+    if (t.k !== 'date' && isWord(toks[i + 1], /^(?:to|through|-)$/) && b && QUANTITY.has(b.k) && b.k !== 'date' && !used.has(i + 2) && (t.k === b.k || t.k === 'num')) {
+      const lo = (t.k === 'num' && b.k !== 'num' ? { ...b, v: Math.round(t.v * (b as { unit: number }).unit), s: t.s, e: t.e } : t) as Quantity
+      for (let k = i; k <= i + 2; k++) used.add(k)
+      if (isWord(toks[i - 1], /^from$/)) used.add(i - 1)
+      const f = fieldOf(ctx, b as Quantity, i - 1, i + 3)
+      for (const [op, q] of [['>=', lo], ['<=', b as Quantity]] as const) pushComparison(ctx, out, t.s, f, op, q, false, false)
+      continue
+    }
     const q = t as Quantity
     used.add(i)
     let op: Op = '='

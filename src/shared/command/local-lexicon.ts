@@ -296,7 +296,7 @@ export function lex(input: string): Lexed {
     return { k: 'dur', v: Math.round(Number(m[1]) * unit), raw: m[0], unit, s, e }
   })
   // plain numbers
-  each(/(?<![\w.$])\d+(?:\.\d+)?(?![\w.]*\w)/g, (m, s, e) => ({ k: 'num', v: Number(m[0]), raw: m[0], s, e }))
+  each(/(?<![\w.$-])\d+(?:\.\d+)?(?![\w.]*\w)/g, (m, s, e) => ({ k: 'num', v: Number(m[0]), raw: m[0], s, e }))
 
   // states: names, upper-case codes anywhere, lower-case codes after "in"/"state"
   each(STATE_NAME_RE, (m, s, e) => {

@@ -100,7 +100,7 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
           : `unknown plan '${rawOf(ctx, t)}'`,
         `did you mean ${planNames(t.near)}? Plans: ${PLAN_LIST}`,
       )
-    if (t.k === 'badaddon')
+    if (t.k === 'badaddon' && !(/^top/i.test(t.raw) && toks.some((u) => u.k === 'data' && (u.v === 1024 || u.v === 5120))))
       fail(/^(?:a |the )?(?:data )?top/i.test(rawOf(ctx, t)) && t.near.length === 2 ? 'which top-up: 1GB or 5GB?' : `unknown add-on '${rawOf(ctx, t)}'`, `add-ons: ${ADDON_LIST}`)
     if (t.k === 'badphone') fail(`'${t.raw}' is not a valid US phone number`, 'a 10-digit US number, e.g. 512-555-0123')
     if (t.k === 'iccid') fail(`'${t.raw}' looks like an ICCID`, 'the console takes phone numbers; upload a CSV of ICCIDs as a list instead')
@@ -173,8 +173,10 @@ function readParams(ctx: Ctx, intent: { action: Action; verbAt: number; verbEnd:
       if (i < 0) {
         // "top up 512-555-0123 with 5 GB"
         const d = toks.findIndex((t, j) => t.k === 'data' && (t.v === 1024 || t.v === 5120) && toks[j - 1]?.k !== 'cmp')
-        if (/^top/i.test(ctx.cased.slice(intent.verbAt)) && d >= 0) {
+        const b = toks.findIndex((t) => t.k === 'badaddon')
+        if (b >= 0 && d >= 0) {
           used.add(d)
+          used.add(b)
           return { addon: (toks[d] as TokOf<'data'>).v === 1024 ? 'TOPUP_1GB' : 'TOPUP_5GB' }
         }
         fail('which add-on?', `add-ons: ${ADDON_LIST}`)
@@ -228,44 +230,54 @@ function conditionMoney(ctx: Ctx, i: number): boolean {
 
 function readTag(ctx: Ctx, verbAt: number): string {
   const { toks, used } = ctx
-  const take = (from: number, to: number, extra: number[] = []) => {
+  const take = (from: number, to: number) => {
     for (let k = from; k < to; k++) used.add(k)
-    for (const k of extra) used.add(k)
   }
-  // "the vip tag", "a follow-up tag"
+  /** a tag read at i counts when what follows it is the end, a word or a named thing (not a number or comparator) */
+  const clean = (got: [string, number] | null): got is [string, number] => {
+    if (!got) return false
+    const next = toks[got[1]]
+    return !next || (next.k !== 'cmp' && next.k !== 'num' && next.k !== 'money' && next.k !== 'data' && next.k !== 'dur')
+  }
+  // right after the verb: "untag follow-up from …"
+  const v = toks.findIndex((t) => t.s >= verbAt && t.k === 'word')
+  if (v >= 0) {
+    const got = tagWordsAt(ctx, v + 1)
+    if (clean(got) && (got[1] >= toks.length || isWord(toks[got[1]], /^(?:from|on|to|for|in|across|,)$/) || toks[got[1]].k !== 'word')) {
+      take(v + 1, got[1])
+      return tagOf(got[0])
+    }
+  }
+  // "the vip tag", "a follow-up tag" (but "with the vip tag" is a condition)
   for (let i = 0; i < toks.length; i++) {
     if (!isWord(toks[i], /^(?:tags?|flags?|labels?)$/) || toks[i].s <= verbAt) continue
     let j = i - 1
     const words: string[] = []
     while (j >= 0 && toks[j].k === 'word' && !SCOPE_WORDS.has((toks[j] as TokOf<'word'>).w) && words.length < 3) words.unshift((toks[j--] as TokOf<'word'>).w)
+    let b = j
+    while (b >= 0 && isWord(toks[b], /^(?:the|a|an)$/)) b--
+    if (isWord(toks[b], /^(?:with|without|having|has|have|lacking|missing|no)$/)) continue
     if (words.length) {
       take(j + 1, i + 1)
       return tagOf(words.join('-'))
     }
-    // "the tag vip", "tag: vip"
+    // "the tag vip"
     const after = tagWordsAt(ctx, i + 1)
     if (after && isWord(toks[i - 1], /^(?:the|a|an)$/)) {
       take(i, after[1])
       return tagOf(after[0])
     }
   }
-  // "for follow-up", "as vip", "with churn-risk"
-  for (let i = 0; i < toks.length; i++) {
-    if (!isWord(toks[i], /^(?:for|as|with)$/) || toks[i].s < verbAt) continue
-    const at = isWord(toks[i + 1], /^(?:the|a|an)$/) ? i + 2 : i + 1
-    const got = tagWordsAt(ctx, at)
-    if (got) {
-      take(i, got[1])
-      return tagOf(got[0])
-    }
-  }
-  // right after the verb: "untag follow-up from …"
-  const v = toks.findIndex((t) => t.s >= verbAt && t.k === 'word')
-  if (v >= 0) {
-    const got = tagWordsAt(ctx, v + 1)
-    if (got) {
-      take(v + 1, got[1])
-      return tagOf(got[0])
+  // "as vip", "for follow-up", then "with churn-risk"
+  for (const prep of [/^(?:as|for)$/, /^with$/]) {
+    for (let i = 0; i < toks.length; i++) {
+      if (!isWord(toks[i], prep) || toks[i].s < verbAt) continue
+      const at = isWord(toks[i + 1], /^(?:the|a|an)$/) ? i + 2 : i + 1
+      const got = tagWordsAt(ctx, isWord(toks[at], /^tag$/) ? at + 1 : at)
+      if (clean(got)) {
+        take(i, got[1])
+        return tagOf(got[0])
+      }
     }
   }
   return fail('which tag?', 'e.g. "tag all suspended lines in Texas for follow-up" or "untag follow-up from account ACC-000123"')
