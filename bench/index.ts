@@ -6,6 +6,7 @@ type Bench = (args: ReturnType<typeof parseArgs>) => Promise<Record<string, unkn
 const benches: Record<string, () => Promise<{ run: Bench }>> = {}
 benches.workspace = () => import('./workspace')
 benches.console = () => import('./console')
+benches.grid = () => import('./grid')
 benches.reports = () => import('./reports')
 
 async function main(): Promise<number> {
