@@ -1,0 +1,150 @@
+-- Wingtel central backend, migration 4: the ledger of executed operations. Append-only and hash-chained:
+--   hash = sha256(prev_hash || convert_to(ledger_canonical(entry), 'UTF8'))   (built-in sha256(bytea), no extension)
+-- The first entry's prev_hash is 32 zero bytes. Appends are serialized through the singleton ledger_head row (locked
+-- FOR UPDATE by the insert trigger, and by push_operations before it touches anything), so concurrent pushers can
+-- neither fork the chain nor leave gaps in the ids: the id is head.last_id + 1, assigned under that lock.
+
+CREATE TABLE IF NOT EXISTS ledger (
+  id bigint PRIMARY KEY,
+  at text NOT NULL,
+  client_id text NOT NULL,
+  op_id bigint NOT NULL,
+  batch_id text,
+  actor text NOT NULL,
+  role text NOT NULL,
+  action text NOT NULL,
+  line_id bigint,
+  account_id text,
+  params jsonb NOT NULL DEFAULT '{}'::jsonb,
+  before_state jsonb,
+  after_state jsonb,
+  sentence text,
+  prev_hash bytea NOT NULL,
+  hash bytea NOT NULL,
+  CONSTRAINT ledger_client_op UNIQUE (client_id, op_id)
+);
+
+CREATE TABLE IF NOT EXISTS ledger_head (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  last_id bigint NOT NULL DEFAULT 0,
+  hash bytea NOT NULL DEFAULT decode(repeat('00', 32), 'hex')
+);
+INSERT INTO ledger_head (id) VALUES (true) ON CONFLICT DO NOTHING;
+
+-- The canonical payload of an entry: the PostgreSQL jsonb text of a fixed-order array of its fields. jsonb renders
+-- deterministically (object keys sorted, fixed spacing), so any verifier that reads the fields (jsonb columns as text)
+-- can rebuild it: `[` + fields joined by `, ` + `]`, text as JSON strings, numbers as digits, null as null.
+CREATE OR REPLACE FUNCTION ledger_canonical(l ledger) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_array(l.id, l.at, l.client_id, l.op_id, l.batch_id, l.actor, l.role, l.action, l.line_id,
+                           l.account_id, l.params, l.before_state, l.after_state, l.sentence)::text
+$$;
+
+CREATE OR REPLACE FUNCTION ledger_before_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  h ledger_head;
+BEGIN
+  SELECT * INTO h FROM ledger_head FOR UPDATE;
+  NEW.id := h.last_id + 1;
+  NEW.prev_hash := h.hash;
+  NEW.at := coalesce(NEW.at, app_now());
+  NEW.params := coalesce(NEW.params, '{}'::jsonb);
+  NEW.hash := sha256(NEW.prev_hash || convert_to(ledger_canonical(NEW), 'UTF8'));
+  UPDATE ledger_head SET last_id = NEW.id, hash = NEW.hash;
+  RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- the head row moves only from inside the ledger insert trigger
+  IF TG_TABLE_NAME = 'ledger_head' AND TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'the ledger is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+DROP TRIGGER IF EXISTS ledger_chain ON ledger;
+CREATE TRIGGER ledger_chain BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_before_insert();
+DROP TRIGGER IF EXISTS ledger_append_only ON ledger;
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+DROP TRIGGER IF EXISTS ledger_no_truncate ON ledger;
+CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON ledger FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+DROP TRIGGER IF EXISTS ledger_head_guard ON ledger_head;
+CREATE TRIGGER ledger_head_guard BEFORE UPDATE OR DELETE ON ledger_head FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+DROP TRIGGER IF EXISTS ledger_head_no_truncate ON ledger_head;
+CREATE TRIGGER ledger_head_no_truncate BEFORE TRUNCATE ON ledger_head FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+
+-- No role may UPDATE, DELETE or TRUNCATE the ledger, its owner included (only a superuser ignores privileges, and the
+-- triggers above refuse it too; verify catches anyone who goes around both). Inserts only through push_operations.
+DO $grants$
+BEGIN
+  EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON ledger FROM PUBLIC, anon, authenticated, service_role, %I', current_user);
+  EXECUTE format('REVOKE DELETE, TRUNCATE ON ledger_head FROM PUBLIC, anon, authenticated, service_role, %I', current_user);
+END
+$grants$;
+REVOKE INSERT, REFERENCES, TRIGGER ON ledger FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON ledger_head FROM PUBLIC, anon, authenticated, service_role;
+GRANT SELECT ON ledger TO authenticated, service_role;
+GRANT SELECT ON ledger_head TO service_role;
+ALTER TABLE ledger ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ledger_head ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS ledger_read ON ledger;
+CREATE POLICY ledger_read ON ledger FOR SELECT TO authenticated
+  USING ((SELECT app_role()) IN ('operator', 'admin', 'finance', 'analyst'));
+
+-- Verify the whole chain: every entry's hash recomputed, every prev_hash equal to the previous entry's hash, ids without
+-- gaps, and the head equal to the last entry (so a deleted tail is caught too).
+-- Returns {"ok", "entries", "first_bad_id", "reason"}; first_bad_id names the first entry that does not verify (for a
+-- missing tail: the id that should follow the last one).
+CREATE OR REPLACE FUNCTION ledger_verify() RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  v_n bigint;
+  v_bad bigint;
+  v_reason text;
+  v_last_id bigint;
+  v_last_hash bytea;
+  h ledger_head;
+  v_caller text;
+BEGIN
+  -- the caller: the role set by SET ROLE (PostgREST, the direct client) or the login itself
+  v_caller := coalesce(nullif(current_setting('role', true), 'none'), session_user);
+  IF NOT (v_caller = 'service_role'
+          OR coalesce((SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = v_caller), false)
+          OR v_caller = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.ledger'::regclass)
+          OR coalesce(app_role(), '') IN ('operator', 'admin', 'finance', 'analyst')) THEN
+    RAISE EXCEPTION 'ledger_verify: role % may not audit the ledger', coalesce(app_role(), v_caller)
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+
+  SELECT count(*), max(id) INTO v_n, v_last_id FROM ledger;
+  SELECT x.id, x.reason INTO v_bad, v_reason FROM (
+    SELECT l.id,
+      CASE
+        WHEN l.id <> coalesce(lag(l.id) OVER w, 0) + 1 THEN 'entries missing before this id'
+        WHEN l.prev_hash <> coalesce(lag(l.hash) OVER w, decode(repeat('00', 32), 'hex')) THEN 'prev_hash does not match the previous entry'
+        WHEN l.hash <> sha256(l.prev_hash || convert_to(ledger_canonical(l), 'UTF8')) THEN 'hash does not match the entry''s contents'
+      END AS reason
+    FROM ledger l WINDOW w AS (ORDER BY l.id)
+  ) x WHERE x.reason IS NOT NULL ORDER BY x.id LIMIT 1;
+
+  IF v_bad IS NULL THEN
+    SELECT * INTO h FROM ledger_head;
+    SELECT hash INTO v_last_hash FROM ledger WHERE id = v_last_id;
+    IF h.last_id <> coalesce(v_last_id, 0) OR h.hash <> coalesce(v_last_hash, decode(repeat('00', 32), 'hex')) THEN
+      v_bad := coalesce(v_last_id, 0) + 1;
+      v_reason := format('the chain head is at entry %s but the ledger ends at %s', h.last_id, coalesce(v_last_id, 0));
+    END IF;
+  END IF;
+
+  RETURN jsonb_build_object('ok', v_bad IS NULL, 'entries', v_n, 'first_bad_id', v_bad, 'reason', v_reason);
+END
+$$;
+REVOKE ALL ON FUNCTION ledger_verify() FROM PUBLIC, anon;
+GRANT EXECUTE ON FUNCTION ledger_verify() TO authenticated, service_role;
+REVOKE ALL ON FUNCTION ledger_before_insert() FROM PUBLIC, anon, authenticated;
+
+INSERT INTO public.schema_version (version) VALUES ('20261122000004_ledger') ON CONFLICT DO NOTHING;
