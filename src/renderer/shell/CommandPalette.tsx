@@ -47,6 +47,12 @@ export function CommandPalette() {
   const { hits, loading, error } = useLineSearch(query)
   const shown = actions.filter((a) => matches(a, query.trim()))
   const groups = [...new Set(shown.map((a) => a.group))]
+  // Spotlight selects the first action when the query changes; line hits arrive later, so select the first one then
+  useEffect(() => {
+    const list = document.querySelector('[data-testid=palette-list]')
+    if (!hits.length || !list || list.querySelector('[data-selected]')) return
+    list.querySelector('[data-action]')?.setAttribute('data-selected', 'true')
+  }, [hits])
 
   const openHit = (h: SearchHit) => {
     if (h.msisdn) navigate(`/lines/${encodeURIComponent(h.msisdn)}`)
@@ -60,7 +66,7 @@ export function CommandPalette() {
         leftSection={loading ? <Loader size={16} /> : <IconSearch size={18} stroke={1.6} />}
         data-testid="palette-input"
       />
-      <Spotlight.ActionsList>
+      <Spotlight.ActionsList data-testid="palette-list">
         {hits.length > 0 && (
           <Spotlight.ActionsGroup label="Lines">
             {hits.map((h) => (
@@ -68,26 +74,28 @@ export function CommandPalette() {
                 key={`${h.kind}-${h.lineId ?? h.accountId}`}
                 onClick={() => openHit(h)}
                 data-testid="palette-hit"
-                leftSection={h.kind === 'line' ? <IconPhone size={18} stroke={1.5} /> : <IconUser size={18} stroke={1.5} />}
-                rightSection={
-                  <Group gap={6} wrap="nowrap">
-                    {h.planCode && <Badge variant="default" size="sm">{h.planCode}</Badge>}
-                    {h.status && (
-                      <Badge color={statusColor(h.status)} variant="light" size="sm">
-                        {h.status}
-                      </Badge>
-                    )}
-                  </Group>
-                }
               >
-                <div style={{ flex: 1, minWidth: 0 }}>
-                  <Text size="sm" fw={600} ff="monospace">
-                    {h.msisdn ? formatMsisdn(h.msisdn) : h.accountId}
-                  </Text>
-                  <Text size="xs" c="dimmed" truncate>
-                    {h.name} · {h.email} · account {h.accountId} · matched {MATCHED_LABEL[h.matched]}
-                  </Text>
-                </div>
+                <Group gap="sm" wrap="nowrap" w="100%">
+                  {h.kind === 'line' ? <IconPhone size={18} stroke={1.5} /> : <IconUser size={18} stroke={1.5} />}
+                  <div style={{ flex: 1, minWidth: 0 }}>
+                    <Text size="sm" fw={600} ff="monospace">
+                      {h.msisdn ? formatMsisdn(h.msisdn) : h.accountId}
+                    </Text>
+                    <Text size="xs" c="dimmed" truncate>
+                      {h.name} · {h.email} · account {h.accountId} · matched {MATCHED_LABEL[h.matched]}
+                    </Text>
+                  </div>
+                  {h.planCode && (
+                    <Badge variant="default" size="sm">
+                      {h.planCode}
+                    </Badge>
+                  )}
+                  {h.status && (
+                    <Badge color={statusColor(h.status)} variant="light" size="sm">
+                      {h.status}
+                    </Badge>
+                  )}
+                </Group>
               </Spotlight.Action>
             ))}
           </Spotlight.ActionsGroup>

@@ -42,11 +42,13 @@ export function Invoices({ d }: { d: LineDetail }) {
                           <Table.Td ta="right">{money(it.amountCents)}</Table.Td>
                         </Table.Tr>
                       ))}
-                      <Table.Tr>
-                        <Table.Td c="dimmed">Tax</Table.Td>
-                        <Table.Td />
-                        <Table.Td ta="right">{money(inv.taxCents)}</Table.Td>
-                      </Table.Tr>
+                      {!inv.items.some((it) => it.kind === 'tax') && inv.taxCents > 0 && (
+                        <Table.Tr>
+                          <Table.Td c="dimmed">Tax</Table.Td>
+                          <Table.Td />
+                          <Table.Td ta="right">{money(inv.taxCents)}</Table.Td>
+                        </Table.Tr>
+                      )}
                     </Table.Tbody>
                   </Table>
                   <Text size="xs" c="dimmed" mt={4}>

@@ -54,8 +54,9 @@ export function CycleUsage({ d }: { d: LineDetail }) {
   )
 }
 
-/** Chart values in GB when the numbers are big, else MB. */
-function unitFor(maxMb: number): { unit: 'GB' | 'MB'; k: number } {
+/** Chart values in TB or GB when the numbers are big, else MB. */
+function unitFor(maxMb: number): { unit: 'TB' | 'GB' | 'MB'; k: number } {
+  if (maxMb >= 2 * 1024 * 1024) return { unit: 'TB', k: 1 / (1024 * 1024) }
   return maxMb >= 2048 ? { unit: 'GB', k: 1 / 1024 } : { unit: 'MB', k: 1 }
 }
 
@@ -79,6 +80,7 @@ export function DailyUsage({ d }: { d: LineDetail }) {
           curveType="monotone"
           withDots={false}
           unit={` ${unit}`}
+          yAxisProps={{ width: 64 }}
           gridAxis="y"
           tickLine="none"
           xAxisProps={{ minTickGap: 24 }}
@@ -91,7 +93,9 @@ export function DailyUsage({ d }: { d: LineDetail }) {
 export function CycleHistory({ d }: { d: LineDetail }) {
   const cycles = d.usage.cycles
   const { unit, k } = unitFor(Math.max(0, ...cycles.map((c) => c.dataMb)))
-  const data = cycles.map((c) => ({ cycle: c.cycleStart.slice(0, 7), data: Math.round(c.dataMb * k * 10) / 10 }))
+  const data = cycles
+    .map((c) => ({ cycle: c.cycleStart.slice(0, 7), data: Math.round(c.dataMb * k * 10) / 10 }))
+    .sort((a, b) => a.cycle.localeCompare(b.cycle))
   return (
     <Section title="Data by billing cycle" extra={`${cycles.length} cycles`} testId="cycle-chart">
       {data.length === 0 ? (
@@ -99,7 +103,7 @@ export function CycleHistory({ d }: { d: LineDetail }) {
           No completed cycles yet.
         </Text>
       ) : (
-        <BarChart h={200} data={data} dataKey="cycle" series={[{ name: 'data', label: `Data (${unit})`, color: 'teal.6' }]} unit={` ${unit}`} gridAxis="y" tickLine="none" />
+        <BarChart h={200} data={data} dataKey="cycle" series={[{ name: 'data', label: `Data (${unit})`, color: 'teal.6' }]} unit={` ${unit}`} yAxisProps={{ width: 64 }} gridAxis="y" tickLine="none" />
       )}
     </Section>
   )
