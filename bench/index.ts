@@ -5,6 +5,7 @@ type Bench = (args: ReturnType<typeof parseArgs>) => Promise<Record<string, unkn
 
 const benches: Record<string, () => Promise<{ run: Bench }>> = {}
 benches.workspace = () => import('./workspace')
+benches.sync = () => import('./sync')
 benches.console = () => import('./console')
 benches.grid = () => import('./grid')
 benches.reports = () => import('./reports')

@@ -155,16 +155,22 @@ export class SyncEngine {
     const fetchPage = (c: string | null): Promise<PullReply> => this.remote.pull(c, limit)
     let inflight: Promise<PullReply> | null = fetchPage(cursor)
     let horizon: string | null = null
+    let waitMs = 0
+    let applyMs = 0
     try {
       while (inflight) {
+        const w0 = performance.now()
         const reply: PullReply = await inflight
+        waitMs += performance.now() - w0
         inflight = null
         // Prefetch the next page while this one is written: the server works while SQLite does.
         if (reply.has_more && !reply.reset && reply.cursor) {
           inflight = fetchPage(reply.cursor)
           inflight.catch(() => {})
         }
+        const a0 = performance.now()
         const r = this.applier.applyPage(reply, cursor)
+        applyMs += performance.now() - a0
         pages++
         changes += reply.changes.length
         horizon = reply.horizon ?? horizon
@@ -209,7 +215,18 @@ export class SyncEngine {
       this.online(!(e instanceof RemoteError && e.retryable), e)
       throw e
     }
-    return { pages, changes, reset, bootstrapped, phase, upToDate: true, horizon, ms: Math.round(performance.now() - t0) }
+    return {
+      pages,
+      changes,
+      reset,
+      bootstrapped,
+      phase,
+      upToDate: true,
+      horizon,
+      ms: Math.round(performance.now() - t0),
+      waitMs: Math.round(waitMs),
+      applyMs: Math.round(applyMs),
+    }
   }
 
   /** Pushes the pending ops. A network failure schedules a retry at the backoff time. */

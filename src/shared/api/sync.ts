@@ -67,6 +67,10 @@ export interface PullSummary {
   upToDate: boolean
   horizon: string | null
   ms: number
+  /** time spent waiting for the server (fetching, with the next page prefetched during each apply) */
+  waitMs?: number
+  /** time spent writing pages to the local store */
+  applyMs?: number
 }
 
 export interface PushSummary {
