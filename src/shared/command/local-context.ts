@@ -2,16 +2,23 @@
 import type { Action } from './schema'
 import type { Tok } from './local-lexicon'
 
+/**
+ * Why the local tier gave up: `refused` (outside the contract) and `invalid` (names a plan, number or date that does not
+ * exist) are final answers; `unreadable` (it could not place part of the sentence) may be worth asking the LLM tier.
+ */
+export type FailKind = 'refused' | 'invalid' | 'unreadable'
+
 export class ParseFail extends Error {
   constructor(
     message: string,
     readonly suggestion: string,
+    readonly kind: FailKind = 'unreadable',
   ) {
     super(message)
   }
 }
-export function fail(error: string, suggestion: string): never {
-  throw new ParseFail(error, suggestion)
+export function fail(error: string, suggestion: string, kind: FailKind = 'unreadable'): never {
+  throw new ParseFail(error, suggestion, kind)
 }
 
 

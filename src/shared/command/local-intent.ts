@@ -4,7 +4,7 @@ import { ACTIONS, type Action, type Channel } from './schema'
 
 export type Intent =
   | { ok: true; action: Action; verbAt: number; verbEnd: number; channel?: Channel }
-  | { ok: false; error: string; suggestion: string }
+  | { ok: false; error: string; suggestion: string; refused: boolean }
 
 const SUPPORTED = `supported actions: change plan, add or remove an add-on, credit the wallet, suspend, resume, send an SMS or email, tag or untag (${ACTIONS.join(', ')})`
 
@@ -13,8 +13,8 @@ const MONEY_MENTION = /\$\s?\d|\b\d+(?:\.\d+)?\s*(?:dollars?|bucks?|usd|cents?)\
 const CREDIT_WORD = /\b(?:credit|credits|wallet|goodwill|compensation|courtesy|comp)\b/
 const PLAN_MENTION = /\b(?:plans?|mobile\s*\d|home[\s-]?fi|unlimited|unl_plus|data_\d+|iot|\d+\s*(?:gb|gigs?|mb)\s+plan)\b/
 
-function refuse(error: string, suggestion: string): Intent {
-  return { ok: false, error, suggestion }
+function refuse(error: string, suggestion: string, refused = true): Intent {
+  return { ok: false, error, suggestion, refused }
 }
 
 interface Refusal {
@@ -120,7 +120,7 @@ function channelOf(w: string): Intent | Channel {
   if (sms && email) return refuse('one channel at a time: sms or email?', 'send the SMS and the email as two commands')
   if (sms) return 'sms'
   if (email) return 'email'
-  return refuse('which channel: sms or email?', 'say "text …" for SMS or "email …" for email, with the message after a colon')
+  return refuse('which channel: sms or email?', 'say "text …" for SMS or "email …" for email, with the message after a colon', false)
 }
 
 function notify(w: string, at: number, end: number): Intent {
@@ -232,7 +232,7 @@ export function detectIntent(w: string): Intent {
     const secondClause = /(?:\band|\bthen|\balso|,)\s+(?:then\s+)?$/.test(w.slice(0, m.index))
     if (!best || m.index <= bestAt || !best.ok || secondClause) return refuse(r.error, r.suggestion)
   }
-  if (!best) return refuse('no supported action in this sentence', `${SUPPORTED}. For example: "suspend lines owing over $100"`)
+  if (!best) return refuse('no supported action in this sentence', `${SUPPORTED}. For example: "suspend lines owing over $100"`, false)
   if (best.ok) {
     const second = SECOND_ACTION.exec(w.slice(bestAt + 1))
     if (second) {

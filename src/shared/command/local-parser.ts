@@ -31,6 +31,7 @@ import {
   tagOf,
   tagWordsAt,
   type Ctx,
+  type FailKind,
 } from './local-context'
 
 export interface LocalParseOptions {
@@ -53,15 +54,27 @@ export function planNames(codes: string[]): string {
 
 /** Parses one sentence. Never throws: anything it cannot read is `{ ok: false, error, suggestion }`. */
 export function parseLocal(text: unknown, opts: LocalParseOptions = {}): LocalParseResult {
+  return parseLocalDetailed(text, opts).result
+}
+
+/** parseLocal, and on failure why (for the tier chooser: only `unreadable` is worth asking the LLM). */
+export function parseLocalDetailed(text: unknown, opts: LocalParseOptions = {}): { result: LocalParseResult; kind?: FailKind } {
   try {
-    if (typeof text !== 'string') fail('the sentence must be text', 'e.g. "suspend lines owing over $100"')
-    if (text.length > MAX_SENTENCE) fail(`the sentence is too long (over ${MAX_SENTENCE} characters)`, 'one command per sentence')
-    if (!/[a-z]/i.test(text)) fail('say what to change', 'e.g. "suspend lines owing over $100" or "resume account ACC-000123"')
-    return parse(text, opts)
+    return { result: parseChecked(text, opts) }
   } catch (e) {
-    if (e instanceof ParseFail) return { ok: false, error: e.message, suggestion: e.suggestion }
-    return { ok: false, error: `could not read this sentence (${e instanceof Error ? e.message : String(e)})`, suggestion: 'rephrase it, or type the canonical form' }
+    if (e instanceof ParseFail) return { result: { ok: false, error: e.message, suggestion: e.suggestion }, kind: e.kind }
+    return {
+      result: { ok: false, error: `could not read this sentence (${e instanceof Error ? e.message : String(e)})`, suggestion: 'rephrase it, or type the canonical form' },
+      kind: 'unreadable',
+    }
   }
+}
+
+function parseChecked(text: unknown, opts: LocalParseOptions): LocalParseResult {
+  if (typeof text !== 'string') fail('the sentence must be text', 'e.g. "suspend lines owing over $100"', 'invalid')
+  if (text.length > MAX_SENTENCE) fail(`the sentence is too long (over ${MAX_SENTENCE} characters)`, 'one command per sentence', 'invalid')
+  if (!/[a-z]/i.test(text)) fail('say what to change', 'e.g. "suspend lines owing over $100" or "resume account ACC-000123"', 'invalid')
+  return parse(text, opts)
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -86,7 +99,7 @@ function splitPayload(text: string): { rest: string; payload: string | null } {
 function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   const { rest, payload } = splitPayload(text)
   const intent = detectIntent(rest.toLowerCase())
-  if (!intent.ok) return intent
+  if (!intent.ok) fail(intent.error, intent.suggestion, intent.refused ? 'refused' : 'unreadable')
   const action = intent.action
   const { toks, cased } = lex(rest)
   const ctx: Ctx = { toks, used: new Set(), cased, now: nowOf(opts.now), warnings: [], action }
@@ -99,19 +112,20 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
           ? `which plan: ${planNames(t.near)}?`
           : `unknown plan '${rawOf(ctx, t)}'`,
         `did you mean ${planNames(t.near)}? Plans: ${PLAN_LIST}`,
+        'invalid',
       )
     if (t.k === 'badaddon' && !(/^top/i.test(t.raw) && toks.some((u) => u.k === 'data' && (u.v === 1024 || u.v === 5120))))
-      fail(/^(?:a |the )?(?:data )?top/i.test(rawOf(ctx, t)) && t.near.length === 2 ? 'which top-up: 1GB or 5GB?' : `unknown add-on '${rawOf(ctx, t)}'`, `add-ons: ${ADDON_LIST}`)
-    if (t.k === 'badphone') fail(`'${t.raw}' is not a valid US phone number`, 'a 10-digit US number, e.g. 512-555-0123')
-    if (t.k === 'iccid') fail(`'${t.raw}' looks like an ICCID`, 'the console takes phone numbers; upload a CSV of ICCIDs as a list instead')
-    if (t.k === 'badmoney') fail(`'${t.raw}' is not an amount in whole cents`, 'e.g. $5, $5.50 or 550 cents')
-    if (t.k === 'baddate') fail(`'${t.raw}' is not a real date`, 'dates are YYYY-MM-DD, e.g. 2025-01-01')
+      fail(/^(?:a |the )?(?:data )?top/i.test(rawOf(ctx, t)) && t.near.length === 2 ? 'which top-up: 1GB or 5GB?' : `unknown add-on '${rawOf(ctx, t)}'`, `add-ons: ${ADDON_LIST}`, 'invalid')
+    if (t.k === 'badphone') fail(`'${t.raw}' is not a valid US phone number`, 'a 10-digit US number, e.g. 512-555-0123', 'invalid')
+    if (t.k === 'iccid') fail(`'${t.raw}' looks like an ICCID`, 'the console takes phone numbers; upload a CSV of ICCIDs as a list instead', 'invalid')
+    if (t.k === 'badmoney') fail(`'${t.raw}' is not an amount in whole cents`, 'e.g. $5, $5.50 or 550 cents', 'invalid')
+    if (t.k === 'baddate') fail(`'${t.raw}' is not a real date`, 'dates are YYYY-MM-DD, e.g. 2025-01-01', 'invalid')
   }
   for (let i = 0; i < toks.length - 1; i++) {
     const a = toks[i]
     const b = toks[i + 1]
     if (a.k === 'word' && /^accounts?$/.test(a.w) && b.k === 'num')
-      fail(`'account ${b.raw}' is not an account id`, 'account ids look like ACC-000123')
+      fail(`'account ${b.raw}' is not an account id`, 'account ids look like ACC-000123', 'invalid')
   }
 
   const params = readParams(ctx, intent, payload)
@@ -125,7 +139,7 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   leftovers(ctx)
 
   const r = validateCommand({ action, params, scope })
-  if (!r.ok) return r
+  if (!r.ok) fail(r.error, r.suggestion, 'invalid')
   return { ok: true, command: r.command, canonical: toCanonical(r.command), tier: 'local', warnings: ctx.warnings }
 }
 
