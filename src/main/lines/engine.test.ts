@@ -1,3 +1,5 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LINE_COLUMNS, type LineColumn, type LineFilter, type LinesQuery } from '../../shared/api/lines'
@@ -177,6 +179,13 @@ describe('list agrees with the reference model', () => {
     expect(engine.page(query).rowCount).toBe(before - 1)
     fx.ws.db.prepare("UPDATE lines SET status = 'active' WHERE id = ?").run(id)
     fx.ws.changed(['lines'])
+    expect(engine.page(query).rowCount).toBe(before)
+    // a commit by another connection (a sync worker, a CLI run) is noticed through SQLite's data_version
+    const other = new Database(join(fx.dir, 'ws.sqlite'))
+    other.prepare("UPDATE lines SET status = 'suspended' WHERE id = ?").run(id)
+    expect(engine.page(query).rowCount).toBe(before - 1)
+    other.prepare("UPDATE lines SET status = 'active' WHERE id = ?").run(id)
+    other.close()
     expect(engine.page(query).rowCount).toBe(before)
   })
 })

@@ -85,7 +85,7 @@ export class LinesEngine {
    * worker, a CLI run) bump SQLite's data_version.
    */
   private checkVersion(): void {
-    const v = `${this.ws.dataVersion}:${this.db.pragma('data_version', { simple: true }) as number}`
+    const v = `${this.ws.dataVersion}:${this.stmt('PRAGMA data_version').pluck().get() as number}`
     if (v === this.version) return
     this.version = v
     this.counts.clear()
