@@ -63,7 +63,7 @@ export const linesQuery = z.object({
   endRow: z.number().int().min(1).max(100_000_000).default(100),
   sort: z.array(z.object({ colId: column, sort: z.enum(['asc', 'desc']) })).max(3).default([]),
   filter: z.partialRecord(column, lineFilter).default({}),
-  /** free text over MSISDN (any formatting), ICCID, account id, name and email */
+  /** free text over MSISDN (any formatting), ICCID, account id, name and email: prefix match, as the palette */
   quickSearch: z.string().max(200).default(''),
   /** restrict to these line ids (a console selection, a list scope) */
   lineIds: z.array(z.number().int()).max(1_000_000).optional(),
@@ -147,6 +147,7 @@ export interface LineDetail {
     taxCents: number
     status: string
     paidAt: string | null
+    /** this line's items and the account-level ones (lineId null); other lines' items are left out */
     items: Array<{ kind: string; code: string | null; description: string; amountCents: number; lineId: number | null }>
   }>
   payments: Array<{ id: number; createdAt: string; amountCents: number; status: string; failureCode: string | null; failureMessage: string | null; invoiceId: number | null }>
