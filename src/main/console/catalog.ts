@@ -50,23 +50,29 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((parseDay(b) - parseDay(a)) / DAY_MS)
 }
 
-/** `date + 1 month`, normalizing overflow the way SQLite's date(x, '+1 month') does (Jan 31 → Mar 3). */
-export function addMonth(date: string): string {
-  const y = Number(date.slice(0, 4))
-  const m = Number(date.slice(5, 7))
-  const d = Number(date.slice(8, 10))
-  return formatDay(Date.UTC(y, m, d))
+/**
+ * The part of a line's current billing cycle that is left on `asOf`: `rem` days (as_of included, the next cycle start
+ * excluded) out of `len` days. A line's cycle starts on its `cycle_day` (1..28) of each month, so the current cycle is
+ * the one that started on the last cycle_day on or before as_of (its `cycle_start` column says the same for a line
+ * that is up to date; the cycle day is what stays right on a stale one, and it makes the preview's SQL integer-only).
+ */
+export function cycleRemainder(cycleDay: number, asOf: string): { rem: number; len: number } {
+  const y = Number(asOf.slice(0, 4))
+  const m = Number(asOf.slice(5, 7))
+  const d = Number(asOf.slice(8, 10))
+  const dimM = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  const dimPrev = new Date(Date.UTC(y, m - 1, 0)).getUTCDate()
+  return cycleDay <= d ? { rem: dimM - d + cycleDay, len: dimM } : { rem: cycleDay - d, len: dimPrev }
 }
 
-/**
- * The part of a line's current cycle that is left on `asOf`: `rem` days (as_of included, the next cycle start
- * excluded) out of `len` days. Clamped to [0, len] for a cycle that is not current.
- */
-export function cycleRemainder(cycleStart: string, asOf: string): { rem: number; len: number } {
-  const next = addMonth(cycleStart)
-  const len = daysBetween(cycleStart, next)
-  const rem = Math.max(0, Math.min(len, daysBetween(asOf, next)))
-  return { rem, len }
+/** The same as cycleRemainder, as integer SQL over `cycle_day`: rem·64 + len. */
+export function cycleRemainderSql(asOf: string): string {
+  const y = Number(asOf.slice(0, 4))
+  const m = Number(asOf.slice(5, 7))
+  const d = Number(asOf.slice(8, 10))
+  const dimM = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  const dimPrev = new Date(Date.UTC(y, m - 1, 0)).getUTCDate()
+  return `(CASE WHEN cycle_day <= ${d} THEN (${dimM - d} + cycle_day) * 64 + ${dimM} ELSE (cycle_day - ${d}) * 64 + ${dimPrev} END)`
 }
 
 /** round(delta × rem / len), half away from zero, in exact integer arithmetic (the same as the SQL in money.ts). */

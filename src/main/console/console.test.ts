@@ -53,8 +53,8 @@ describe('preview', () => {
   it('computes blocked reasons and money by hand on a fixture', async () => {
     expect(ws.meta('as_of')).toBe(TEST_AS_OF)
     const [l1, l2, l3, l4, l5, l6] = pinLines(6)
-    setLine(l1.id, { plan_code: 'DATA_5', cycle_start: '2026-11-05' }) // next 12-05: 30 days, 20 left on 11-15
-    setLine(l2.id, { plan_code: 'DATA_1', cycle_start: '2026-10-20' }) // next 11-20: 31 days, 5 left
+    setLine(l1.id, { plan_code: 'DATA_5', cycle_day: 5 }) // cycle 11-05 → 12-05: 30 days, 20 left on 11-15
+    setLine(l2.id, { plan_code: 'DATA_1', cycle_day: 20 }) // cycle 10-20 → 11-20: 31 days, 5 left
     setLine(l3.id, { plan_code: 'DATA_15' })
     setLine(l4.id, { plan_code: 'DATA_5', status: 'suspended' })
     setLine(l5.id, { plan_code: 'DATA_5', plan_changes_month: 4 })
@@ -87,9 +87,9 @@ describe('preview', () => {
 
   it('prices recurring add-ons, removals and credits', async () => {
     const [l1, l2, l3] = pinLines(3)
-    setLine(l1.id, { cycle_start: '2026-11-05' })
-    setLine(l2.id, { cycle_start: '2026-10-20' })
-    setLine(l3.id, { cycle_start: '2026-11-05', addons: 'HOTSPOT' })
+    setLine(l1.id, { cycle_day: 5 })
+    setLine(l2.id, { cycle_day: 20 })
+    setLine(l3.id, { cycle_day: 5, addons: 'HOTSPOT' })
     const add = await api.console.preview({ command: cmd({ action: 'add_addon', params: { addon: 'INTL' }, scope: list([l1, l2]) }) })
     expect(add.money.mrrDeltaCents).toBe(2000)
     expect(add.money.prorationCents).toBe(667 + 161) // round(1000·5/31) = 161
@@ -259,8 +259,8 @@ describe('rollback', () => {
   it('prices a plan rollback and blocks lines that moved on', async () => {
     await api.console.session.signInDemo({ role: 'operator' })
     const [a, b] = pinLines(2)
-    setLine(a.id, { plan_code: 'DATA_5', cycle_start: '2026-11-05' })
-    setLine(b.id, { plan_code: 'DATA_5', cycle_start: '2026-11-05' })
+    setLine(a.id, { plan_code: 'DATA_5', cycle_day: 5 })
+    setLine(b.id, { plan_code: 'DATA_5', cycle_day: 5 })
     const p = await api.console.preview({ command: cmd({ action: 'change_plan', params: { plan: 'DATA_15' }, scope: list([a, b]) }) })
     const c = await api.console.commit({ previewId: p.previewId })
     simulateApply(ws, c.batchId)

@@ -26,7 +26,7 @@ export function consoleHandlers(ws: Workspace): ConsoleApi {
   }
 
   return {
-    parse: async (input) => parseForConsole(input.text, input.tier),
+    parse: async (input) => parseForConsole(input.text, input.tier, context().asOf),
 
     parseList: async (input) => resolveLineList(ws.db, parseLineListCsv(input.text, input.filename)),
 

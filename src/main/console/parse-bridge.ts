@@ -1,12 +1,12 @@
-// The console's parse endpoint over the parser tiers (src/main/console/parse.ts → parseSentence, by the parser
-// engineer): the answer says which tier answered, and the canonical text the console shows and lets the operator edit.
+// The console's parse endpoint over the parser tiers (parse.ts → parseSentence): the answer says which tier answered,
+// and gives the canonical text the console shows and lets the operator edit. Relative dates ("activated this year")
+// are read against the workspace's demo clock, not the wall clock.
 import type { ConsoleParseResult } from '../../shared/api/console'
-import { parseCanonical, toCanonical } from '../../shared/command/canonical'
+import { parseSentence } from './parse'
 
-export async function parseForConsole(text: string, tier: 'auto' | 'local' | 'llm' | 'canonical'): Promise<ConsoleParseResult> {
+export async function parseForConsole(text: string, tier: 'auto' | 'local' | 'llm' | 'canonical', asOf: string): Promise<ConsoleParseResult> {
   const t0 = performance.now()
-  const ms = () => Math.round((performance.now() - t0) * 100) / 100
-  const r = parseCanonical(text)
-  if (r.ok) return { ok: true, command: r.command, canonical: toCanonical(r.command), tier: 'canonical', warnings: [], elapsedMs: ms() }
-  return { ok: false, error: r.error, suggestion: r.suggestion, tier: tier === 'auto' ? 'local' : tier, elapsedMs: ms() }
+  const r = await parseSentence(text, { tier, now: asOf })
+  const elapsedMs = Math.round((performance.now() - t0) * 100) / 100
+  return r.ok ? { ...r, elapsedMs } : { ...r, elapsedMs }
 }

@@ -6,7 +6,7 @@ import type { Command } from '../../shared/command/schema'
 import { conditionToCanonical, toCanonical } from '../../shared/command/canonical'
 import type { BlockedReason, ParserTier, PreviewMoney, PreviewResult, PreviewRow } from '../../shared/api/console'
 import type { Db } from '../db/open'
-import { cycleRemainder, addDays, addMonth, type ConsoleCatalog } from './catalog'
+import { cycleRemainderSql, type ConsoleCatalog } from './catalog'
 import { compileScope, type CompileContext, type SqlFragment } from './cohort-sql'
 import { moneyFor, reasonExpr, rulesFor, type MoneyExprs, type RuleDef } from './rules'
 
@@ -16,7 +16,7 @@ export interface CommandPlan {
   rules: RuleDef[]
   reason: SqlFragment
   money: MoneyExprs
-  /** rem·64 + len of the line's current cycle (see cycleRemainder) */
+  /** rem·64 + len of the line's current cycle (see cycleRemainder in catalog.ts) */
   cycle: SqlFragment
   withCreditAccounts: boolean
 }
@@ -26,36 +26,24 @@ export interface Aggregates {
   matched: number
   /** per rule index (0 = affected, k = blocked by rules[k-1]) */
   counts: number[]
-  all: { sid: number; srv: number; h: number }
-  affected: { sid: number; srv: number; h: number }
+  /** Σ (id·4096 + row_version) over the matched lines: which lines, at which versions (a decimal integer) */
+  fp: string
   mrr: number
   proration: number
   creditAccounts: number
 }
 
+/** Bits per reason counter when counters are packed three to a 64-bit sum (up to 2,097,151 lines per counter). */
+const PACK_BITS = 21
+const FP_ID_FACTOR = 4096
+
 export function hasPendingOps(db: Db): boolean {
   return db.prepare("SELECT 1 FROM operations WHERE status = 'pending' LIMIT 1").get() !== undefined
 }
 
-/**
- * The packed cycle remainder per line: a CASE over the 32 cycle starts a current cycle can have (computed here, exact),
- * with SQLite date arithmetic only for a line whose cycle_start is not current.
- */
+/** The packed cycle remainder per line (rem·64 + len, see cycleRemainder): integer arithmetic on cycle_day. */
 export function cycleExpr(asOf: string): SqlFragment {
-  const whens: string[] = []
-  const params: unknown[] = []
-  for (let back = 0; back <= 31; back++) {
-    const start = addDays(asOf, -back)
-    if (addMonth(start) <= asOf) continue
-    const { rem, len } = cycleRemainder(start, asOf)
-    // integers inline (bound JS numbers would arrive as REAL and turn the integer rounding into float division)
-    whens.push(`WHEN ? THEN ${rem * 64 + len}`)
-    params.push(start)
-  }
-  const next = "julianday(date(cycle_start, '+1 month'))"
-  const len = `CAST(${next} - julianday(cycle_start) AS INTEGER)`
-  const rem = `max(0, min(${len}, CAST(${next} - julianday(?) AS INTEGER)))`
-  return { sql: `CASE cycle_start ${whens.join(' ')} ELSE ${rem} * 64 + ${len} END`, params: [...params, asOf] }
+  return { sql: cycleRemainderSql(asOf), params: [] }
 }
 
 export function planCommand(db: Db, cmd: Command, ctx: CompileContext): CommandPlan {
@@ -70,31 +58,36 @@ export function planCommand(db: Db, cmd: Command, ctx: CompileContext): CommandP
   }
 }
 
-function aggregateSql(plan: CommandPlan): SqlFragment {
-  const inner: string[] = ['id', 'row_version', `${plan.reason.sql} AS r`]
+/**
+ * One pass over the matched lines. SQLite's per-row cost is mostly one call per aggregate, so the aggregates are few:
+ * the reason counters are packed three to a sum (21 bits each), the fingerprint is one sum, and the money is summed
+ * only when the command has any (a constant MRR delta is multiplied out in JS).
+ */
+function aggregateSql(plan: CommandPlan, packed: boolean): SqlFragment {
+  const inner: string[] = [`${plan.reason.sql} AS r`, `id * ${FP_ID_FACTOR} + row_version AS fp`]
   const params: unknown[] = [...plan.reason.params]
-  if (!plan.money.mrrZero) {
+  const money = !plan.money.mrrZero
+  if (money) {
     inner.push(`${plan.money.mrr.sql} AS d`, `${plan.cycle.sql} AS k`)
     params.push(...plan.money.mrr.params, ...plan.cycle.params)
   }
   if (plan.withCreditAccounts) inner.push('account_id')
   params.push(...plan.scope.params)
-  const outer: string[] = ['count(*) AS matched']
-  for (let k = 0; k <= plan.rules.length; k++) outer.push(`sum(r = ${k}) AS c${k}`)
-  outer.push(
-    'sum(id) AS all_sid',
-    'sum(row_version) AS all_srv',
-    'sum((id % 65521) * row_version) AS all_h',
-    'sum(CASE WHEN r = 0 THEN id END) AS aff_sid',
-    'sum(CASE WHEN r = 0 THEN row_version END) AS aff_srv',
-    'sum(CASE WHEN r = 0 THEN (id % 65521) * row_version END) AS aff_h',
-  )
-  if (!plan.money.mrrZero) {
-    outer.push(
-      'sum(CASE WHEN r = 0 THEN d END) AS mrr',
-      // round(d · rem / len) half away from zero, in integers: SQLite's integer division truncates toward zero
-      'sum(CASE WHEN r = 0 AND d != 0 THEN (2 * d * (k >> 6) + (CASE WHEN d < 0 THEN -(k & 63) ELSE (k & 63) END)) / (2 * (k & 63)) END) AS proration',
-    )
+  const outer: string[] = []
+  const n = plan.rules.length + 1
+  if (packed) {
+    for (let g = 0; g * 3 < n; g++) {
+      const shifted = `1 << ((r - ${g * 3}) * ${PACK_BITS})`
+      outer.push(n <= 3 ? `sum(${shifted}) AS p${g}` : `sum(CASE WHEN r >= ${g * 3} AND r < ${g * 3 + 3} THEN ${shifted} END) AS p${g}`)
+    }
+  } else {
+    for (let k = 0; k < n; k++) outer.push(`sum(r = ${k}) AS c${k}`)
+  }
+  outer.push('sum(fp) AS fp')
+  if (money) {
+    if (!plan.money.mrrConstant) outer.push('sum(CASE WHEN r = 0 THEN d END) AS mrr')
+    // round(d · rem / len) half away from zero, in integers: SQLite's integer division truncates toward zero
+    outer.push('sum(CASE WHEN r = 0 AND d != 0 THEN (2 * d * (k >> 6) + (CASE WHEN d < 0 THEN -(k & 63) ELSE (k & 63) END)) / (2 * (k & 63)) END) AS proration')
   }
   if (plan.withCreditAccounts) outer.push('count(DISTINCT CASE WHEN r = 0 THEN account_id END) AS credit_accounts')
   // LIMIT -1 keeps the inner query a co-routine, so each line's reason and money are computed once, not per sum()
@@ -104,28 +97,40 @@ function aggregateSql(plan: CommandPlan): SqlFragment {
   }
 }
 
+function canPack(db: Db): boolean {
+  const r = db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null }
+  return (r.m ?? 0) < 2 ** PACK_BITS
+}
+
 export function evaluate(db: Db, plan: CommandPlan): Aggregates {
-  const q = aggregateSql(plan)
-  const row = db.prepare(q.sql).get(...q.params) as Record<string, number | null>
-  const n = (k: string) => Number(row[k] ?? 0)
+  const packed = canPack(db)
+  const q = aggregateSql(plan, packed)
+  const row = db.prepare(q.sql).safeIntegers(true).get(...q.params) as Record<string, bigint | null>
+  const big = (k: string) => row[k] ?? 0n
+  const n = plan.rules.length + 1
+  const counts: number[] = []
+  for (let k = 0; k < n; k++) {
+    if (packed) counts.push(Number((big(`p${Math.floor(k / 3)}`) >> BigInt((k % 3) * PACK_BITS)) & BigInt(2 ** PACK_BITS - 1)))
+    else counts.push(Number(big(`c${k}`)))
+  }
+  const mrr = plan.money.mrrZero ? 0 : plan.money.mrrConstant ? plan.money.mrrConstant * counts[0] : Number(big('mrr'))
   return {
-    matched: n('matched'),
-    counts: Array.from({ length: plan.rules.length + 1 }, (_, k) => n(`c${k}`)),
-    all: { sid: n('all_sid'), srv: n('all_srv'), h: n('all_h') },
-    affected: { sid: n('aff_sid'), srv: n('aff_srv'), h: n('aff_h') },
-    mrr: n('mrr'),
-    proration: n('proration'),
-    creditAccounts: n('credit_accounts'),
+    matched: counts.reduce((s, c) => s + c, 0),
+    counts,
+    fp: big('fp').toString(),
+    mrr,
+    proration: Number(big('proration')),
+    creditAccounts: Number(big('credit_accounts')),
   }
 }
 
 /** The SQL of the query plan a preview runs, for EXPLAIN QUERY PLAN checks. */
-export function aggregateQuery(plan: CommandPlan): SqlFragment {
-  return aggregateSql(plan)
+export function aggregateQuery(db: Db, plan: CommandPlan): SqlFragment {
+  return aggregateSql(plan, canPack(db))
 }
 
 export function fingerprintOf(agg: Aggregates, dataVersion: number): string {
-  const body = JSON.stringify([agg.matched, agg.counts, agg.all, agg.affected])
+  const body = JSON.stringify([agg.matched, agg.counts, agg.fp])
   return `${createHash('sha256').update(body).digest('hex').slice(0, 16)}@${dataVersion}`
 }
 
@@ -144,20 +149,12 @@ export function sameAggregates(planA: CommandPlan, a: Aggregates, planB: Command
   const cb = countsByCode(planB, b)
   const keys = new Set([...Object.keys(ca), ...Object.keys(cb)])
   for (const k of keys) if ((ca[k] ?? 0) !== (cb[k] ?? 0)) return false
-  return (
-    a.matched === b.matched &&
-    a.all.sid === b.all.sid &&
-    a.all.srv === b.all.srv &&
-    a.all.h === b.all.h &&
-    a.affected.sid === b.affected.sid &&
-    a.affected.srv === b.affected.srv &&
-    a.affected.h === b.affected.h
-  )
+  return a.matched === b.matched && a.fp === b.fp
 }
 
 /**
  * How many lines changed between two evaluations, as well as aggregates can tell: lines that joined or left a bucket,
- * else the row-version growth (a sync bumps a changed line's version by at least one).
+ * else the row-version growth, else (one line swapped for another) two.
  */
 export function changedLines(planA: CommandPlan, before: Aggregates, planB: CommandPlan, now: Aggregates): number {
   const ca = countsByCode(planA, before)
@@ -166,7 +163,9 @@ export function changedLines(planA: CommandPlan, before: Aggregates, planB: Comm
   for (const k of new Set([...Object.keys(ca), ...Object.keys(cb)])) diff += Math.abs((ca[k] ?? 0) - (cb[k] ?? 0))
   const moved = Math.max(Math.ceil(diff / 2), Math.abs(before.matched - now.matched))
   if (moved > 0) return moved
-  return Math.max(1, now.all.srv - before.all.srv)
+  // the same lines: the fingerprint grew by the row-version bumps (a sync bumps a changed line by at least one)
+  const grown = BigInt(now.fp) - BigInt(before.fp)
+  return grown > 0n && grown < BigInt(FP_ID_FACTOR) ? Number(grown) : 2
 }
 
 export function blockedBreakdown(plan: CommandPlan, agg: Aggregates): BlockedReason[] {

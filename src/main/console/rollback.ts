@@ -60,7 +60,7 @@ interface OpLine {
   tags: string | null
   walletCents: number | null
   planChangesMonth: number | null
-  cycleStart: string | null
+  cycleDay: number | null
 }
 
 const LABELS: Record<string, string> = {
@@ -90,7 +90,7 @@ export function planRollback(db: Db, batchId: string, catalog: ConsoleCatalog, a
     .prepare(
       `SELECT o.seq, o.line_id AS lineId, o.action, o.params, o.previous, o.status AS opStatus,
               l.msisdn, l.row_version AS rowVersion, l.plan_code AS planCode, l.status, l.addons, l.tags,
-              l.wallet_cents AS walletCents, l.plan_changes_month AS planChangesMonth, l.cycle_start AS cycleStart
+              l.wallet_cents AS walletCents, l.plan_changes_month AS planChangesMonth, l.cycle_day AS cycleDay
        FROM operations o LEFT JOIN lines l ON l.id = o.line_id WHERE o.batch_id = ? ORDER BY o.seq`,
     )
     .all(batchId) as OpLine[]
@@ -246,8 +246,8 @@ function priceOp(op: RollbackOp, r: OpLine, catalog: ConsoleCatalog, asOf: strin
   } else if (op.action === 'credit_wallet') op.credit = Number(op.params.amount_cents)
   else if (op.action === 'debit_wallet') op.credit = -Number(op.params.amount_cents)
   op.mrrDelta = mrr
-  if (mrr !== 0 && r.cycleStart) {
-    const { rem, len } = cycleRemainder(r.cycleStart, asOf)
+  if (mrr !== 0 && r.cycleDay) {
+    const { rem, len } = cycleRemainder(r.cycleDay, asOf)
     op.proration = prorate(mrr, rem, len)
   }
 }

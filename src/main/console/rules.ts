@@ -115,6 +115,8 @@ export interface MoneyExprs {
   mrr: SqlFragment
   /** true when mrr is 0 for every line (no proration to compute) */
   mrrZero: boolean
+  /** the MRR delta when it is the same for every line (else 0: summed per line) */
+  mrrConstant: number
   /** one-time charge per affected line */
   oneTimeCents: number
   /** wallet credit per affected line */
@@ -123,7 +125,7 @@ export interface MoneyExprs {
 
 /** What one line contributes to the money of a command (the preview sums it over the affected lines). */
 export function moneyFor(cmd: Command, catalog: ConsoleCatalog): MoneyExprs {
-  const zero = { mrr: { sql: '0', params: [] }, mrrZero: true, oneTimeCents: 0, creditCents: 0 }
+  const zero = { mrr: { sql: '0', params: [] }, mrrZero: true, mrrConstant: 0, oneTimeCents: 0, creditCents: 0 }
   switch (cmd.action) {
     case 'change_plan': {
       const target = catalog.plans.get(cmd.params.plan)
@@ -137,6 +139,7 @@ export function moneyFor(cmd: Command, catalog: ConsoleCatalog): MoneyExprs {
           params: plans.map((p) => p.code),
         },
         mrrZero: false,
+        mrrConstant: 0,
         oneTimeCents: 0,
         creditCents: 0,
       }
@@ -147,7 +150,7 @@ export function moneyFor(cmd: Command, catalog: ConsoleCatalog): MoneyExprs {
       if (!a) return zero
       if (!a.recurring) return { ...zero, oneTimeCents: cmd.action === 'add_addon' ? a.priceCents : 0 }
       const delta = cmd.action === 'add_addon' ? a.priceCents : -a.priceCents
-      return { mrr: { sql: String(Math.trunc(delta)), params: [] }, mrrZero: false, oneTimeCents: 0, creditCents: 0 }
+      return { mrr: { sql: String(Math.trunc(delta)), params: [] }, mrrZero: false, mrrConstant: Math.trunc(delta), oneTimeCents: 0, creditCents: 0 }
     }
     case 'credit_wallet':
       return { ...zero, creditCents: cmd.params.amount_cents }
