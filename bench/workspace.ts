@@ -4,6 +4,7 @@
 // workspace still reports it. Concurrent callers (several benches at once) wait on a lock file; the file is built
 // under a temporary name and renamed, so nobody ever opens a half-built workspace.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -126,7 +127,7 @@ export async function ensureBenchWorkspace(opts: BenchWorkspaceOptions = {}): Pr
       last = line
     }
     const t0 = performance.now()
-    const r = await buildDemoWorkspace(tmp, { lines, months, seed, asOf, force: true }, progress)
+    const r = await buildDemoWorkspace(tmp, { lines, months, seed, asOf, force: true, workers: lines >= 50_000 ? Math.min(4, availableParallelism()) : 1 }, progress)
     const generate_s = Math.round((performance.now() - t0) / 10) / 100
     const db = new Database(tmp)
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('generate_s', ?)").run(String(generate_s))

@@ -1,4 +1,5 @@
 // `npm run -s cli -- demo --lines N --months M --seed S --db PATH [--as-of YYYY-MM-DD] [--force] [--json]`
+import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { buildDemoWorkspace } from '../demo/build'
 import { defaultDbPath } from '../workspace/paths'
@@ -7,7 +8,7 @@ import { flagNumber, flagString, register } from './registry'
 register({
   path: ['demo'],
   summary: 'Generate a deterministic demo workspace (refuses to overwrite one with data unless --force)',
-  usage: 'demo --lines N [--months 24] [--seed 1] [--db PATH] [--as-of YYYY-MM-DD] [--force]',
+  usage: 'demo --lines N [--months 24] [--seed 1] [--db PATH] [--as-of YYYY-MM-DD] [--workers N] [--force]',
   async run(args, io) {
     const lines = flagNumber(args, 'lines', 25_000)
     const months = flagNumber(args, 'months', 24)
@@ -16,9 +17,11 @@ register({
     const homefi = args.flags['homefi-share'] !== undefined ? flagNumber(args, 'homefi-share', 0.12) : undefined
     const path = resolve(flagString(args, 'db') ?? defaultDbPath())
     const quiet = args.flags.quiet === true
+    // worker threads: by default all cores for big workspaces (the data is the same either way)
+    const workers = flagNumber(args, 'workers', lines >= 50_000 ? Math.min(4, availableParallelism()) : 1)
     let lastPct = -1
     let lastPhase = ''
-    const r = await buildDemoWorkspace(path, { lines, months, seed, asOf, homefiShare: homefi, force: args.flags.force === true }, (p) => {
+    const r = await buildDemoWorkspace(path, { lines, months, seed, asOf, homefiShare: homefi, workers, force: args.flags.force === true }, (p) => {
       if (quiet) return
       const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0
       if (p.phase !== lastPhase || pct >= lastPct + 10) {

@@ -66,7 +66,6 @@ export class SqliteDemoSink implements DemoSink {
     const tables = Object.keys(DEMO_TABLES) as DemoTable[]
     this.prev = beginBulkLoad(this.db)
     this.saved = dropSecondaryIndexes(this.db, tables)
-    for (const t of tables) this.ins.set(t, makeInserter(this.db, t))
   }
 
   private put(table: DemoTable, rows: readonly Row[]): void {
@@ -75,7 +74,12 @@ export class SqliteDemoSink implements DemoSink {
       this.db.exec('BEGIN')
       this.inTx = true
     }
-    this.ins.get(table)!.insert(rows)
+    let ins = this.ins.get(table)
+    if (!ins) {
+      ins = makeInserter(this.db, table)
+      this.ins.set(table, ins)
+    }
+    ins.insert(rows)
   }
 
   private commit(): void {
