@@ -2,7 +2,8 @@
 --   hash = sha256(prev_hash || convert_to(ledger_canonical(entry), 'UTF8'))   (built-in sha256(bytea), no extension)
 -- The first entry's prev_hash is 32 zero bytes. Appends are serialized through the singleton ledger_head row (locked
 -- FOR UPDATE by the insert trigger, and by push_operations before it touches anything), so concurrent pushers can
--- neither fork the chain nor leave gaps in the ids: the id is head.last_id + 1, assigned under that lock.
+-- neither fork the chain nor leave gaps in the ids: the id is the last entry's id + 1, assigned under that lock.
+-- (Under REPEATABLE READ a pusher that raced another gets a serialization failure on the head row and retries.)
 
 CREATE TABLE IF NOT EXISTS ledger (
   id bigint PRIMARY KEY,
@@ -42,16 +43,39 @@ $$;
 CREATE OR REPLACE FUNCTION ledger_before_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-  h ledger_head;
+  v_id bigint;
+  v_prev bytea;
 BEGIN
-  SELECT * INTO h FROM ledger_head FOR UPDATE;
-  NEW.id := h.last_id + 1;
-  NEW.prev_hash := h.hash;
+  -- the chain lock (a no-op when this transaction holds it already, as push_operations does)
+  PERFORM 1 FROM ledger_head FOR UPDATE;
+  SELECT l.id, l.hash INTO v_id, v_prev FROM ledger l ORDER BY l.id DESC LIMIT 1;
+  IF v_id IS NULL THEN
+    -- an empty ledger continues from the head (all zeros for a new one)
+    SELECT h.last_id, h.hash INTO v_id, v_prev FROM ledger_head h;
+  END IF;
+  NEW.id := v_id + 1;
+  NEW.prev_hash := v_prev;
   NEW.at := coalesce(NEW.at, app_now());
   NEW.params := coalesce(NEW.params, '{}'::jsonb);
   NEW.hash := sha256(NEW.prev_hash || convert_to(ledger_canonical(NEW), 'UTF8'));
-  UPDATE ledger_head SET last_id = NEW.id, hash = NEW.hash;
   RETURN NEW;
+END
+$$;
+
+-- The head row records the last entry at commit (deferred, once per transaction: only the trigger of the newest entry
+-- writes it), so a verifier can tell a ledger whose tail was cut off. Writing it once per transaction instead of once
+-- per entry keeps a 10,000-op push from walking a 10,000-version chain of the same row.
+CREATE OR REPLACE FUNCTION ledger_after_commit_head() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  v_id bigint;
+  v_hash bytea;
+BEGIN
+  SELECT l.id, l.hash INTO v_id, v_hash FROM ledger l ORDER BY l.id DESC LIMIT 1;
+  IF v_id = NEW.id THEN
+    UPDATE ledger_head SET last_id = v_id, hash = v_hash;
+  END IF;
+  RETURN NULL;
 END
 $$;
 
@@ -68,6 +92,9 @@ $$;
 
 DROP TRIGGER IF EXISTS ledger_chain ON ledger;
 CREATE TRIGGER ledger_chain BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_before_insert();
+DROP TRIGGER IF EXISTS ledger_head_at_commit ON ledger;
+CREATE CONSTRAINT TRIGGER ledger_head_at_commit AFTER INSERT ON ledger DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION ledger_after_commit_head();
 DROP TRIGGER IF EXISTS ledger_append_only ON ledger;
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
 DROP TRIGGER IF EXISTS ledger_no_truncate ON ledger;
@@ -146,5 +173,6 @@ $$;
 REVOKE ALL ON FUNCTION ledger_verify() FROM PUBLIC, anon;
 GRANT EXECUTE ON FUNCTION ledger_verify() TO authenticated, service_role;
 REVOKE ALL ON FUNCTION ledger_before_insert() FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION ledger_after_commit_head() FROM PUBLIC, anon, authenticated;
 
 INSERT INTO public.schema_version (version) VALUES ('20261122000004_ledger') ON CONFLICT DO NOTHING;

@@ -84,10 +84,11 @@ export async function verifyLedger(client: SqlClient, opts: { pageSize?: number 
   const entries = Number(total.rows[0].n)
   for (;;) {
     const { rows } = await client.query<RawEntry>(
-      `SELECT id::text, at, client_id, op_id::text, batch_id, actor, role, action, line_id::text, account_id,
-              params::text, before_state::text, after_state::text, sentence,
-              encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash
-       FROM ledger WHERE id > $1::bigint ORDER BY id LIMIT $2`,
+      `SELECT l.id::text AS id, l.at, l.client_id, l.op_id::text AS op_id, l.batch_id, l.actor, l.role, l.action,
+              l.line_id::text AS line_id, l.account_id, l.params::text AS params, l.before_state::text AS before_state,
+              l.after_state::text AS after_state, l.sentence,
+              encode(l.prev_hash, 'hex') AS prev_hash, encode(l.hash, 'hex') AS hash
+       FROM ledger l WHERE l.id > $1::bigint ORDER BY l.id LIMIT $2`,
       [after, pageSize],
     )
     for (const e of rows) {
