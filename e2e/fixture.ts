@@ -33,7 +33,7 @@ export interface App {
 let template: string | null = null
 
 /** Builds the demo workspace once per test file; tests copy it. */
-async function demoTemplate(): Promise<string> {
+export async function demoTemplate(): Promise<string> {
   if (template) return template
   const dir = mkdtempSync(join(tmpdir(), 'wingtel-e2e-template-'))
   const path = join(dir, 'demo.sqlite')

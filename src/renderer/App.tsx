@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createHashRouter, Navigate, RouterProvider } from 'react-router'
 import { DEFAULT_PATH, routes } from './routes'
 import { AppLayout } from './shell/AppLayout'
+import { routeFrame, ScreenError } from './shell/RouteFrame'
 import { WorkspaceGate } from './shell/WorkspaceGate'
 
 const theme = createTheme({
@@ -21,7 +22,7 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false,
 const router = createHashRouter([
   {
     element: <AppLayout />,
-    children: [{ index: true, element: <Navigate to={DEFAULT_PATH} replace /> }, ...routes.map((r) => ({ path: r.path, Component: r.component })), { path: '*', element: <Navigate to={DEFAULT_PATH} replace /> }],
+    children: [{ index: true, element: <Navigate to={DEFAULT_PATH} replace /> }, ...routes.map((r) => ({ path: r.path, Component: routeFrame(r.path, r.component), ErrorBoundary: ScreenError })), { path: '*', element: <Navigate to={DEFAULT_PATH} replace /> }],
   },
 ])
 

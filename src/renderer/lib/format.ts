@@ -39,7 +39,11 @@ export const STATUS_COLOR: Record<string, MantineColor> = {
   // invoices and payments
   paid: 'green',
   open: 'blue',
+  due: 'blue',
   overdue: 'red',
+  past_due: 'red',
+  partial: 'yellow',
+  written_off: 'grape',
   failed: 'red',
   succeeded: 'green',
   refunded: 'grape',

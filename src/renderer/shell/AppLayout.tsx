@@ -123,6 +123,9 @@ export function AppLayout() {
               leftSection={<Icon size={18} stroke={1.6} />}
               active={isActive(r.path)}
               opened={children.length > 0}
+              // a NavLink with children only toggles them; navigate ourselves (they stay open, so no chevron)
+              onClick={children.length > 0 ? () => navigate(r.path) : undefined}
+              rightSection={children.length > 0 ? null : undefined}
               childrenOffset={28}
               data-testid={`nav-${r.nav.label.toLowerCase()}`}
             >

@@ -8,7 +8,8 @@ import { useEffect, useState } from 'react'
 import { useNavigate } from 'react-router'
 import type { SearchHit } from '../../shared/api/lines'
 import { api, errorMessage } from '../api/client'
-import { formatMsisdn, statusColor } from '../lib/format'
+import { formatMsisdn } from '../lib/format'
+import { StatusBadge } from '../lib/StatusBadge'
 import { usePaletteActions, type PaletteAction } from './actions'
 
 const MATCHED_LABEL: Record<SearchHit['matched'], string> = { msisdn: 'MSISDN', iccid: 'ICCID', account: 'account', name: 'name', email: 'email' }
@@ -91,9 +92,7 @@ export function CommandPalette() {
                     </Badge>
                   )}
                   {h.status && (
-                    <Badge color={statusColor(h.status)} variant="light" size="sm">
-                      {h.status}
-                    </Badge>
+                    <StatusBadge status={h.status} size="sm" />
                   )}
                 </Group>
               </Spotlight.Action>

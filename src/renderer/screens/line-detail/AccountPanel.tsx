@@ -1,7 +1,8 @@
 import { Anchor, Badge, Divider, Group, Stack, Table, Text } from '@mantine/core'
 import { Link } from 'react-router'
 import type { LineDetail } from '../../../shared/api/lines'
-import { formatMsisdn, money, statusColor } from '../../lib/format'
+import { formatMsisdn, money } from '../../lib/format'
+import { StatusBadge } from '../../lib/StatusBadge'
 import { Section } from './Section'
 
 export function AccountPanel({ d }: { d: LineDetail }) {
@@ -26,7 +27,7 @@ export function AccountPanel({ d }: { d: LineDetail }) {
               {a.failedPayments} failed payments in a row
             </Badge>
           )}
-          <Badge variant="light" color="gray">
+          <Badge variant="default">
             wallet {money(a.walletCents)}
           </Badge>
         </Group>
@@ -43,9 +44,7 @@ export function AccountPanel({ d }: { d: LineDetail }) {
                   </Table.Td>
                   <Table.Td>{l.planCode}</Table.Td>
                   <Table.Td>
-                    <Badge size="xs" color={statusColor(l.status)} variant="light">
-                      {l.status}
-                    </Badge>
+                    <StatusBadge status={l.status} size="xs" />
                   </Table.Td>
                 </Table.Tr>
               ))}

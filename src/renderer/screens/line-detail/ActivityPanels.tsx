@@ -3,7 +3,8 @@ import { Badge, Button, Group, ScrollArea, Stack, Text, Timeline } from '@mantin
 import { IconBolt, IconTerminal2 } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { LineDetail } from '../../../shared/api/lines'
-import { statusColor, when } from '../../lib/format'
+import { when } from '../../lib/format'
+import { StatusBadge } from '../../lib/StatusBadge'
 import { Section } from './Section'
 
 export function Care({ d }: { d: LineDetail }) {
@@ -99,9 +100,7 @@ export function LineHistory({ d }: { d: LineDetail }) {
                       {e.title}
                     </Text>
                     {e.status && (
-                      <Badge size="xs" variant="light" color={statusColor(e.status)}>
-                        {e.status}
-                      </Badge>
+                      <StatusBadge status={e.status} size="xs" />
                     )}
                   </Group>
                 }

@@ -1,7 +1,8 @@
 // Invoices (expandable to their items) and payments with failure codes highlighted.
 import { Accordion, Badge, Group, ScrollArea, Table, Text } from '@mantine/core'
 import type { LineDetail } from '../../../shared/api/lines'
-import { money, statusColor, when } from '../../lib/format'
+import { money, when } from '../../lib/format'
+import { StatusBadge } from '../../lib/StatusBadge'
 import { Section } from './Section'
 
 export function Invoices({ d }: { d: LineDetail }) {
@@ -26,9 +27,7 @@ export function Invoices({ d }: { d: LineDetail }) {
                     </Text>
                     <Group gap="xs" wrap="nowrap">
                       <Text size="sm">{money(inv.totalCents)}</Text>
-                      <Badge size="sm" variant="light" color={statusColor(inv.status)}>
-                        {inv.status}
-                      </Badge>
+                      <StatusBadge status={inv.status} size="sm" />
                     </Group>
                   </Group>
                 </Accordion.Control>
@@ -65,6 +64,8 @@ export function Invoices({ d }: { d: LineDetail }) {
   )
 }
 
+const FAILED_ROW = { boxShadow: 'inset 3px 0 0 var(--mantine-color-red-6)' }
+
 export function Payments({ d }: { d: LineDetail }) {
   const failed = d.payments.filter((p) => p.failureCode).length
   return (
@@ -75,21 +76,20 @@ export function Payments({ d }: { d: LineDetail }) {
         </Text>
       ) : (
         <ScrollArea.Autosize mah={360} type="auto">
-          <Table fz="sm" verticalSpacing={4} striped>
+          <Table fz="sm" verticalSpacing={4}>
             <Table.Tbody>
               {d.payments.map((p) => (
-                <Table.Tr key={p.id} bg={p.failureCode ? 'var(--mantine-color-red-light)' : undefined} data-failed={p.failureCode ? 'true' : undefined}>
+                <Table.Tr key={p.id} style={p.failureCode ? FAILED_ROW : undefined} data-failed={p.failureCode ? 'true' : undefined}>
                   <Table.Td>{when(p.createdAt).slice(0, 10)}</Table.Td>
                   <Table.Td ta="right">{money(p.amountCents)}</Table.Td>
                   <Table.Td>
-                    <Badge size="sm" variant="light" color={statusColor(p.status)}>
-                      {p.status}
-                    </Badge>
+                    <StatusBadge status={p.status} size="sm" />
                   </Table.Td>
                   <Table.Td>
                     {p.failureCode && (
-                      <Text size="xs" c="red" fw={600} title={p.failureMessage ?? undefined}>
+                      <Text size="xs" c="red" fw={600} title={p.failureMessage ?? undefined} truncate maw={160}>
                         {p.failureCode}
+                        {p.failureMessage ? ` · ${p.failureMessage}` : ''}
                       </Text>
                     )}
                   </Table.Td>

@@ -1,7 +1,8 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { Link } from 'react-router'
 import type { LineDetail } from '../../../shared/api/lines'
-import { formatMsisdn, money, statusColor, when } from '../../lib/format'
+import { formatMsisdn, money, when } from '../../lib/format'
+import { StatusBadge } from '../../lib/StatusBadge'
 
 export function LineHeader({ d }: { d: LineDetail }) {
   const { line, account, plan } = d
@@ -13,9 +14,7 @@ export function LineHeader({ d }: { d: LineDetail }) {
             <Title order={2} ff="monospace" data-testid="detail-msisdn">
               {formatMsisdn(line.msisdn)}
             </Title>
-            <Badge size="lg" color={statusColor(line.status)} variant="light" data-testid="detail-status">
-              {line.status}
-            </Badge>
+            <StatusBadge status={line.status} size="lg" data-testid="detail-status" />
             {line.tags && line.tags.split(',').map((t) => <Badge key={t} variant="outline" color="gray">{t}</Badge>)}
           </Group>
           <Text size="sm">

@@ -1,10 +1,10 @@
 // The subscriber grid's columns: which filter each one gets, how values are shown, and the unit conversions between
 // what a person types into a number filter (dollars, GB) and what the store keeps (cents, MB).
-import { Badge } from '@mantine/core'
 import type { ColDef, ICellRendererParams } from 'ag-grid-community'
 import type { LineColumn } from '../../../shared/api/lines'
 import type { LineRow } from '../../../shared/domain/line'
-import { dataSize, formatMsisdn, money, statusColor } from '../../lib/format'
+import { dataSize, formatMsisdn, money } from '../../lib/format'
+import { StatusBadge } from '../../lib/StatusBadge'
 import { SetFilter } from './SetFilter'
 
 type Col = ColDef<LineRow> & { colId: LineColumn }
@@ -14,13 +14,8 @@ const number = { filter: 'agNumberColumnFilter', filterParams: { maxNumCondition
 const date = { filter: 'agDateColumnFilter', filterParams: { maxNumConditions: 2 } } as const
 const set = { filter: SetFilter } as const
 
-function StatusBadge({ value }: ICellRendererParams<LineRow, string>) {
-  if (!value) return null
-  return (
-    <Badge color={statusColor(value)} variant="light" size="sm" data-status={value}>
-      {value}
-    </Badge>
-  )
+function StatusCell({ value }: ICellRendererParams<LineRow, string>) {
+  return value ? <StatusBadge status={value} size="sm" /> : null
 }
 
 /** Number filters typed in display units, stored in base units: multiply before the filter goes to the core. */
@@ -29,7 +24,7 @@ export const FILTER_SCALE: Partial<Record<LineColumn, number>> = { pastDueCents:
 export const COLUMNS: Col[] = [
   { colId: 'msisdn', field: 'msisdn', headerName: 'MSISDN', width: 150, pinned: 'left', valueFormatter: (p) => (p.value ? formatMsisdn(p.value) : ''), cellClass: 'mono', ...text },
   { colId: 'accountName', field: 'accountName', headerName: 'Name', width: 180, ...text },
-  { colId: 'status', field: 'status', headerName: 'Status', width: 120, cellRenderer: StatusBadge, ...set },
+  { colId: 'status', field: 'status', headerName: 'Status', width: 135, cellRenderer: StatusCell, ...set },
   { colId: 'planCode', field: 'planCode', headerName: 'Plan', width: 120, ...set },
   { colId: 'addons', field: 'addons', headerName: 'Add-ons', width: 150, ...set },
   { colId: 'dataUsedMb', field: 'dataUsedMb', headerName: 'Data used', headerTooltip: 'Data used this cycle (filter in GB)', width: 120, valueFormatter: (p) => dataSize(p.value), ...number },
