@@ -9,10 +9,8 @@ import {
 } from '@mantine/core'
 import { IconCopy, IconDeviceFloppy, IconDownload, IconGripVertical, IconPencil, IconPlayerPlay, IconPlus, IconTrash, IconX } from '@tabler/icons-react'
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
-import {
-  AGGREGATIONS, CHART_TYPES, REPORT_DATASETS, TIME_GRAINS, type DatasetField, type DatasetInfo, type ExportFormat, type ReportDataset, type ReportResult,
-  type ReportSpecInput, type SavedReport,
-} from '../../../shared/api/reports'
+import type { DatasetField, DatasetInfo, ExportFormat, ReportDataset, ReportResult, ReportSpecInput, SavedReport } from '../../../shared/api/reports'
+import { AGGREGATIONS, CHART_TYPES, REPORT_DATASETS, TIME_GRAINS } from '../../../shared/domain/report-spec'
 import { api, errorMessage } from '../../api/client'
 import { ReportChart } from './ReportChart'
 import { download, ResultGrid, SqlBlock } from './shared'

@@ -19,7 +19,7 @@ export interface GridColumn {
 export function formatCell(v: Cell | undefined, type: FieldType): string {
   if (v === null || v === undefined) return ''
   if (type === 'money' && typeof v === 'number') return money(v)
-  if (typeof v === 'number') return v.toLocaleString('en-US', { maximumFractionDigits: 2 })
+  if (typeof v === 'number' && type === 'number') return v.toLocaleString('en-US', { maximumFractionDigits: 2 })
   return String(v)
 }
 
