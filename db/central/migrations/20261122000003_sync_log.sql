@@ -48,7 +48,9 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- The JSON image of a row as it travels: column names as in the table, usage_daily.mb as base64 (no line breaks).
-CREATE OR REPLACE FUNCTION sync_image(p_table text, p_row jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+-- STABLE like the jsonb builders it uses, so the planner can inline it (an IMMUTABLE SQL function wrapping a STABLE
+-- expression is not inlined, and a non-inlined SQL function call costs hundreds of microseconds).
+CREATE OR REPLACE FUNCTION sync_image(p_table text, p_row jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN p_table = 'usage_daily' AND jsonb_typeof(p_row -> 'mb') = 'string'
     THEN p_row || jsonb_build_object('mb',
            translate(encode(decode(substr(p_row ->> 'mb', 3), 'hex'), 'base64'), E'\n', ''))
@@ -90,7 +92,10 @@ BEGIN
       INSERT INTO sync_changes (table_name, op, pk) VALUES (TG_TABLE_NAME, 'delete', opk);
     END IF;
   END IF;
-  INSERT INTO sync_changes (table_name, op, pk, "row") VALUES (TG_TABLE_NAME, 'upsert', pk, sync_image(TG_TABLE_NAME, j));
+  IF TG_TABLE_NAME = 'usage_daily' THEN
+    j := sync_image(TG_TABLE_NAME, j);
+  END IF;
+  INSERT INTO sync_changes (table_name, op, pk, "row") VALUES (TG_TABLE_NAME, 'upsert', pk, j);
   RETURN NULL;
 END
 $$;

@@ -35,7 +35,8 @@ INSERT INTO ledger_head (id) VALUES (true) ON CONFLICT DO NOTHING;
 -- The canonical payload of an entry: the PostgreSQL jsonb text of a fixed-order array of its fields. jsonb renders
 -- deterministically (object keys sorted, fixed spacing), so any verifier that reads the fields (jsonb columns as text)
 -- can rebuild it: `[` + fields joined by `, ` + `]`, text as JSON strings, numbers as digits, null as null.
-CREATE OR REPLACE FUNCTION ledger_canonical(l ledger) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+-- (STABLE, as jsonb_build_array is, so that it is inlined where it is used.)
+CREATE OR REPLACE FUNCTION ledger_canonical(l ledger) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_array(l.id, l.at, l.client_id, l.op_id, l.batch_id, l.actor, l.role, l.action, l.line_id,
                            l.account_id, l.params, l.before_state, l.after_state, l.sentence)::text
 $$;

@@ -18,14 +18,24 @@ CREATE TABLE IF NOT EXISTS applied_ops (
 );
 
 -- A sorted, comma-separated set (lines.addons, lines.tags) with one element added or removed. Byte order (COLLATE "C"),
--- as JavaScript sorts.
-CREATE OR REPLACE FUNCTION csv_set_add(p_set text, p_item text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT coalesce(string_agg(x, ',' ORDER BY x COLLATE "C"), '')
-  FROM (SELECT DISTINCT x FROM unnest(string_to_array(p_set, ',') || p_item) x WHERE x <> '') s
+-- as JavaScript sorts. The input is kept sorted by every writer, so adding is an insertion.
+CREATE OR REPLACE FUNCTION csv_set_add(p_set text, p_item text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  a text[];
+BEGIN
+  IF p_set IS NULL OR p_set = '' THEN RETURN p_item; END IF;
+  a := string_to_array(p_set, ',');
+  IF p_item = ANY (a) THEN RETURN p_set; END IF;
+  FOR i IN 1 .. cardinality(a) LOOP
+    IF a[i] COLLATE "C" > p_item COLLATE "C" THEN
+      RETURN array_to_string(a[1:i - 1] || p_item || a[i:], ',');
+    END IF;
+  END LOOP;
+  RETURN p_set || ',' || p_item;
+END
 $$;
 CREATE OR REPLACE FUNCTION csv_set_remove(p_set text, p_item text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-  SELECT coalesce(string_agg(x, ',' ORDER BY x COLLATE "C"), '')
-  FROM (SELECT DISTINCT x FROM unnest(string_to_array(p_set, ',')) x WHERE x <> '' AND x <> p_item) s
+  SELECT array_to_string(array_remove(string_to_array(p_set, ','), p_item), ',')
 $$;
 CREATE OR REPLACE FUNCTION csv_set_has(p_set text, p_item text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT p_item = ANY (string_to_array(p_set, ','))
@@ -37,9 +47,10 @@ CREATE OR REPLACE FUNCTION jsonb_is_int(v jsonb) RETURNS boolean LANGUAGE sql IM
 $$;
 
 -- One op, already known not to be a duplicate. Returns its result. Business checks return before any write.
+-- (No SET search_path of its own: it runs inside push_operations, which sets it; a SET clause per call costs.)
 CREATE OR REPLACE FUNCTION push_apply_op(p_client text, p_op jsonb, p_role text, p_actor text, p_now text)
 RETURNS jsonb
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
   v_op_id bigint := (p_op ->> 'op_id')::bigint;
   v_action text := p_op ->> 'action';
@@ -58,6 +69,7 @@ DECLARE
   v_kind text;
   v_detail text := '';
   v_reason text;
+  v_set text;
   v_before jsonb;
   v_after jsonb;
   v_ledger bigint;
@@ -163,10 +175,10 @@ BEGIN
       v_after := jsonb_build_object('plan_code', v_code);
     WHEN 'add_addon' THEN
       IF v_addon.recurring THEN
-        UPDATE lines SET addons = csv_set_add(addons, v_code), updated_at = p_now WHERE id = v_line_id
-          RETURNING row_version INTO v_ver;
+        v_set := csv_set_add(v_line.addons, v_code);
+        UPDATE lines SET addons = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
         v_before := jsonb_build_object('addons', v_line.addons);
-        v_after := jsonb_build_object('addons', csv_set_add(v_line.addons, v_code));
+        v_after := jsonb_build_object('addons', v_set);
         v_detail := v_code;
       ELSE -- a one-time top-up: data for this cycle
         UPDATE lines SET topup_mb = topup_mb + coalesce(v_addon.data_mb, 0), updated_at = p_now WHERE id = v_line_id
@@ -177,11 +189,11 @@ BEGIN
       END IF;
       v_kind := 'addon_added';
     WHEN 'remove_addon' THEN
-      UPDATE lines SET addons = csv_set_remove(addons, v_code), updated_at = p_now WHERE id = v_line_id
-        RETURNING row_version INTO v_ver;
+      v_set := csv_set_remove(v_line.addons, v_code);
+      UPDATE lines SET addons = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'addon_removed'; v_detail := v_code;
       v_before := jsonb_build_object('addons', v_line.addons);
-      v_after := jsonb_build_object('addons', csv_set_remove(v_line.addons, v_code));
+      v_after := jsonb_build_object('addons', v_set);
     WHEN 'credit_wallet' THEN
       v_amount := (v_params ->> 'amount_cents')::bigint;
       UPDATE accounts SET wallet_cents = wallet_cents + v_amount WHERE id = v_line.account_id
@@ -208,17 +220,17 @@ BEGIN
       v_detail := format('%s: %s', v_params ->> 'channel', v_params ->> 'message');
       v_after := jsonb_build_object('channel', v_params ->> 'channel', 'message', v_params ->> 'message');
     WHEN 'tag' THEN
-      UPDATE lines SET tags = csv_set_add(tags, v_code), updated_at = p_now WHERE id = v_line_id
-        RETURNING row_version INTO v_ver;
+      v_set := csv_set_add(v_line.tags, v_code);
+      UPDATE lines SET tags = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'tagged'; v_detail := v_code;
       v_before := jsonb_build_object('tags', v_line.tags);
-      v_after := jsonb_build_object('tags', csv_set_add(v_line.tags, v_code));
+      v_after := jsonb_build_object('tags', v_set);
     WHEN 'untag' THEN
-      UPDATE lines SET tags = csv_set_remove(tags, v_code), updated_at = p_now WHERE id = v_line_id
-        RETURNING row_version INTO v_ver;
+      v_set := csv_set_remove(v_line.tags, v_code);
+      UPDATE lines SET tags = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'untagged'; v_detail := v_code;
       v_before := jsonb_build_object('tags', v_line.tags);
-      v_after := jsonb_build_object('tags', csv_set_remove(v_line.tags, v_code));
+      v_after := jsonb_build_object('tags', v_set);
   END CASE;
 
   INSERT INTO line_events (line_id, at, kind, detail, reason, actor, batch_id)
@@ -251,6 +263,9 @@ DECLARE
   v_res jsonb;
   v_now text;
   v_results jsonb[] := ARRAY[]::jsonb[];
+  v_fresh boolean[] := ARRAY[]::boolean[];
+  v_done jsonb;
+  v_repeat jsonb;
 BEGIN
   IF v_role IS NULL OR v_role NOT IN ('operator', 'admin') THEN
     RAISE EXCEPTION 'push_operations: role % may not execute operations (operator or admin only)',
@@ -289,12 +304,24 @@ BEGIN
   PERFORM 1 FROM ledger_head FOR UPDATE;
   v_now := app_now();
 
-  FOR i IN 0 .. v_n - 1 LOOP
-    v_op := v_ops -> i;
+  -- ops processed before (by an earlier call): their original results, in one index-backed lookup
+  SELECT coalesce(jsonb_object_agg(a.op_id::text, a.result), '{}'::jsonb) INTO v_done
+  FROM applied_ops a
+  WHERE a.client_id = v_client
+    AND a.op_id IN (SELECT (e.op ->> 'op_id')::bigint FROM jsonb_array_elements(v_ops) e(op));
+  -- ops repeated inside this batch: the position of their first occurrence
+  SELECT coalesce(jsonb_object_agg(x.i::text, x.first), '{}'::jsonb) INTO v_repeat
+  FROM (SELECT e.i, min(e.i) OVER (PARTITION BY (e.op ->> 'op_id')::bigint) AS first
+        FROM jsonb_array_elements(v_ops) WITH ORDINALITY e(op, i)) x
+  WHERE x.first <> x.i;
+
+  FOR i IN 1 .. v_n LOOP
+    v_op := v_ops -> (i - 1);
     v_op_id := (v_op ->> 'op_id')::bigint;
-    SELECT result INTO v_prev FROM applied_ops WHERE client_id = v_client AND op_id = v_op_id;
-    IF FOUND THEN
-      v_results[i + 1] := v_prev || jsonb_build_object('status', 'duplicate', 'original_status', v_prev ->> 'status');
+    v_prev := coalesce(v_done -> v_op_id::text, v_results[(v_repeat ->> i::text)::integer]);
+    IF v_prev IS NOT NULL THEN
+      v_results[i] := v_prev || jsonb_build_object('status', 'duplicate', 'original_status', v_prev ->> 'status');
+      v_fresh[i] := false;
       CONTINUE;
     END IF;
     BEGIN
@@ -305,10 +332,15 @@ BEGIN
       WHEN OTHERS THEN
         v_res := jsonb_build_object('op_id', v_op_id, 'status', 'rejected', 'reason', 'server error: ' || SQLERRM);
     END;
-    v_res := jsonb_build_object('reason', NULL, 'row_version', NULL, 'ledger_id', NULL) || v_res;
-    INSERT INTO applied_ops (client_id, op_id, status, result, actor) VALUES (v_client, v_op_id, v_res ->> 'status', v_res, v_actor);
-    v_results[i + 1] := v_res;
+    v_results[i] := jsonb_build_object('reason', NULL, 'row_version', NULL, 'ledger_id', NULL) || v_res;
+    v_fresh[i] := true;
   END LOOP;
+
+  -- remember every new outcome (applied, rejected, conflict): a replay gets it back as `duplicate`
+  INSERT INTO applied_ops (client_id, op_id, status, result, actor)
+  SELECT v_client, (r.res ->> 'op_id')::bigint, r.res ->> 'status', r.res, v_actor
+  FROM unnest(v_results, v_fresh) AS r(res, fresh)
+  WHERE r.fresh;
 
   RETURN jsonb_build_object('protocol', 1, 'results', coalesce(to_jsonb(v_results), '[]'::jsonb));
 END
