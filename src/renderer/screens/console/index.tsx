@@ -1,31 +1,221 @@
-// Placeholder until the console lands (the console engineer replaces this file). It shows the selection handed over
-// from the subscriber grid, so that hand-off is visible today.
-import { Alert } from '@mantine/core'
-import { IconTerminal2 } from '@tabler/icons-react'
-import { useSyncExternalStore } from 'react'
-import { ComingSoon } from '../../shell/ComingSoon'
+// The operator command console: a sentence (Enter parses it and previews), which parser tier answered, the canonical
+// text (editable, parsed back on Enter), the scope (as said, or a line, an account, a CSV list, the grid selection),
+// the preview with its blocked reasons, money and lines, and the commit (or a draft for roles that do not commit).
+import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { IconArrowBack, IconBolt, IconCircleCheck, IconTerminal2 } from '@tabler/icons-react'
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { Link } from 'react-router'
+import type { CommitResult, ConsoleParseResult, PreviewResult } from '../../../shared/api/console'
+import type { Command, Scope } from '../../../shared/command/schema'
+import { api, errorMessage } from '../../api/client'
 import { getSelection, subscribeSelection } from '../../state/selection'
+import { PreviewPanel } from './PreviewPanel'
+import { ScopeChooser, type ScopeMode } from './ScopeChooser'
+import { RoleSwitcher, useSession } from './session'
+
+const TIER_LABEL: Record<string, string> = { local: 'local parser', llm: 'LLM', canonical: 'canonical text' }
 
 export default function ConsoleScreen() {
   const selection = useSyncExternalStore(subscribeSelection, getSelection)
+  const session = useSession()
+  const [sentence, setSentence] = useState('')
+  const [canonical, setCanonical] = useState('')
+  const [parsed, setParsed] = useState<ConsoleParseResult | null>(null)
+  const [scopeMode, setScopeMode] = useState<ScopeMode>(selection ? 'selection' : 'sentence')
+  const [scopeOverride, setScopeOverride] = useState<Scope | null>(null)
+  const [preview, setPreview] = useState<PreviewResult | null>(null)
+  const [done, setDone] = useState<CommitResult | null>(null)
+  const [busy, setBusy] = useState<'parse' | 'preview' | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const sentenceRef = useRef<HTMLTextAreaElement>(null)
+
+  useEffect(() => sentenceRef.current?.focus(), [])
+
+  const effective = (cmd: Command): Command | null => {
+    if (scopeMode === 'sentence') return cmd
+    return scopeOverride ? ({ ...cmd, scope: scopeOverride } as Command) : null
+  }
+
+  const runPreview = async (cmd: Command, text: string, tier: ConsoleParseResult['tier']) => {
+    const c = effective(cmd)
+    if (!c) {
+      setPreview(null)
+      return
+    }
+    setBusy('preview')
+    setError(null)
+    try {
+      const p = await api.console.preview.mutate({ sentence: text, command: c, parser: tier })
+      setPreview(p)
+      setCanonical(p.canonical)
+    } catch (e) {
+      setError(errorMessage(e))
+      setPreview(null)
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const parseAndPreview = async (text: string, tier: 'auto' | 'canonical') => {
+    if (!text.trim()) return
+    setBusy('parse')
+    setError(null)
+    setDone(null)
+    try {
+      const r = await api.console.parse.mutate({ text, tier })
+      setParsed(r)
+      if (!r.ok) {
+        setPreview(null)
+        setBusy(null)
+        return
+      }
+      setCanonical(r.canonical)
+      await runPreview(r.command, tier === 'canonical' && sentence.trim() === '' ? text : sentence || text, r.tier)
+    } catch (e) {
+      setError(errorMessage(e))
+      setBusy(null)
+    }
+  }
+
+  // a new scope re-previews the parsed command
+  useEffect(() => {
+    if (parsed?.ok) void runPreview(parsed.command, sentence, parsed.tier)
+  }, [scopeMode, scopeOverride])
+  // a new role changes whether the preview can be committed
+  useEffect(() => {
+    if (parsed?.ok && preview) void runPreview(parsed.command, sentence, parsed.tier)
+  }, [session.data?.user?.role])
+
+  const ok = parsed?.ok ? parsed : null
+  const failed = parsed && !parsed.ok ? parsed : null
+
   return (
-    <>
-      {selection && (
-        <Alert m="md" title="Lines received from Subscribers" data-testid="console-selection">
-          {selection.label} ({selection.lineIds.length.toLocaleString('en-US')} lines)
+    <Stack p="md" gap="md" maw={1400} data-testid="console-screen">
+      <Group justify="space-between">
+        <Group gap="xs">
+          <IconTerminal2 size={22} />
+          <Title order={3}>Console</Title>
+        </Group>
+        <RoleSwitcher />
+      </Group>
+
+      {!session.data?.user && session.isSuccess && (
+        <Alert color="blue" p="xs">
+          Pick a demo user above to sign in: operator and admin commit; analyst, agent and finance save drafts.
         </Alert>
       )}
-      <ComingSoon
-        title="Console"
-        icon={IconTerminal2}
-        summary="Say what should happen to which lines, in plain words; review the preview; run it as one batch."
-        points={[
-          'Natural-language commands turned into a checked command (suspend, restore, change plan, add-ons, credits)',
-          'A preview of every affected line with the rules that would refuse some of them',
-          'Runs queued locally and pushed to the central ledger by Sync',
-          'Cohorts from the subscriber grid selection',
-        ]}
-      />
-    </>
+
+      <Card withBorder>
+        <Stack gap="sm">
+          <Textarea
+            ref={sentenceRef}
+            label="What should happen?"
+            description="Plain words or canonical text. Enter previews; Shift+Enter adds a line."
+            placeholder="Suspend all lines with more than 3 consecutive failed payments"
+            autosize
+            minRows={2}
+            value={sentence}
+            onChange={(e) => setSentence(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault()
+                void parseAndPreview(sentence, 'auto')
+              }
+            }}
+            data-testid="console-sentence"
+          />
+          <Group gap="xs">
+            <Button leftSection={<IconBolt size={16} />} onClick={() => void parseAndPreview(sentence, 'auto')} loading={busy !== null} data-testid="console-run">
+              Preview
+            </Button>
+            {parsed && (
+              <Badge variant="light" color={parsed.ok ? 'indigo' : 'red'} data-testid="parse-tier">
+                answered by the {TIER_LABEL[parsed.tier] ?? parsed.tier} · {parsed.elapsedMs} ms
+              </Badge>
+            )}
+          </Group>
+
+          {failed && (
+            <Alert color="red" title={failed.error} data-testid="parse-error">
+              {failed.suggestion && <Text size="sm">Try: {failed.suggestion}</Text>}
+            </Alert>
+          )}
+          {ok?.warnings.map((w) => (
+            <Alert key={w} color="yellow" p="xs">
+              {w}
+            </Alert>
+          ))}
+
+          {ok && (
+            <TextInput
+              label="Canonical command"
+              description="Edit and press Enter to parse it back."
+              value={canonical}
+              onChange={(e) => setCanonical(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault()
+                  void parseAndPreview(canonical, 'canonical')
+                }
+              }}
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              data-testid="console-canonical"
+            />
+          )}
+
+          <ScopeChooser
+            mode={scopeMode}
+            onMode={setScopeMode}
+            onScope={setScopeOverride}
+            selection={selection}
+          />
+        </Stack>
+      </Card>
+
+      {error && (
+        <Alert color="red" title="Could not preview" data-testid="console-error">
+          {error}
+        </Alert>
+      )}
+
+      {done && (
+        <Alert color={done.kind === 'draft' ? 'blue' : 'green'} icon={<IconCircleCheck size={18} />} title={done.kind === 'draft' ? 'Draft saved' : 'Committed'} data-testid="commit-done">
+          <Stack gap={4}>
+            <Text size="sm">{done.message}</Text>
+            <Group gap="xs">
+              <Text size="sm" ff="monospace">
+                {done.batchId}
+              </Text>
+              <Badge variant="light" color={done.status === 'pending' ? 'blue' : 'gray'}>
+                {done.status}
+              </Badge>
+              <Anchor component={Link} to="/history" size="sm">
+                Open the history
+              </Anchor>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
+
+      {preview && !done && (
+        <Card withBorder>
+          <PreviewPanel
+            preview={preview}
+            onDone={(r) => {
+              setDone(r)
+              setPreview(null)
+            }}
+            onStale={() => ok && void runPreview(ok.command, sentence, ok.tier)}
+          />
+        </Card>
+      )}
+      {done && ok && (
+        <Group>
+          <Button variant="default" leftSection={<IconArrowBack size={16} />} onClick={() => void parseAndPreview(sentence || canonical, sentence ? 'auto' : 'canonical')}>
+            Preview again
+          </Button>
+        </Group>
+      )}
+    </Stack>
   )
 }
