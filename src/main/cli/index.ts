@@ -7,6 +7,7 @@ import './console-parse'
 import './demo'
 import './knowledge'
 import './sync'
+import './central'
 import './reports'
 import './lines'
 
