@@ -24,8 +24,21 @@ export function readConditions(ctx: Ctx, impliedAddon?: { code: string; at: numb
   groups(ctx, out)
   quantities(ctx, out)
   if (impliedAddon) out.push({ at: impliedAddon.at, cond: { field: 'addon', op: '=', value: impliedAddon.code }, implied: true })
+  // a line has one plan, status, state…: two positive tests on one of them cannot both hold
+  const seen = new Map<string, Condition>()
+  for (const { cond } of out) {
+    if (!SINGLE_VALUED.has(cond.field) || (cond.op !== '=' && cond.op !== 'in')) continue
+    const prev = seen.get(cond.field)
+    if (prev)
+      fail(
+        `a line has one ${cond.field.replace('_', ' ')}: '${String(prev.value)}' and '${String(cond.value)}' cannot both hold`,
+        `for either of them say "${cond.field === 'plan' ? 'on Mobile 1GB or Mobile 5GB' : 'in Texas or Oklahoma'}"`,
+      )
+    seen.set(cond.field, cond)
+  }
   return out.sort((a, b) => a.at - b.at)
 }
+const SINGLE_VALUED = new Set(['plan', 'status', 'state', 'zip', 'account_type', 'account'])
 
 /** "on 5GB", "from the 15 gig" (no comparator): a plan by its size */
 function plansBySize(ctx: Ctx): void {
@@ -170,6 +183,17 @@ function fieldOf(ctx: Ctx, q: Quantity, before: number, after: number): Field {
   const ahead = window(ctx, after, 1)
   const behind = window(ctx, before, -1)
   for (const text of [ahead, behind]) for (const [re, f] of RULES[q.k]) if (re.test(text)) return f
+  // "more than 500 MB and less than 1 GB remaining": the field is named once, after the second quantity
+  let k = after
+  if (isWord(ctx.toks[k], /^(?:and|but)$/)) {
+    k++
+    if (ctx.toks[k]?.k === 'cmp') k++
+    const next = ctx.toks[k]
+    if (next && next.k === q.k) {
+      const nextAhead = window(ctx, ctx.toks[k + 1]?.k === 'cmp' ? k + 2 : k + 1, 1)
+      for (const [re, f] of RULES[q.k]) if (re.test(nextAhead)) return f
+    }
+  }
   // the whole clause, for "activated more than 30 days ago" where "ago" sits right after the quantity
   if (q.k === 'money' && /\bbalance\b/.test(`${behind} ${ahead}`))
     fail(`'${rawOf(ctx, q)}' of which balance?`, 'say "owing over $100" (past due) or "wallet under $5" (wallet credit)')

@@ -15,12 +15,14 @@ export type Tok = { s: number; e: number } & (
   | { k: 'date'; from: string; to: string; raw: string }
   | { k: 'baddate'; raw: string }
   | { k: 'zip'; v: string }
+  | { k: 'badzip'; raw: string }
+  | { k: 'badstate'; raw: string }
   | { k: 'plan'; v: string; raw: string }
   | { k: 'badplan'; raw: string; near: string[] }
   | { k: 'addon'; v: string; raw: string }
   | { k: 'badaddon'; raw: string; near: string[] }
   | { k: 'money'; v: number; raw: string; unit: number }
-  | { k: 'badmoney'; raw: string }
+  | { k: 'badmoney'; raw: string; negative?: boolean }
   | { k: 'data'; v: number; raw: string; unit: number }
   | { k: 'dur'; v: number; raw: string; unit: number }
   | { k: 'num'; v: number; raw: string }
@@ -237,7 +239,12 @@ export function lex(input: string): Lexed {
         re.lastIndex++
         continue
       }
-      const r = fn(m, m.index, m.index + m[0].length)
+      // a name inside a hyphenated word ("no-hotspot", "texas-team") belongs to that word (a tag), not to us
+      const s0 = m.index
+      const e0 = m.index + m[0].length
+      if (/^[a-z]/.test(m[0]) && t[s0 - 1] === '-' && /[a-z0-9]/.test(t[s0 - 2] ?? '')) continue
+      if (/[a-z]$/.test(m[0]) && t[e0] === '-' && /[a-z0-9]/.test(t[e0 + 1] ?? '')) continue
+      const r = fn(m, s0, e0)
       if (r) found.push(...(Array.isArray(r) ? r : [r]))
     }
     for (const tok of found) add(tok)
@@ -260,6 +267,10 @@ export function lex(input: string): Lexed {
     for (let z = re.exec(m[1]); z; z = re.exec(m[1])) out.push({ k: 'zip', v: z[0], s: base + z.index, e: base + z.index + 5 })
     return out
   })
+  each(/\b(?:zip(?:\s*codes?)?|zips|postal\s+codes?)\s*(?:is|=|of|in|:)?\s*(\d+)\b/g, (m, s) => {
+    const base = s + m[0].lastIndexOf(m[1])
+    return { k: 'badzip', raw: m[1], s: base, e: base + m[1].length }
+  })
   each(/\b(?:in|outside(?:\s+of)?|from)\s+((?:\d{5}(?![\d.])(?:\s*(?:,|or|and|\/)\s*)?)+)/g, (m, s) => {
     const out: Tok[] = []
     const re = /\d{5}/g
@@ -276,6 +287,7 @@ export function lex(input: string): Lexed {
     const whole = m[1] ?? m[3]
     const frac = m[2] ?? m[4]
     if (frac !== undefined && frac.length > 2) return { k: 'badmoney', raw: m[0], s, e }
+    if (t[s - 1] === '-' || /\b(?:minus|negative)\s*$/.test(t.slice(Math.max(0, s - 12), s))) return { k: 'badmoney', raw: `-${m[0]}`, s, e, negative: true }
     const cents = Number(whole) * 100 + (frac ? Number(frac.padEnd(2, '0')) : 0)
     return { k: 'money', v: cents, raw: m[0], unit: 100, s, e }
   })
@@ -309,7 +321,11 @@ export function lex(input: string): Lexed {
       const s = m.index
       const e = s + 2
       if (t.slice(s, e) !== m[0].toLowerCase()) continue
-      if (!(m[0] in US_STATES)) continue
+      if (!(m[0] in US_STATES)) {
+        if (/\b(?:in|state|states)\s+$/i.test(upper.slice(Math.max(0, s - 8), s)) && !/^(?:GB|MB|TB|US|IT|OR)$/.test(m[0]))
+          add({ k: 'badstate', raw: m[0], s, e })
+        continue
+      }
       if (m[0] === 'ID' && /account\s*$/i.test(upper.slice(0, s))) continue
       add({ k: 'state', v: m[0], s, e })
     }
@@ -345,6 +361,17 @@ export function lex(input: string): Lexed {
     if (sym) return { k: 'cmp', op: sym, raw, postfix: false, dateOnly: false, tenure: false, s, e }
     const def = CMP_BY_PHRASE.get(raw)
     if (!def) return null
+    if (def.postfix && /^(?:and|or) /.test(raw)) {
+      // "3 or more" is postfix; in "2 failed payments and over 30 days" the "and" joins two conditions
+      const afterQuantity = toks.some((q) => /^(?:num|money|data|dur|date)$/.test(q.k) && q.e <= s && cased.slice(q.e, s).trim() === '')
+      if (!afterQuantity) {
+        const rest = raw.slice(raw.indexOf(' ') + 1)
+        const d2 = CMP_BY_PHRASE.get(rest)
+        if (!d2 || d2.postfix) return null
+        const s2 = s + m[0].length - rest.length
+        return { k: 'cmp', op: d2.op, raw: rest, postfix: false, dateOnly: !!d2.dateOnly, tenure: !!d2.tenure, s: s2, e }
+      }
+    }
     return { k: 'cmp', op: def.op, raw, postfix: !!def.postfix, dateOnly: !!def.dateOnly, tenure: !!def.tenure, s, e }
   })
 

@@ -14,7 +14,7 @@
 // - A money amount with no unit ("credit 5") is an error: $5 or 5 cents is not guessed.
 import { nearestPlans, planBySize, lex, type TokOf } from './local-lexicon'
 import { detectIntent } from './local-intent'
-import { toCanonical } from './canonical'
+import { conditionToCanonical as conditionText, toCanonical } from './canonical'
 import { PLAN_BY_CODE, ADDONS, PLANS } from '../domain/catalog'
 import { validateCommand, type Action, type Command, type Condition, type Op, type Scope } from './schema'
 import { readConditions, type Cond } from './local-conditions'
@@ -118,7 +118,14 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
       fail(/^(?:a |the )?(?:data )?top/i.test(rawOf(ctx, t)) && t.near.length === 2 ? 'which top-up: 1GB or 5GB?' : `unknown add-on '${rawOf(ctx, t)}'`, `add-ons: ${ADDON_LIST}`, 'invalid')
     if (t.k === 'badphone') fail(`'${t.raw}' is not a valid US phone number`, 'a 10-digit US number, e.g. 512-555-0123', 'invalid')
     if (t.k === 'iccid') fail(`'${t.raw}' looks like an ICCID`, 'the console takes phone numbers; upload a CSV of ICCIDs as a list instead', 'invalid')
-    if (t.k === 'badmoney') fail(`'${t.raw}' is not an amount in whole cents`, 'e.g. $5, $5.50 or 550 cents', 'invalid')
+    if (t.k === 'badmoney')
+      fail(
+        t.negative ? `'${t.raw}': amounts must be positive` : `'${t.raw}' is not an amount in whole cents`,
+        t.negative ? 'the console only credits; it never debits a wallet' : 'e.g. $5, $5.50 or 550 cents',
+        'invalid',
+      )
+    if (t.k === 'badzip') fail(`'${t.raw}' is not a five-digit ZIP code`, 'e.g. "in zip 78701"', 'invalid')
+    if (t.k === 'badstate') fail(`unknown state '${t.raw}'`, 'two-letter US state codes like TX, or names like Texas', 'invalid')
     if (t.k === 'baddate') fail(`'${t.raw}' is not a real date`, 'dates are YYYY-MM-DD, e.g. 2025-01-01', 'invalid')
   }
   for (let i = 0; i < toks.length - 1; i++) {
@@ -173,6 +180,15 @@ function readParams(ctx: Ctx, intent: { action: Action; verbAt: number; verbEnd:
         targets.push(i)
         used.add(p)
       })
+      if (targets.length === 0 && /^(?:put|place|set)\b/i.test(ctx.cased.slice(intent.verbAt))) {
+        const on = toks.findIndex((t, i) => t.k === 'plan' && isWord(toks[prevWord(ctx, i, /^(?:the|a|an|new|plan)$/)], /^on$/))
+        if (on >= 0) targets.push(on)
+      }
+      for (const i of targets) {
+        let k = i + 1
+        while (isWord(toks[k], /^(?:and|or|,|\/)$/)) k++
+        if (k > i + 1 && (toks[k]?.k === 'plan' || toks[k]?.k === 'badplan')) fail('two target plans', 'one new plan per command')
+      }
       if (targets.length === 0) fail('which plan?', `name the new plan, e.g. "change plan for 512-555-0123 to Mobile 15GB". Plans: ${PLAN_LIST}`)
       const codes = new Set(targets.map((i) => (toks[i] as TokOf<'plan'>).v))
       if (codes.size > 1) fail(`two target plans: ${planNames([...codes])}`, 'one new plan per command')
@@ -196,6 +212,10 @@ function readParams(ctx: Ctx, intent: { action: Action; verbAt: number; verbEnd:
         fail('which add-on?', `add-ons: ${ADDON_LIST}`)
       }
       used.add(i)
+      let k = i + 1
+      while (isWord(toks[k], /^(?:and|or|,|\/|plus|the)$/)) k++
+      if (k > i + 1 && toks[k]?.k === 'addon')
+        fail('one add-on per command', `${intent.action === 'add_addon' ? 'add' : 'remove'} them one at a time, e.g. "${intent.action === 'add_addon' ? 'add' : 'remove'} hotspot …" then "… international calling …"`)
       return { addon: (toks[i] as TokOf<'addon'>).v }
     }
     case 'credit_wallet': {
@@ -223,7 +243,7 @@ function readParams(ctx: Ctx, intent: { action: Action; verbAt: number; verbEnd:
       return { channel: intent.channel, message: payload.trim() }
     case 'tag':
     case 'untag':
-      return { tag: payload !== null ? tagOf(payload) : readTag(ctx, intent.verbAt) }
+      return { tag: payload !== null ? tagOf(payload) : readTag(ctx, intent.verbAt, intent.verbEnd) }
   }
 }
 
@@ -242,7 +262,7 @@ function conditionMoney(ctx: Ctx, i: number): boolean {
   return false
 }
 
-function readTag(ctx: Ctx, verbAt: number): string {
+function readTag(ctx: Ctx, verbAt: number, verbEnd: number): string {
   const { toks, used } = ctx
   const take = (from: number, to: number) => {
     for (let k = from; k < to; k++) used.add(k)
@@ -253,12 +273,15 @@ function readTag(ctx: Ctx, verbAt: number): string {
     const next = toks[got[1]]
     return !next || (next.k !== 'cmp' && next.k !== 'num' && next.k !== 'money' && next.k !== 'data' && next.k !== 'dur')
   }
-  // right after the verb: "untag follow-up from …"
+  // right after the verb: "untag follow-up from …", "remove tag follow-up from …"
   const v = toks.findIndex((t) => t.s >= verbAt && t.k === 'word')
   if (v >= 0) {
-    const got = tagWordsAt(ctx, v + 1)
+    let at = v + 1
+    while (at < toks.length && toks[at].s < verbEnd) at++
+    if (isWord(toks[at], /^(?:the\s+)?tags?$/)) at++
+    const got = tagWordsAt(ctx, at)
     if (clean(got) && (got[1] >= toks.length || isWord(toks[got[1]], /^(?:from|on|to|for|in|across|,)$/) || toks[got[1]].k !== 'word')) {
-      take(v + 1, got[1])
+      take(at, got[1])
       return tagOf(got[0])
     }
   }
@@ -267,7 +290,8 @@ function readTag(ctx: Ctx, verbAt: number): string {
     if (!isWord(toks[i], /^(?:tags?|flags?|labels?)$/) || toks[i].s <= verbAt) continue
     let j = i - 1
     const words: string[] = []
-    while (j >= 0 && toks[j].k === 'word' && !SCOPE_WORDS.has((toks[j] as TokOf<'word'>).w) && words.length < 3) words.unshift((toks[j--] as TokOf<'word'>).w)
+    while (j >= 0 && toks[j].s >= verbEnd && toks[j].k === 'word' && !SCOPE_WORDS.has((toks[j] as TokOf<'word'>).w) && words.length < 3)
+      words.unshift((toks[j--] as TokOf<'word'>).w)
     let b = j
     while (b >= 0 && isWord(toks[b], /^(?:the|a|an)$/)) b--
     if (isWord(toks[b], /^(?:with|without|having|has|have|lacking|missing|no)$/)) continue
@@ -293,6 +317,16 @@ function readTag(ctx: Ctx, verbAt: number): string {
         return tagOf(got[0])
       }
     }
+  }
+  // last resort: plain words closing the sentence after the lines ("tag suspended Texas lines follow-up")
+  let end = toks.length
+  while (end > 0 && isWord(toks[end - 1], /^[.!]$/)) end--
+  let start = end
+  while (start > 0 && toks[start - 1].k === 'word' && !SCOPE_WORDS.has((toks[start - 1] as TokOf<'word'>).w) && toks[start - 1].s >= verbEnd) start--
+  const before = toks[start - 1]
+  if (start < end && end - start <= 3 && before && (before.k !== 'word' || /^(?:lines?|accounts?|customers?|subscribers?|users?|everyone|everybody)$/.test(before.w))) {
+    take(start, end)
+    return tagOf(toks.slice(start, end).map((t) => (t as TokOf<'word'>).w).join('-'))
   }
   return fail('which tag?', 'e.g. "tag all suspended lines in Texas for follow-up" or "untag follow-up from account ACC-000123"')
 }
@@ -344,8 +378,10 @@ function readScope(ctx: Ctx, all: Cond[]): Scope {
     if (t.k === 'account' && !used.has(i)) accounts.push(i)
   })
   if (phones.length > 0) {
-    if (conds.length > 0 || accounts.length > 0)
-      fail('a phone number and conditions together', 'either name the lines (phone numbers) or describe them (conditions), not both')
+    if (conds.length > 0 || accounts.length > 0) {
+      const what = conds.length > 0 ? conditionText(conds[0].cond) : 'an account'
+      fail(`a phone number and a condition (${what}) together`, 'either name the lines (phone numbers) or describe them (conditions), not both')
+    }
     return phones.length === 1 ? { kind: 'line', msisdn: phones[0] } : { kind: 'list', source: 'typed', msisdns: phones }
   }
   if (accounts.length > 0) {
@@ -388,10 +424,18 @@ function leftovers(ctx: Ctx): void {
         fail(`could not place '${rawOf(ctx, t)}'`, 'rephrase, e.g. "suspend all active lines in Texas on Mobile 5GB"')
         break
       case 'word':
+        if (t.w === 'or' && conditionNear(ctx, i, -1) && conditionNear(ctx, i, 1))
+          fail("conditions joined by 'or' cannot be expressed", 'a cohort is an AND of conditions: split it into two commands, one per condition')
         if (NEG_WORD.test(t.w) && !/^(?:no|other)$/.test(t.w))
           fail(`could not tell what '${t.w}' applies to`, 'negate one thing at a time, e.g. "not in Texas", "without hotspot", "not on Mobile 1GB"')
     }
   })
+}
+
+const CONDITION_KINDS = /^(?:cmp|num|money|data|dur|date|plan|state|status|acct|zip|addon)$/
+function conditionNear(ctx: Ctx, i: number, dir: 1 | -1): boolean {
+  for (let j = i + dir, n = 0; j >= 0 && j < ctx.toks.length && n < 4; j += dir, n++) if (CONDITION_KINDS.test(ctx.toks[j].k)) return true
+  return false
 }
 
 function hintFor(k: 'money' | 'data' | 'dur' | 'num'): string {
