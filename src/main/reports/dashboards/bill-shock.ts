@@ -3,6 +3,7 @@
 // Lines fewer than three days into their cycle are left out: a day or two of usage projects too noisily.
 import type { BillShock, BillShockLine } from '../../../shared/api/reports'
 import type { Workspace } from '../../workspace/workspace'
+import { cachedResult } from './cache'
 import { asOfOf } from './clock'
 
 export const BILL_SHOCK_METHOD =
@@ -32,6 +33,10 @@ FROM lines l JOIN plans p ON p.code = l.plan_code WHERE l.id = @id`
 const MAX_IDS = 50_000
 
 export function billShock(ws: Workspace, top = 100): BillShock {
+  return cachedResult(ws, `billshock:${top}`, () => computeBillShock(ws, top))
+}
+
+function computeBillShock(ws: Workspace, top: number): BillShock {
   const asOf = asOfOf(ws)
   const all = ws.db.prepare(BILL_SHOCK_SQL).raw(true).all({ asOf }) as Array<[number, string, number]>
   all.sort((a, b) => b[2] - a[2] || a[0] - b[0])

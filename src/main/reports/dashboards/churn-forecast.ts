@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks'
 import type { ChurnForecast, ChurnRiskLine } from '../../../shared/api/reports'
 import type { Workspace } from '../../workspace/workspace'
 import { accuracy, auc, precisionAtK, rawCoefficients, train, type Model } from './churn-model'
+import { cachedResult } from './cache'
 import { addDays, asOfOf } from './clock'
 
 export const CHURN_FEATURES = ['failure_streak', 'failed_payments_90d', 'days_past_due', 'in_dunning', 'care_contacts_30d', 'tenure_log_months', 'usage_trend', 'business', 'homefi', 'iot'] as const
@@ -108,15 +109,14 @@ function scoreSample(m: Model, s: Sample): number[] {
   return s.X.map((x) => logistic(x.reduce((a, v, j) => a + coef[j] * v, intercept)))
 }
 
-const cache = new WeakMap<Workspace, { version: number; top: number; result: ChurnForecast }>()
-
-export function clearChurnCache(ws: Workspace): void {
-  cache.delete(ws)
+/** The model is trained and every line scored once per data version; the top list is cut from the cached ranking. */
+export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
+  const full = cachedResult(ws, 'churn', () => computeChurn(ws, Math.max(top, 500)))
+  if (full.top.length >= top || full.top.length < 500) return { ...full, top: full.top.slice(0, top) }
+  return computeChurn(ws, top)
 }
 
-export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
-  const hit = cache.get(ws)
-  if (hit && hit.version === ws.dataVersion && hit.top >= top) return { ...hit.result, top: hit.result.top.slice(0, top) }
+function computeChurn(ws: Workspace, top: number): ChurnForecast {
   const t0 = performance.now()
   const asOf = asOfOf(ws)
   const live = (ws.db.prepare("SELECT count(*) AS n FROM lines WHERE status IN ('active', 'suspended', 'hotlined')").get() as { n: number }).n
@@ -200,6 +200,5 @@ export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
     top: topLines,
     elapsedMs: performance.now() - t0,
   }
-  cache.set(ws, { version: ws.dataVersion, top, result })
   return result
 }

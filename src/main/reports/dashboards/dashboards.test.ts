@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTestWorkspace } from '../test-workspace'
 import { billShock } from './bill-shock'
-import { churnForecast, clearChurnCache } from './churn-forecast'
+import { clearDashboardCache } from './cache'
+import { churnForecast } from './churn-forecast'
 import { auc, precisionAtK, train } from './churn-model'
 import { revenueWaterfall } from './revenue-waterfall'
 import { subscriberGrowth } from './subscriber-growth'
@@ -54,7 +55,7 @@ describe('subscriber growth', () => {
 
 describe('churn forecast', () => {
   it('trains on the history, backtests on the last 30 days and beats the trivial baselines', () => {
-    clearChurnCache(t.ws)
+    clearDashboardCache(t.ws)
     const f = churnForecast(t.ws, 25)
     const m = f.metrics
     expect(m.positives).toBeGreaterThan(20)

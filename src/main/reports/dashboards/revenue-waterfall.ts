@@ -8,6 +8,7 @@
 // start have no invoice in it) and the as-of month (cycles after the as-of day are not billed yet) are partial.
 import type { RevenueWaterfall, WaterfallMonth } from '../../../shared/api/reports'
 import type { Workspace } from '../../workspace/workspace'
+import { cachedResult } from './cache'
 import { addMonths, asOfOf, monthsBetween } from './clock'
 
 export const WATERFALL_DEFINITION =
@@ -52,6 +53,10 @@ export function completeMonths(ws: Workspace, asOf: string): string[] {
 }
 
 export function revenueWaterfall(ws: Workspace, opts: { maxMonths?: number } = {}): RevenueWaterfall {
+  return cachedResult(ws, `waterfall:${opts.maxMonths ?? 24}`, () => computeWaterfall(ws, opts))
+}
+
+function computeWaterfall(ws: Workspace, opts: { maxMonths?: number }): RevenueWaterfall {
   const asOf = asOfOf(ws)
   const months = completeMonths(ws, asOf).slice(-((opts.maxMonths ?? 24) + 1))
   if (months.length < 2) return { asOf, definition: WATERFALL_DEFINITION, months: [] }

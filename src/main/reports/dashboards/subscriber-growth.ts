@@ -5,6 +5,7 @@
 import type { SubscriberGrowth, SubscriberGrowthRow } from '../../../shared/api/reports'
 import { PLANS } from '../../../shared/domain/catalog'
 import type { Workspace } from '../../workspace/workspace'
+import { cachedResult } from './cache'
 import { addDays, addMonths, asOfOf, monthsBetween } from './clock'
 
 const PLAN_LIST = PLANS.map((p) => `'${p.code}'`).join(', ')
@@ -23,6 +24,10 @@ ORDER BY 1, 2`
 export const LIVE_SQL = `SELECT count(*) AS n FROM lines WHERE status IN ('active', 'suspended', 'hotlined')`
 
 export function subscriberGrowth(ws: Workspace, monthsBack = 12): SubscriberGrowth {
+  return cachedResult(ws, `growth:${monthsBack}`, () => computeGrowth(ws, monthsBack))
+}
+
+function computeGrowth(ws: Workspace, monthsBack: number): SubscriberGrowth {
   const asOf = asOfOf(ws)
   const last = asOf.slice(0, 7)
   // Not before the history window: before it the store has the lines that survived, not the ones that left.
