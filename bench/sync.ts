@@ -157,29 +157,39 @@ async function fillFromWorkspace(pool: pg.Pool, url: string, lines: number, mont
 }
 
 async function ensureCentral(baseUrl: string, lines: number, months: number): Promise<{ url: string; fill_s: number; reused: boolean }> {
-  const url = await ensureDatabase(baseUrl, `wingtel_bench_sync_${compact(lines)}_${months}mo`)
-  const pool = new pg.Pool({ connectionString: url, max: 2 })
+  const name = `wingtel_bench_sync_${compact(lines)}_${months}mo`
+  const marker = `${lines}:${months}`
+  let url = await ensureDatabase(baseUrl, name)
+  let pool = new pg.Pool({ connectionString: url, max: 2 })
+  pool.on('error', () => {})
   try {
-    const client = fromPgPool(pool)
-    await applyCentralMigrations(client)
-    const marker = `${lines}:${months}`
+    await applyCentralMigrations(fromPgPool(pool))
     const have = await pool.query<{ value: string }>("SELECT value FROM central_meta WHERE key = 'bench_sync_fill'")
     if (have.rows[0]?.value === marker) return { url, fill_s: 0, reused: true }
     const n = await pool.query<{ n: string }>('SELECT count(*) AS n FROM lines')
     if (Number(n.rows[0].n) > 0) {
-      log('emptying a partial fill')
-      await pool.query(`SET wingtel.sync_log = 'off'; TRUNCATE ${SYNCED_TABLES.join(', ')}, ledger, applied_ops, sync_changes; UPDATE ledger_head SET last_id = 0, hash = decode(repeat('00', 32), 'hex')`)
+      // a partial or stale fill (the ledger cannot be emptied: it is append-only): start from a new database
+      log('dropping a partial fill')
+      await pool.end()
+      const admin = new pg.Client({ connectionString: baseUrl })
+      await admin.connect()
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.end()
+      url = await ensureDatabase(baseUrl, name)
+      pool = new pg.Pool({ connectionString: url, max: 2 })
+      pool.on('error', () => {})
+      await applyCentralMigrations(fromPgPool(pool))
     }
     const t0 = performance.now()
     const fill = await centralDemoFill()
     if (fill) {
       log('filling with the central demo fill')
-      await fill(client, { lines, months })
+      await fill(fromPgPool(pool), { lines, months })
     } else await fillFromWorkspace(pool, url, lines, months)
     await pool.query("INSERT INTO central_meta (key, value) VALUES ('bench_sync_fill', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [marker])
     return { url, fill_s: Math.round((performance.now() - t0) / 100) / 10, reused: false }
   } finally {
-    await pool.end()
+    await pool.end().catch(() => {})
   }
 }
 
@@ -215,6 +225,7 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
     },
   })
   const pool = new pg.Pool({ connectionString: central.url, max: 3 })
+  pool.on('error', () => {})
   try {
     // 1. bootstrap through the worker
     const t0 = performance.now()

@@ -57,8 +57,24 @@ export interface PageResult {
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`
 
+interface UpsertPlan {
+  keys: string[]
+  names: string[]
+  blob: boolean[]
+  stmt: Database.Statement<unknown[]>
+  isLines: boolean
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 export class Applier {
   private columns = new Map<string, Map<string, ColumnInfo>>()
+  private plans = new Map<string, UpsertPlan>()
+  private lastPlan = new Map<string, UpsertPlan>()
   private stmts = new Map<string, Database.Statement<unknown[]>>()
   private metaGet: Database.Statement<unknown[]>
   private metaSet: Database.Statement<unknown[]>
@@ -97,41 +113,55 @@ export class Applier {
     return s
   }
 
-  /** Converts a JSON value to what SQLite stores for this column. */
-  private value(table: string, col: ColumnInfo, v: unknown): unknown {
-    if (v === true) return 1
-    if (v === false) return 0
-    if (typeof v === 'string' && col.type.toLowerCase() === 'blob') return Buffer.from(v, 'base64')
-    return v
+  /** The statement and column list for one row shape of one table (rows of a page almost always share one shape). */
+  private planFor(table: SyncedTable, keys: string[]): UpsertPlan {
+    const sig = `${table}|${keys.join(',')}`
+    let plan = this.plans.get(sig)
+    if (plan) return plan
+    const cols = this.columns.get(table)!
+    const isLines = table === 'lines'
+    // columns this store does not keep are ignored; the account columns of lines come from the local account
+    const names = keys.filter((k) => cols.has(k) && !(isLines && k in LINE_ACCOUNT_COLUMNS))
+    const pk = TABLE_PKS[table]
+    const updates = names.filter((n) => !pk.includes(n))
+    let sql: string
+    if (isLines) {
+      const acct = ACCOUNT_COLS.map((c) => `coalesce(a.${q(LINE_ACCOUNT_COLUMNS[c])}, ${ACCOUNT_DEFAULTS[c]})`)
+      const all = [...names, ...ACCOUNT_COLS]
+      sql = `INSERT INTO lines (${all.map(q).join(',')})
+          SELECT ${names.map(() => '?').join(',')}, ${acct.join(',')} FROM (SELECT ? AS aid) x LEFT JOIN accounts a ON a.id = x.aid WHERE true
+          ON CONFLICT(id) DO UPDATE SET ${[...updates, ...ACCOUNT_COLS].map((n) => `${q(n)} = excluded.${q(n)}`).join(', ')}`
+    } else {
+      const set = updates.length ? `DO UPDATE SET ${updates.map((n) => `${q(n)} = excluded.${q(n)}`).join(', ')}` : 'DO NOTHING'
+      sql = `INSERT INTO ${q(table)} (${names.map(q).join(',')}) VALUES (${names.map(() => '?').join(',')})
+        ON CONFLICT(${pk.map(q).join(',')}) ${set}`
+    }
+    plan = {
+      keys,
+      names,
+      blob: names.map((n) => cols.get(n)!.type.toLowerCase() === 'blob'),
+      stmt: this.db.prepare(sql),
+      isLines,
+    }
+    this.plans.set(sig, plan)
+    return plan
   }
 
   private upsert(table: SyncedTable, row: Record<string, unknown>): void {
-    const cols = this.columns.get(table)!
-    const isLines = table === 'lines'
-    const names: string[] = []
-    for (const k in row) {
-      if (!cols.has(k)) continue // a column this store does not keep
-      if (isLines && k in LINE_ACCOUNT_COLUMNS) continue // filled from the local account, never from the server
-      names.push(k)
+    const keys = Object.keys(row)
+    let plan = this.lastPlan.get(table)
+    if (!plan || !sameKeys(plan.keys, keys)) {
+      plan = this.planFor(table, keys)
+      this.lastPlan.set(table, plan)
     }
-    const pk = TABLE_PKS[table]
-    const key = `u|${table}|${names.join(',')}`
-    const s = this.stmt(key, () => {
-      const updates = names.filter((n) => !pk.includes(n))
-      if (isLines) {
-        const acct = ACCOUNT_COLS.map((c) => `coalesce(a.${q(LINE_ACCOUNT_COLUMNS[c])}, ${ACCOUNT_DEFAULTS[c]})`)
-        const all = [...names, ...ACCOUNT_COLS]
-        return `INSERT INTO lines (${all.map(q).join(',')})
-          SELECT ${names.map(() => '?').join(',')}, ${acct.join(',')} FROM (SELECT ? AS aid) x LEFT JOIN accounts a ON a.id = x.aid WHERE true
-          ON CONFLICT(id) DO UPDATE SET ${[...updates, ...ACCOUNT_COLS].map((n) => `${q(n)} = excluded.${q(n)}`).join(', ')}`
-      }
-      const set = updates.length ? `DO UPDATE SET ${updates.map((n) => `${q(n)} = excluded.${q(n)}`).join(', ')}` : 'DO NOTHING'
-      return `INSERT INTO ${q(table)} (${names.map(q).join(',')}) VALUES (${names.map(() => '?').join(',')})
-        ON CONFLICT(${pk.map(q).join(',')}) ${set}`
-    })
-    const args = names.map((n) => this.value(table, cols.get(n)!, row[n]))
-    if (isLines) args.push(row.account_id)
-    s.run(...args)
+    const { names, blob } = plan
+    const args: unknown[] = new Array(names.length + (plan.isLines ? 1 : 0))
+    for (let i = 0; i < names.length; i++) {
+      const v = row[names[i]]
+      args[i] = v === true ? 1 : v === false ? 0 : blob[i] && typeof v === 'string' ? Buffer.from(v, 'base64') : v
+    }
+    if (plan.isLines) args[names.length] = row.account_id
+    plan.stmt.run(args)
   }
 
   private refreshAccountOnLines(row: Record<string, unknown>): void {
