@@ -178,13 +178,18 @@ BEGIN
 END
 $$;
 
--- sync_pull: one jsonb document per call (see docs/SYNC-PROTOCOL.md). SECURITY INVOKER: the caller's RLS policies
+-- sync_pull: one JSON document per call (see docs/SYNC-PROTOCOL.md). SECURITY INVOKER: the caller's RLS policies
 -- decide which tables (snapshot) and which log entries it receives.
+--
+-- Returns `json` (the same document as jsonb would be; PostgREST, node-postgres and PGlite parse both alike): the page
+-- is assembled as JSON text from row_to_json / the stored jsonb images, which is several times cheaper than building
+-- a jsonb tree of thousands of rows and serializing it again.
 --
 -- Cursor (opaque to clients; JSON text):
 --   snapshot: {"v":schema,"i":instance,"p":"s","h":H0,"t":table ordinal,"k":last pk|null,"n":rows sent,"e":estimate}
 --   log:      {"v":schema,"i":instance,"p":"l","x":xid,"s":seq}   = everything <= (xid, seq) was delivered
-CREATE OR REPLACE FUNCTION sync_pull(p_cursor text DEFAULT NULL, p_limit integer DEFAULT 5000) RETURNS jsonb
+DROP FUNCTION IF EXISTS sync_pull(text, integer);
+CREATE FUNCTION sync_pull(p_cursor text DEFAULT NULL, p_limit integer DEFAULT 5000) RETURNS json
 LANGUAGE plpgsql SECURITY INVOKER SET search_path = public, pg_temp AS $$
 DECLARE
   v_h xid8 := pg_snapshot_xmin(pg_current_snapshot()); -- noted first: the horizon of this call
@@ -193,8 +198,9 @@ DECLARE
   v_ver integer := sync_schema_version();
   c jsonb;
   v_readable text[] := app_readable_tables();
-  v_changes jsonb := '[]'::jsonb;
-  v_page jsonb;
+  v_parts text[] := ARRAY[]::text[];
+  v_page text;
+  v_last text;
   v_cnt integer;
   v_left integer;
   v_t integer;
@@ -207,7 +213,9 @@ DECLARE
   v_ls bigint;
   v_more boolean;
   tb record;
+  v_cols text;
   v_where text;
+  v_row text;
   v_sql text;
 BEGIN
   SELECT * INTO v_meta FROM sync_meta;
@@ -244,8 +252,8 @@ BEGIN
     v_x := (c ->> 'x')::xid8; v_s := (c ->> 's')::bigint;
   END IF;
   IF v_x IS NULL OR (v_x, v_s) < (v_meta.pruned_xid, v_meta.pruned_seq) THEN
-    RETURN jsonb_build_object('protocol', 1, 'schema_version', v_ver, 'reset', true, 'phase', 'snapshot',
-      'changes', '[]'::jsonb, 'cursor', '', 'has_more', true, 'remaining_estimate', 0, 'horizon', v_h::text);
+    RETURN json_build_object('protocol', 1, 'schema_version', v_ver, 'reset', true, 'phase', 'snapshot',
+      'changes', '[]'::json, 'cursor', '', 'has_more', true, 'remaining_estimate', 0, 'horizon', v_h::text);
   END IF;
 
   IF c ->> 'p' = 's' THEN
@@ -261,34 +269,33 @@ BEGIN
         v_t := v_t + 1; v_k := NULL;
         CONTINUE;
       END IF;
+      v_cols := (SELECT string_agg(format('r.%I', col), ', ' ORDER BY i) FROM unnest(tb.pk) WITH ORDINALITY u(col, i));
       IF v_k IS NULL THEN
         v_where := '';
       ELSE
-        v_where := format('WHERE (%s) > (%s)',
-          (SELECT string_agg(format('r.%I', col), ', ' ORDER BY i) FROM unnest(tb.pk) WITH ORDINALITY u(col, i)),
+        v_where := format('WHERE (%s) > (%s)', v_cols,
           (SELECT string_agg(format('%L::%s', v_k ->> col, tb.pk_types[i]), ', ' ORDER BY i)
              FROM unnest(tb.pk) WITH ORDINALITY u(col, i)));
       END IF;
+      -- the row image: row_to_json of the row (usage_daily: mb as base64 without line breaks)
+      v_row := CASE WHEN tb.table_name = 'usage_daily'
+        THEN 'json_build_object(''line_id'', r.line_id, ''month'', r.month, ''mb'', translate(encode(r.mb, ''base64''), E''\n'', ''''))::text'
+        ELSE 'row_to_json(r)::text' END;
       v_sql := format(
-        'SELECT coalesce(jsonb_agg(jsonb_build_object(''table'', %L, ''op'', ''upsert'', ''pk'', jsonb_build_object(%s), '
-        '''row'', %s) ORDER BY %s), ''[]''::jsonb), count(*)::integer '
-        'FROM (SELECT * FROM public.%I r %s ORDER BY %s LIMIT %s) r',
+        'SELECT string_agg(''{"table":"%s","op":"upsert","pk":'' || p.pk || '',"row":'' || p.img || ''}'', '','' ORDER BY p.ord), '
+        '       count(*)::integer, (array_agg(p.pk ORDER BY p.ord DESC))[1] '
+        'FROM (SELECT row_number() OVER () AS ord, json_build_object(%s)::text AS pk, %s AS img '
+        '      FROM (SELECT * FROM public.%I r %s ORDER BY %s LIMIT %s) r) p',
         tb.table_name,
         (SELECT string_agg(format('%L, r.%I', col, col), ', ') FROM unnest(tb.pk) col),
-        CASE WHEN tb.table_name = 'usage_daily'
-          THEN 'to_jsonb(r) || jsonb_build_object(''mb'', translate(encode(r.mb, ''base64''), E''\n'', ''''))'
-          ELSE 'to_jsonb(r)' END,
-        (SELECT string_agg(format('r.%I', col), ', ') FROM unnest(tb.pk) col),
-        tb.table_name, v_where,
-        (SELECT string_agg(format('r.%I', col), ', ') FROM unnest(tb.pk) col),
-        v_left);
-      EXECUTE v_sql INTO v_page, v_cnt;
-      v_changes := v_changes || v_page;
+        v_row, tb.table_name, v_where, v_cols, v_left);
+      EXECUTE v_sql INTO v_page, v_cnt, v_last;
+      IF v_cnt > 0 THEN v_parts := v_parts || v_page; END IF;
       v_n := v_n + v_cnt;
       IF v_cnt < v_left THEN
         v_t := v_t + 1; v_k := NULL;
       ELSE
-        v_k := v_page -> -1 -> 'pk';
+        v_k := v_last::jsonb;
       END IF;
       v_left := v_left - v_cnt;
     END LOOP;
@@ -298,22 +305,22 @@ BEGIN
     ELSE
       c := c || jsonb_build_object('t', v_t, 'k', v_k, 'n', v_n);
     END IF;
-    RETURN jsonb_build_object('protocol', 1, 'schema_version', v_ver, 'reset', false, 'phase', 'snapshot',
-      'changes', v_changes, 'cursor', c::text, 'has_more', true,
-      'remaining_estimate', greatest((c ->> 'e')::bigint - v_n, 0), 'horizon', v_h::text);
+    RETURN ('{"protocol":1,"schema_version":' || v_ver || ',"reset":false,"phase":"snapshot","changes":['
+      || array_to_string(v_parts, ',') || '],"cursor":' || to_json(c::text)::text || ',"has_more":true,'
+      || '"remaining_estimate":' || greatest(coalesce((c ->> 'e')::bigint, 0) - v_n, 0) || ',"horizon":"' || v_h::text || '"}')::json;
   END IF;
 
   -- log phase: entries after the cursor, below the horizon, in (xid, seq) order; row images from the log
   v_x := (c ->> 'x')::xid8;
   v_s := (c ->> 's')::bigint;
-  SELECT coalesce(jsonb_agg(CASE WHEN l.op = 'upsert'
-             THEN jsonb_build_object('table', l.table_name, 'op', 'upsert', 'pk', l.pk, 'row', l."row")
-             ELSE jsonb_build_object('table', l.table_name, 'op', 'delete', 'pk', l.pk) END ORDER BY l.xid, l.seq),
-           '[]'::jsonb),
+  SELECT string_agg(CASE WHEN l.op = 'upsert'
+             THEN '{"table":"' || l.table_name || '","op":"upsert","pk":' || l.pk::text || ',"row":' || l."row"::text || '}'
+             ELSE '{"table":"' || l.table_name || '","op":"delete","pk":' || l.pk::text || '}' END,
+           ',' ORDER BY l.xid, l.seq),
          count(*)::integer,
          (array_agg(l.xid ORDER BY l.xid DESC, l.seq DESC))[1],
          (array_agg(l.seq ORDER BY l.xid DESC, l.seq DESC))[1]
-    INTO v_changes, v_cnt, v_lx, v_ls
+    INTO v_page, v_cnt, v_lx, v_ls
   FROM (SELECT * FROM sync_changes l WHERE (l.xid, l.seq) > (v_x, v_s) AND l.xid < v_h
         ORDER BY l.xid, l.seq LIMIT v_lim) l;
 
@@ -333,9 +340,9 @@ BEGIN
                                      LIMIT 1000000) s;
   END IF;
   c := jsonb_build_object('v', v_ver, 'i', v_meta.instance_id, 'p', 'l', 'x', v_x::text, 's', v_s);
-  RETURN jsonb_build_object('protocol', 1, 'schema_version', v_ver, 'reset', false, 'phase', 'log',
-    'changes', v_changes, 'cursor', c::text, 'has_more', v_more, 'remaining_estimate', v_est,
-    'horizon', v_h::text);
+  RETURN ('{"protocol":1,"schema_version":' || v_ver || ',"reset":false,"phase":"log","changes":['
+    || coalesce(v_page, '') || '],"cursor":' || to_json(c::text)::text || ',"has_more":' || v_more::text
+    || ',"remaining_estimate":' || v_est || ',"horizon":"' || v_h::text || '"}')::json;
 END
 $$;
 
