@@ -20,15 +20,17 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import { SYNCED_TABLES } from '../src/shared/sync/protocol'
 import { createApi, createCaller } from '../src/main/api'
-import { fromPgPool, type SqlClient } from '../src/main/central/client'
+import { fromPgClient, fromPgPool } from '../src/main/central/client'
+import { fillCentralDemo } from '../src/main/central/demo-fill'
 import { applyCentralMigrations } from '../src/main/central/migrate'
-import { flagNumber, type ParsedArgs } from '../src/main/cli/registry'
+import { flagNumber, flagString, type ParsedArgs } from '../src/main/cli/registry'
 import { openDatabase } from '../src/main/db/open'
 import { WorkerSyncClient } from '../src/main/sync/host'
 import type { EngineEvent } from '../src/main/sync/engine'
 import { claimsFor } from '../src/main/sync/remote'
 import { Workspace } from '../src/main/workspace/workspace'
 import { insertLocalOps } from '../src/main/sync/test-checksums'
+import { BENCH_AS_OF } from './workspace'
 
 const log = (s: string) => process.stderr.write(`[bench sync] ${s}\n`)
 
@@ -55,20 +57,7 @@ async function ensureDatabase(baseUrl: string, name: string): Promise<string> {
   return u.toString()
 }
 
-/** The central side's demo fill, when this build has one. */
-async function centralDemoFill(): Promise<((c: SqlClient, o: Record<string, unknown>) => Promise<unknown>) | null> {
-  for (const name of ['../src/main/central/demo-fill', '../src/main/central/demo', '../src/main/demo/central-fill', '../src/main/demo/central']) {
-    try {
-      const m = (await import(/* @vite-ignore */ name)) as { fillCentralDemo?: (c: SqlClient, o: Record<string, unknown>) => Promise<unknown> }
-      if (m.fillCentralDemo) return m.fillCentralDemo
-    } catch {
-      /* next */
-    }
-  }
-  return null
-}
-
-/** Fallback fill: copies the shared bench workspace's synced tables into central Postgres (log off, then rotate). */
+/** Fast fill: copies the shared bench workspace's synced tables into central Postgres (log off, then rotate). */
 async function fillFromWorkspace(pool: pg.Pool, url: string, lines: number, months: number): Promise<void> {
   const serverIsLocal = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(url).hostname) && !process.env.BENCH_SYNC_NO_FILE_COPY
   const { ensureBenchWorkspace } = await import('./workspace')
@@ -156,7 +145,7 @@ async function fillFromWorkspace(pool: pg.Pool, url: string, lines: number, mont
   }
 }
 
-async function ensureCentral(baseUrl: string, lines: number, months: number): Promise<{ url: string; fill_s: number; reused: boolean }> {
+async function ensureCentral(baseUrl: string, lines: number, months: number, how: 'central' | 'copy'): Promise<{ url: string; fill_s: number; reused: boolean }> {
   const name = `wingtel_bench_sync_${compact(lines)}_${months}mo`
   const marker = `${lines}:${months}`
   let url = await ensureDatabase(baseUrl, name)
@@ -181,10 +170,18 @@ async function ensureCentral(baseUrl: string, lines: number, months: number): Pr
       await applyCentralMigrations(fromPgPool(pool))
     }
     const t0 = performance.now()
-    const fill = await centralDemoFill()
-    if (fill) {
-      log('filling with the central demo fill')
-      await fill(fromPgPool(pool), { lines, months })
+    if (how === 'central') {
+      // the central side's demo fill: the generator writing through its Postgres sink (one connection)
+      log('filling with the central demo fill (fillCentralDemo)')
+      const conn = new pg.Client({ connectionString: url })
+      await conn.connect()
+      try {
+        await fillCentralDemo(fromPgClient(conn), { lines, months, asOf: BENCH_AS_OF }, (p) => {
+          if (p.done % 100_000 < 1000) log(`  ${p.phase} ${p.done}/${p.total}`)
+        })
+      } finally {
+        await conn.end()
+      }
     } else await fillFromWorkspace(pool, url, lines, months)
     await pool.query("INSERT INTO central_meta (key, value) VALUES ('bench_sync_fill', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [marker])
     return { url, fill_s: Math.round((performance.now() - t0) / 100) / 10, reused: false }
@@ -203,7 +200,14 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
   const pageLimit = flagNumber(args, 'page', 10_000)
   const out: Record<string, unknown> = { lines, months }
 
-  const central = await ensureCentral(baseUrl, lines, months)
+  // --fill central: the central side's demo fill (slow at 1M: it generates again); default: copy the shared bench
+  // workspace (the same generator's output) with a server-side COPY when the server runs here, else the central fill
+  const fillFlag = flagString(args, 'fill')
+  const local = ['127.0.0.1', 'localhost', '::1'].includes(new URL(baseUrl).hostname)
+  const how: 'central' | 'copy' = fillFlag === 'central' || (fillFlag !== 'copy' && !local) ? 'central' : 'copy'
+  const central = await ensureCentral(baseUrl, lines, months, how)
+  out.central_fill = how
+  if (args.flags['fill-only']) return { ...out, central_fill_s: central.fill_s, central_reused: central.reused }
   out.central_fill_s = central.fill_s
   out.central_reused = central.reused
   const dir = mkdtempSync(join(tmpdir(), 'wt-bench-sync-'))

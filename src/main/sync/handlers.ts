@@ -1,6 +1,7 @@
 import type { SyncApi } from '../../shared/api/sync'
 import type { Workspace } from '../workspace/workspace'
 import { toAppError } from './errors'
+import { pendingOverlay } from './overlay'
 import { discardOp, listProblems, retryOp } from './problems'
 import { syncService } from './service'
 
@@ -36,6 +37,9 @@ export function syncHandlers(ws: Workspace): SyncApi {
     setSettings: (input) => svc().setSettings(input),
     signIn: (input) => svc().signIn(input.email, input.password),
     signOut: () => svc().signOut(),
+    async overlay({ lineIds }) {
+      return [...pendingOverlay(ws, lineIds).values()]
+    },
     ledgerVerify: () =>
       guard(async () => {
         const r = await svc().getClient().ledgerVerify()

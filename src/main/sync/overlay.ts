@@ -2,18 +2,10 @@
 // pull). The grid and the detail view ask for the overlay of the lines they show and draw its values on top.
 // An op leaves the overlay when it is no longer pending, except an applied op whose effect the pull has not brought
 // yet: it stays until the synced line's row_version passes the version the op was made against.
+import type { LineOverlay } from '../../shared/api/sync'
 import type { Db } from '../db/open'
 
-export interface LineOverlay {
-  lineId: number
-  /** only the fields the pending ops change, with their optimistic values */
-  status?: string
-  planCode?: string
-  addons?: string
-  tags?: string
-  /** the ops behind it, oldest first */
-  ops: Array<{ seq: number; action: string; status: string }>
-}
+export type { LineOverlay }
 
 function splitList(s: string): string[] {
   return s ? s.split(',').filter(Boolean) : []

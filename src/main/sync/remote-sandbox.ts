@@ -5,25 +5,17 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { fromPglite, type SqlClient } from '../central/client'
+import { fillCentralDemo, type CentralFillOptions } from '../central/demo-fill'
 import { applyCentralMigrations } from '../central/migrate'
 import { RemoteError } from './errors'
 import type { Claims } from './remote'
 import { POKE_CHANNEL, SqlRemote, type Query } from './remote-sql'
 
-/** The demo fill lives with the demo generator / central side; loaded by name so this file builds before it exists. */
-interface DemoFillModule {
-  fillCentralDemo?: (db: SqlClient, opts?: Record<string, unknown>) => Promise<unknown>
-}
-async function loadDemoFill(): Promise<DemoFillModule | null> {
-  for (const name of ['../central/demo-fill', '../central/demo', '../demo/central-fill', '../demo/central']) {
-    try {
-      const m = (await import(/* @vite-ignore */ name)) as DemoFillModule
-      if (m.fillCentralDemo) return m
-    } catch {
-      /* next */
-    }
-  }
-  return null
+/** The sandbox's demo: the same generator, size and seed as the first-start workspace (src/main/core.ts FIRST_START_DEMO). */
+export const SANDBOX_DEMO = {
+  lines: Number(process.env.WINGTEL_SANDBOX_LINES ?? 25_000),
+  months: Number(process.env.WINGTEL_SANDBOX_MONTHS ?? 24),
+  seed: 20261122,
 }
 
 function pidAlive(pid: number): boolean {
@@ -95,17 +87,15 @@ export class SandboxRemote extends SqlRemote {
   }
 }
 
-/** Fills an empty sandbox with the demo MVNO through the demo generator's central fill (when this build has it). */
-export async function fillSandbox(client: SqlClient, opts: Record<string, unknown> = {}): Promise<boolean> {
+/** Fills an empty sandbox with the demo MVNO (the central side's demo fill). Returns whether it filled. */
+export async function fillSandbox(client: SqlClient, opts: Partial<CentralFillOptions> = {}): Promise<boolean> {
   const n = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM lines')
   if ((n.rows[0]?.n ?? 0) > 0) return false
-  const fill = await loadDemoFill()
-  if (!fill?.fillCentralDemo) return false
-  await fill.fillCentralDemo(client, opts)
+  await fillCentralDemo(client, { ...SANDBOX_DEMO, ...opts })
   return true
 }
 
-export async function openSandboxRemote(dir: string, claims: Claims, opts: { pollMs?: number; demo?: Record<string, unknown> } = {}): Promise<SandboxRemote> {
+export async function openSandboxRemote(dir: string, claims: Claims, opts: { pollMs?: number; demo?: Partial<CentralFillOptions> } = {}): Promise<SandboxRemote> {
   mkdirSync(dir, { recursive: true })
   const release = takeLock(dir)
   let pg: PGlite | null = null

@@ -65,6 +65,9 @@ export class SyncService {
   private lastError: string | null = null
   private bootstrap: BootstrapProgress | null = null
   private statusTimer: ReturnType<typeof setTimeout> | null = null
+  private emittingChange = false
+  private pushSoon: ReturnType<typeof setTimeout> | null = null
+  private offData: (() => void) | null = null
 
   constructor(
     readonly ws: Workspace,
@@ -72,6 +75,18 @@ export class SyncService {
   ) {
     this.secrets = opts.secrets ?? secretStoreFactory?.(ws) ?? fileSecretStoreFor(ws.opts.dbPath)
     this.lastError = ws.meta(META.lastError)
+    // live: ops the console queues (it announces them with ws.changed(['operations'])) are pushed right away
+    this.offData = ws.events.on((e) => {
+      if (!this.opts.live || this.emittingChange || e.type !== 'data-changed' || !e.tables.includes('operations')) return
+      if (this.pushSoon) return
+      this.pushSoon = setTimeout(() => {
+        this.pushSoon = null
+        this.getClient()
+          .push()
+          .catch(() => {})
+      }, 50)
+      this.pushSoon.unref?.()
+    })
   }
 
   // ---- settings ---------------------------------------------------------------------------------------------------
@@ -220,7 +235,12 @@ export class SyncService {
         this.bootstrap = e.bootstrap
         break
       case 'changed':
-        this.ws.changed(e.tables)
+        this.emittingChange = true
+        try {
+          this.ws.changed(e.tables)
+        } finally {
+          this.emittingChange = false
+        }
         break
       case 'online':
         this.online = e.online
@@ -291,6 +311,8 @@ export class SyncService {
 
   async close(): Promise<void> {
     if (this.statusTimer) clearTimeout(this.statusTimer)
+    if (this.pushSoon) clearTimeout(this.pushSoon)
+    this.offData?.()
     const c = this.client
     this.client = null
     if (c) await c.close()

@@ -119,6 +119,18 @@ export const signInInput = z.object({ email: z.email().max(320), password: z.str
 export const opRef = z.object({ seq: z.number().int().positive() })
 export const pullInput = z.object({ limit: z.number().int().min(1).max(10_000).optional() }).default({})
 
+/** The optimistic effect of a line's pending (or applied but not yet pulled) ops; only the fields they change. */
+export interface LineOverlay {
+  lineId: number
+  status?: string
+  planCode?: string
+  addons?: string
+  tags?: string
+  ops: Array<{ seq: number; action: string; status: string }>
+}
+
+export const overlayInput = z.object({ lineIds: z.array(z.number().int()).max(5000) })
+
 export interface LedgerVerify {
   ok: boolean
   entries: number
@@ -138,6 +150,8 @@ export interface SyncApi {
   signIn(input: { email: string; password: string }): Promise<{ signedInAs: string }>
   signOut(): Promise<void>
   ledgerVerify(): Promise<LedgerVerify>
+  /** pending-op overlay for the lines a grid page or a detail view shows */
+  overlay(input: { lineIds: number[] }): Promise<LineOverlay[]>
 }
 
 export const syncRouter = router({
@@ -152,4 +166,5 @@ export const syncRouter = router({
   signIn: procedure.input(signInInput).mutation(({ ctx, input }) => ctx.api.sync.signIn(input)),
   signOut: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.sync.signOut()),
   ledgerVerify: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.ledgerVerify()),
+  overlay: procedure.input(overlayInput).query(({ ctx, input }) => ctx.api.sync.overlay(input)),
 })
