@@ -103,6 +103,33 @@ describe('report builder = hand-written SQL on the demo data', () => {
   })
 })
 
+describe('usage rollup (aggregate awareness)', () => {
+  const specs: ReportSpecInput[] = [
+    { dataset: 'usage', dimensions: [{ field: 'cycle_start', grain: 'month' }, { field: 'plan_code' }], measures: [{ agg: 'count' }, { agg: 'sum', field: 'data_mb' }, { agg: 'avg', field: 'sms' }] },
+    { dataset: 'usage', dimensions: [{ field: 'state' }], measures: [{ agg: 'min', field: 'voice_min' }, { agg: 'max', field: 'data_mb' }], filters: [{ field: 'line_status', op: 'in', values: ['active', 'suspended'] }], sort: [{ key: 'max_data_mb', dir: 'desc' }], limit: 7 },
+    { dataset: 'usage', dimensions: [{ field: 'plan_kind' }, { field: 'account_type' }], measures: [{ agg: 'avg', field: 'data_mb' }], filters: [{ field: 'state', op: 'neq', value: 'TX' }] },
+    { dataset: 'usage', measures: [{ agg: 'count' }, { agg: 'sum', field: 'voice_min' }] },
+  ]
+  it.each(specs.map((s, i) => [i, s] as const))('spec %i: the rollup answers exactly what the base tables answer', (_, s) => {
+    const viaRollup = runSpec(t.ws, spec(s))
+    const viaBase = runSpec(t.ws, spec(s), undefined, { rollups: false })
+    expect(viaRollup.via).toContain('rollup_usage')
+    expect(viaBase.via).toBeUndefined()
+    expect(viaRollup.rows).toEqual(viaBase.rows)
+  })
+
+  it('reports the rollup cannot answer run on the base tables', () => {
+    for (const s of [
+      { dataset: 'usage' as const, dimensions: [{ field: 'cycle_start', grain: 'week' as const }], measures: [{ agg: 'count' as const }] },
+      { dataset: 'usage' as const, dimensions: [{ field: 'plan_code' }], measures: [{ agg: 'count_distinct' as const, field: 'line_id' }] },
+      { dataset: 'usage' as const, dimensions: [{ field: 'plan_code' }], measures: [{ agg: 'count' as const }], filters: [{ field: 'cycle_start', op: 'gte' as const, value: '2026-10-01' }] },
+      { dataset: 'usage' as const, dimensions: [{ field: 'zip' }], measures: [{ agg: 'count' as const }] },
+    ]) {
+      expect(runSpec(t.ws, spec(s)).via).toBeUndefined()
+    }
+  })
+})
+
 describe('bad report specs', () => {
   it('an unknown field is named, with the known ones', () => {
     expect(() => compileReport(spec({ dataset: 'lines', dimensions: [{ field: 'planz' }], measures: [{ agg: 'count' }] }))).toThrow(

@@ -75,7 +75,7 @@ const OPS_BY_TYPE: Record<FieldType, ReadonlySet<string>> = {
   boolean: new Set(['eq', 'neq', 'is_null', 'not_null']),
 }
 
-function filterSql(f: FieldDef, flt: ReportFilter, params: Array<string | number>, opts: CompileOptions): string {
+export function filterSql(f: FieldDef, flt: ReportFilter, params: Array<string | number>, opts: CompileOptions): string {
   if (!OPS_BY_TYPE[f.type].has(flt.op)) {
     throw new AppError('BAD_INPUT', `filter on "${f.name}": operator ${flt.op} does not apply to a ${f.type} field`)
   }

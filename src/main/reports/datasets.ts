@@ -1,7 +1,7 @@
 // The whitelist the report compiler works from: per dataset, its base table, the joins it may add, and every field a
 // report may name — with the SQL expression behind it, its type and the aggregations allowed over it. Nothing a user
 // types reaches SQL: field names are looked up here, values are bound as parameters.
-import type { Aggregation, DatasetInfo, FieldType, ReportDataset } from '../../shared/api/reports'
+import type { Aggregation, DatasetInfo, FieldType, ReportDataset, TimeGrain } from '../../shared/api/reports'
 import { PLANS } from '../../shared/domain/catalog'
 import { ACCOUNT_TYPES, LINE_STATUSES } from '../../shared/domain/line'
 
@@ -24,6 +24,43 @@ export interface DatasetDef {
   /** joins by name; the compiler adds only those the chosen fields need */
   joins: Record<string, string>
   fields: FieldDef[]
+  /** a pre-aggregated copy that answers the reports it covers (see rollup.ts) */
+  rollup?: RollupDef
+}
+
+/** A dataset's pre-aggregated copy (see rollup.ts for how reports are routed to it). */
+export interface RollupDef {
+  table: string
+  /** the base query, grouped: builds the rollup */
+  build: string
+  dims: Array<{ field: string; grain?: TimeGrain; col: string }>
+  /** NOT NULL numeric fields: columns <col>_sum, <col>_min, <col>_max */
+  measures: Array<{ field: string; col: string }>
+}
+
+export const USAGE_ROLLUP: RollupDef = {
+  table: 'temp.rollup_usage',
+  build: `SELECT substr(u.cycle_start, 1, 7) AS cycle_month, u.plan_code, p.kind AS plan_kind, l.state, l.status AS line_status, l.account_type,
+  l.plan_code AS line_plan_code, count(*) AS n,
+  sum(u.data_mb) AS data_mb_sum, min(u.data_mb) AS data_mb_min, max(u.data_mb) AS data_mb_max,
+  sum(u.sms) AS sms_sum, min(u.sms) AS sms_min, max(u.sms) AS sms_max,
+  sum(u.voice_min) AS voice_min_sum, min(u.voice_min) AS voice_min_min, max(u.voice_min) AS voice_min_max
+FROM usage_cycles u JOIN lines l ON l.id = u.line_id LEFT JOIN plans p ON p.code = u.plan_code
+GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  dims: [
+    { field: 'cycle_start', grain: 'month', col: 'cycle_month' },
+    { field: 'plan_code', col: 'plan_code' },
+    { field: 'plan_kind', col: 'plan_kind' },
+    { field: 'state', col: 'state' },
+    { field: 'line_status', col: 'line_status' },
+    { field: 'account_type', col: 'account_type' },
+    { field: 'line_plan_code', col: 'line_plan_code' },
+  ],
+  measures: [
+    { field: 'data_mb', col: 'data_mb' },
+    { field: 'sms', col: 'sms' },
+    { field: 'voice_min', col: 'voice_min' },
+  ],
 }
 
 const NUM_AGGS: Aggregation[] = ['count_distinct', 'sum', 'avg', 'min', 'max']
@@ -130,6 +167,7 @@ const DATASETS: DatasetDef[] = [
     label: 'Cycle usage',
     description: 'One row per line per billing cycle, joined to the line for its state, status and account.',
     from: 'usage_cycles u',
+    rollup: USAGE_ROLLUP,
     joins: {
       line: 'JOIN lines l ON l.id = u.line_id',
       plan: 'LEFT JOIN plans p ON p.code = u.plan_code',

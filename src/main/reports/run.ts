@@ -5,6 +5,8 @@ import { AppError } from '../../shared/api/errors'
 import { reportSpec, type Cell, type ReportResult, type ReportSpec, type ReportSpecInput } from '../../shared/api/reports'
 import type { Workspace } from '../workspace/workspace'
 import { compileReport } from './compile'
+import { datasetDef } from './datasets'
+import { compileOnRollup, ensureRollup } from './rollup'
 import { getSaved } from './saved'
 
 export type ReportSource = { spec: ReportSpecInput } | { name: string }
@@ -48,9 +50,18 @@ export function toCell(v: unknown): Cell {
   return String(v)
 }
 
-export function runSpec(ws: Workspace, spec: ReportSpec, title?: string): ReportResult {
+export interface RunOptions {
+  /** answer from a rollup when one covers the report (default true) */
+  rollups?: boolean
+}
+
+export function runSpec(ws: Workspace, spec: ReportSpec, title?: string, opts: RunOptions = {}): ReportResult {
   const asOf = ws.meta('as_of')
-  const compiled = compileReport(spec, { asOf })
+  const base = compileReport(spec, { asOf })
+  const ds = datasetDef(spec.dataset)
+  const onRollup = opts.rollups !== false && ds.rollup ? compileOnRollup(spec, ds, ds.rollup, base, asOf) : null
+  if (onRollup && ds.rollup) ensureRollup(ws, ds.rollup)
+  const compiled = onRollup ?? base
   const t0 = performance.now()
   let raw: Array<Record<string, unknown>>
   try {

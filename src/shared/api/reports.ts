@@ -72,6 +72,8 @@ export interface CompiledReport {
   sql: string
   params: Array<string | number>
   columns: ReportColumn[]
+  /** set when the report was answered from a rollup: what it is and the query it pre-aggregates */
+  via?: string
 }
 
 export interface ReportResult extends CompiledReport {

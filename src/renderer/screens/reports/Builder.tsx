@@ -369,7 +369,8 @@ export function Builder() {
             <>
               <ReportChart chart={spec.chart ?? 'table'} columns={result.columns} rows={result.rows} />
               <ResultGrid columns={result.columns} rows={result.rows} testId="report-grid" />
-              <SqlBlock sql={result.sql} params={result.params} note={`as of ${result.asOf ?? 'n/a'}`} />
+              <SqlBlock sql={result.sql} params={result.params} note={`as of ${result.asOf ?? 'n/a'}${result.via ? ' · answered from a rollup (rebuilt when the data changes)' : ''}`} />
+              {result.via && <Text size="xs" c="dimmed" ff="monospace">{result.via}</Text>}
             </>
           )}
         </Stack>
