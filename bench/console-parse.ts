@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { parseLocal } from '../src/shared/command/local-parser'
 import { CORPUS, CORPUS_NOW } from '../src/shared/command/local-parser.corpus'
+import { CORPUS_MORE } from '../src/shared/command/local-parser.corpus-more'
 
 const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/console-examples.jsonl')
 
@@ -28,7 +29,7 @@ export function measureParse(rounds = 50): Record<string, number | string | null
         .filter((l) => l.trim())
         .map((l) => JSON.parse(l) as Example)
     : []
-  const sentences = [...examples.map((e) => e.text), ...CORPUS.map((c) => c.text)]
+  const sentences = [...examples.map((e) => e.text), ...CORPUS.map((c) => c.text), ...CORPUS_MORE.map((c) => c.text)]
   // warm up the JIT and the regex caches
   for (let i = 0; i < 5; i++) for (const s of sentences) parseLocal(s, { now: CORPUS_NOW })
   const all: number[] = []
@@ -56,7 +57,7 @@ export function measureParse(rounds = 50): Record<string, number | string | null
     sentences: sentences.length,
     examples: examples.length,
     examples_right: examplesRight,
-    corpus: CORPUS.length,
+    corpus: CORPUS.length + CORPUS_MORE.length,
     samples: all.length,
     examples_file: examples.length ? EXAMPLES : `missing: ${EXAMPLES}`,
   }

@@ -160,6 +160,8 @@ function window(ctx: Ctx, from: number, dir: 1 | -1): string {
 }
 
 type Field = 'past_due_cents' | 'wallet_cents' | 'data_used_mb' | 'data_remaining_mb' | 'failed_payments' | 'days_past_due' | 'tenure_days' | 'activated'
+  /** a field named explicitly, taking the number as is */
+  | `=${string}`
 
 const RULES: Record<Quantity['k'], [RegExp, Field][]> = {
   money: [
@@ -179,9 +181,14 @@ const RULES: Record<Quantity['k'], [RegExp, Field][]> = {
   date: [[/activat|\bjoined\b|signed\s+up|\badded\b|\bopened\b|\bstarted\b|\bnew\b|\bsince\b/, 'activated']],
 }
 
+/** the contract's own field names, typed as such ("failed_payments > 3", "data_used_mb over 10240") */
+const EXPLICIT = /\b(past_due_cents|wallet_cents|data_used_mb|data_remaining_mb|failed_payments|days_past_due|tenure_days)\b/
+
 function fieldOf(ctx: Ctx, q: Quantity, before: number, after: number): Field {
   const ahead = window(ctx, after, 1)
   const behind = window(ctx, before, -1)
+  const named = EXPLICIT.exec(behind) ?? EXPLICIT.exec(ahead)
+  if (named && q.k === 'num') return `=${named[1]}` as Field
   for (const text of [ahead, behind]) for (const [re, f] of RULES[q.k]) if (re.test(text)) return f
   // "more than 500 MB and less than 1 GB remaining": the field is named once, after the second quantity
   let k = after
@@ -266,14 +273,24 @@ function quantities(ctx: Ctx, out: Cond[]): void {
     let cmp: CmpTok | null = null
     const p = toks[i - 1]
     const n = toks[i + 1]
-    if (p?.k === 'cmp' && !p.postfix && !used.has(i - 1)) cmp = p
-    else if (n?.k === 'cmp' && n.postfix) cmp = n
+    let cmpAt = -1
+    if (p?.k === 'cmp' && !p.postfix && !used.has(i - 1)) cmpAt = i - 1
+    else if (n?.k === 'cmp' && n.postfix) cmpAt = i + 1
+    else {
+      // "3 failed payments or more": a postfix comparator after the quantity's own words
+      for (let j = i + 1; j <= i + 4 && j < toks.length; j++) {
+        const u = toks[j]
+        if (u.k === 'cmp' && u.postfix && !used.has(j)) cmpAt = j
+        if (u.k !== 'word' || /^(?:and|or|,|with|who|that)$/.test(u.w)) break
+      }
+    }
+    if (cmpAt >= 0) cmp = toks[cmpAt] as CmpTok
     if (cmp) {
-      used.add(cmp === p ? i - 1 : i + 1)
+      used.add(cmpAt)
       if (cmp.op !== 'between') op = cmp.op === 'recent' ? '>=' : cmp.op
     }
-    const before = cmp === p ? i - 2 : i - 1
-    const after = cmp === n ? i + 2 : i + 1
+    const before = cmpAt === i - 1 ? i - 2 : i - 1
+    const after = cmpAt === i + 1 ? i + 2 : i + 1
     if (q.k === 'date') {
       const f = fieldOf(ctx, q, before, after)
       if (f !== 'activated') fail('only the activation date can be compared to dates', hintOf('date'))
@@ -302,6 +319,10 @@ function pushComparison(ctx: Ctx, out: Cond[], at: number, f: Field, op: Op, q: 
   if (q.k === 'date') return
   const raw = rawOf(ctx, q)
   if (recent && f !== 'activated') fail(`'${raw}' in the last …: only activation can be recent`, hintOf('dur'))
+  if (f.startsWith('=')) {
+    out.push({ at, cond: { field: f.slice(1), op, value: q.v } as Condition })
+    return
+  }
   switch (f) {
     case 'past_due_cents':
     case 'wallet_cents':

@@ -11,7 +11,7 @@ const SUPPORTED = `supported actions: change plan, add or remove an add-on, cred
 const ADDON_MENTION = /\b(?:hot[\s-]?spot|international|intl|int'l|top[\s-]?ups?|topup_\w+)\b/
 const MONEY_MENTION = /\$\s?\d|\b\d+(?:\.\d+)?\s*(?:dollars?|bucks?|usd|cents?)\b/
 const CREDIT_WORD = /\b(?:credit|credits|wallet|goodwill|compensation|courtesy|comp)\b/
-const PLAN_MENTION = /\b(?:plans?|mobile\s*\d|home[\s-]?fi|unlimited|unl_plus|data_\d+|iot|\d+\s*(?:gb|gigs?|mb)\s+plan)\b/
+const PLAN_MENTION = /\b(?:plans?\b|mobile\s*\d|home[\s-]?fi|unlimited|unl_plus|data_\d|iot|\d+\s*(?:gb|gigs?|mb)\s+plan)/
 
 function refuse(error: string, suggestion: string, refused = true): Intent {
   return { ok: false, error, suggestion, refused }
@@ -23,6 +23,8 @@ interface Refusal {
   unless?: RegExp
   error: string
   suggestion: string
+  /** refuse wherever it appears, not only as the sentence's verb */
+  anywhere?: boolean
 }
 
 const TAG_OBJECT = /\b(?:tags?|flags?|labels?)\b/
@@ -34,7 +36,7 @@ const REFUSALS: Refusal[] = [
     suggestion: `${SUPPORTED}. To stop service on lines, suspend them.`,
   },
   {
-    re: /\bport(?:ing|ed|s)?\b|\bport[\s-]?(?:out|in)\b|\bporting\b/,
+    re: /\bport(?:ing|ed|s)?\b|\bport[\s-]?(?:out|in)\b|\bporting\b|\b(?:another|other|a\s+different)\s+carrier\b/,
     error: 'number porting is not a console action',
     suggestion: `port requests go through the porting screen. ${SUPPORTED}`,
   },
@@ -95,6 +97,19 @@ const REFUSALS: Refusal[] = [
     re: /\b(?:discount|waive|price|pricing)\b/,
     error: 'discounts and price changes are not console actions',
     suggestion: 'to compensate customers, credit their wallets, e.g. "credit $5 to every line in Texas"',
+  },
+  {
+    re: /\b(?:data\s+)?(?:limits?|caps?|allowances?|quotas?|speeds?)\b/,
+    unless: /\b(?:limit(?:ed)?\s+to\s+(?:the\s+)?(?:lines?|customers?|accounts?))\b/,
+    anywhere: true,
+    error: 'data limits, caps and speeds are set by the plan, not by the console',
+    suggestion: 'to give a line more data, change its plan ("move 512-555-0123 to Mobile 15GB") or add a top-up ("add a 1GB top-up to 512-555-0123")',
+  },
+  {
+    re: /\bactivate\b|\bactivation\s+of\b/,
+    unless: ADDON_MENTION,
+    error: 'activating lines is not a console action',
+    suggestion: 'new lines are activated through the activation flow; to restore a suspended line, say "resume 512-555-0123"',
   },
   {
     re: /\b(?:undo|roll\s*back|rollback|revert)\b/,
@@ -175,7 +190,7 @@ const VERBS: Verb[] = [
     },
   },
   {
-    re: /\b(?:credit|comp)\b/g,
+    re: /\b(?:credit|comp|compensate)\b/g,
     resolve: (w, at) => {
       // "wallet credit under $1" is a condition, not the verb
       if (/\bwallet\s+$|\b(?:with|without|having|has|have)\s+(?:\S+\s+){0,2}$/.test(w.slice(Math.max(0, at - 30), at))) return null
@@ -230,7 +245,7 @@ export function detectIntent(w: string): Intent {
     // a refusal wins when it is the sentence's verb: there is no supported one, it comes first, or it opens a second
     // clause ("suspend them and then delete the accounts")
     const secondClause = /(?:\band|\bthen|\balso|,)\s+(?:then\s+)?$/.test(w.slice(0, m.index))
-    if (!best || m.index <= bestAt || !best.ok || secondClause) return refuse(r.error, r.suggestion)
+    if (!best || m.index <= bestAt || !best.ok || secondClause || r.anywhere) return refuse(r.error, r.suggestion)
   }
   if (!best) return refuse('no supported action in this sentence', `${SUPPORTED}. For example: "suspend lines owing over $100"`, false)
   if (best.ok) {

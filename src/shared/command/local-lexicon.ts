@@ -363,8 +363,9 @@ export function lex(input: string): Lexed {
     if (!def) return null
     if (def.postfix && /^(?:and|or) /.test(raw)) {
       // "3 or more" is postfix; in "2 failed payments and over 30 days" the "and" joins two conditions
-      const afterQuantity = toks.some((q) => /^(?:num|money|data|dur|date)$/.test(q.k) && q.e <= s && cased.slice(q.e, s).trim() === '')
-      if (!afterQuantity) {
+      // ("and over 30 days" opens the next comparison: a number follows)
+      const opensNext = /^\s*[$\d]/.test(cased.slice(e))
+      if (opensNext) {
         const rest = raw.slice(raw.indexOf(' ') + 1)
         const d2 = CMP_BY_PHRASE.get(rest)
         if (!d2 || d2.postfix) return null

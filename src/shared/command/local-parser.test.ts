@@ -4,6 +4,7 @@ import { parseCanonical } from './canonical'
 import { commandArb } from './command-arbitrary'
 import { EVERY_LINE_WARNING, parseLocal } from './local-parser'
 import { CORPUS, CORPUS_NOW } from './local-parser.corpus'
+import { CORPUS_MORE } from './local-parser.corpus-more'
 import { validateCommand } from './schema'
 
 describe('local parser: corpus', () => {
@@ -28,6 +29,15 @@ describe('local parser: corpus', () => {
       // what it answers is valid, and its canonical text reads back to the same command
       expect(validateCommand(r.command)).toEqual({ ok: true, command: r.command })
       expect(parseCanonical(r.canonical)).toEqual({ ok: true, command: r.command })
+    })
+  }
+})
+
+describe('local parser: regression sentences', () => {
+  for (const c of CORPUS_MORE) {
+    it(c.text, () => {
+      const r = parseLocal(c.text, { now: CORPUS_NOW })
+      expect(r.ok ? r.command : r).toStrictEqual(c.command)
     })
   }
 })

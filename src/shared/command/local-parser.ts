@@ -424,6 +424,12 @@ function leftovers(ctx: Ctx): void {
         fail(`could not place '${rawOf(ctx, t)}'`, 'rephrase, e.g. "suspend all active lines in Texas on Mobile 5GB"')
         break
       case 'word':
+        if (/^(?:in|with|on)$/.test(t.w)) {
+          // "in Austin", "with iPhones": a place or property the contract does not have must not vanish silently
+          const n = ctx.toks[i + 1]
+          if (n && n.k === 'word' && !ctx.used.has(i + 1) && !KNOWN_AFTER.test(n.w) && !SCOPE_WORDS.has(n.w) && /^[a-z][a-z'-]*$/.test(n.w))
+            fail(`could not read '${t.w} ${rawOf(ctx, n)}'`, `conditions are on: plan, status, state, zip, account type, account, add-ons, tags, data used/remaining, failed payments, past due, wallet, tenure, activation date`)
+        }
         if (t.w === 'or' && conditionNear(ctx, i, -1) && conditionNear(ctx, i, 1))
           fail("conditions joined by 'or' cannot be expressed", 'a cohort is an AND of conditions: split it into two commands, one per condition')
         if (NEG_WORD.test(t.w) && !/^(?:no|other)$/.test(t.w))
@@ -431,6 +437,10 @@ function leftovers(ctx: Ctx): void {
     }
   })
 }
+
+/** words that may follow "in", "with" or "on" in sentences the parser reads */
+const KNOWN_AFTER =
+  /^(?:a|an|the|no|any|some|more|less|fewer|over|under|at|only|just|exactly|their|his|her|its|our|your|us|row|total|arrears|excess|full|zip|zips|postal|state|states|this|that|these|those|cycle|month|last|past|previous|plan|plans|account|accounts|tag|tags|tagged|data|usage|used|remaining|left|failed|failure|failures|payment|payments|consecutive|straight|declined|missed|bounced|returned|unpaid|outstanding|overdue|past-due|due|late|delinquent|owing|balance|balances|balances|wallet|wallets|credit|credits|tenure|hold|service|activation|activated|add-ons?|addons?|status|between|zero|less|fewer|either|both|all|every|each|mind|case|order|effect|place|question|addition|lines?|customers?|subscribers?|users?|business|consumer|total|connection|regard|respect|file|list)$/
 
 const CONDITION_KINDS = /^(?:cmp|num|money|data|dur|date|plan|state|status|acct|zip|addon)$/
 function conditionNear(ctx: Ctx, i: number, dir: 1 | -1): boolean {
