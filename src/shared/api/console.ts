@@ -6,29 +6,9 @@ import { commandSchema, type Command } from '../command/schema'
 import type { LineRow } from '../domain/line'
 import { procedure, router } from './trpc'
 
-// ---------------------------------------------------------------------------------------------------------------------
-// Roles and the demo sign-in
-
-export const ROLES = ['operator', 'analyst', 'agent', 'finance', 'admin'] as const
-export type Role = (typeof ROLES)[number]
-/** Roles that commit into the outbox; every other role saves drafts only. */
-export const COMMIT_ROLES: readonly Role[] = ['operator', 'admin']
-
-export interface SessionUser {
-  id: string
-  name: string
-  email: string
-  role: Role
-}
-
-/** One demo user per role, until a real sign-in exists. */
-export const DEMO_USERS: readonly SessionUser[] = [
-  { id: 'demo-operator', name: 'Olivia Ortiz', email: 'olivia.operator@wingtel.example', role: 'operator' },
-  { id: 'demo-analyst', name: 'Arun Shah', email: 'arun.analyst@wingtel.example', role: 'analyst' },
-  { id: 'demo-agent', name: 'Grace Kim', email: 'grace.agent@wingtel.example', role: 'agent' },
-  { id: 'demo-finance', name: 'Fatima Noor', email: 'fatima.finance@wingtel.example', role: 'finance' },
-  { id: 'demo-admin', name: 'Adam Reyes', email: 'adam.admin@wingtel.example', role: 'admin' },
-]
+// Roles, demo users and the status/kind vocabularies live in ../domain/console.ts (plain values the renderer imports
+// without pulling in the router); re-exported here so that the API contract reads as one.
+export * from '../domain/console'
 
 export interface SessionState {
   user: SessionUser | null
@@ -37,12 +17,11 @@ export interface SessionState {
   /** 'demo' until a real sign-in exists */
   mode: 'demo'
 }
+import { BATCH_KINDS, OP_STATUSES, PARSER_TIERS, ROLES, type OpStatus, type ParserTier, type Role, type SessionUser } from '../domain/console'
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Parse
 
-export const PARSER_TIERS = ['local', 'llm', 'canonical'] as const
-export type ParserTier = (typeof PARSER_TIERS)[number]
 
 export const parseInput = z.object({
   text: z.string().min(1).max(20_000),
@@ -194,9 +173,6 @@ export interface CommitResult {
 // ---------------------------------------------------------------------------------------------------------------------
 // History
 
-export const BATCH_KINDS = ['commit', 'rollback', 'draft'] as const
-export const OP_STATUSES = ['pending', 'applied', 'rejected', 'conflict', 'discarded'] as const
-export type OpStatus = (typeof OP_STATUSES)[number]
 
 export const historyInput = z.object({
   text: z.string().max(200).default(''),

@@ -75,7 +75,9 @@ export function PreviewPanel({ preview: p, onDone, onStale }: PreviewPanelProps)
           )}
           {p.canCommit ? (
             <Button leftSection={<IconSend size={16} />} onClick={() => setConfirm('commit')} disabled={work === 0} data-testid="commit">
-              Commit {count(p.affected)} {p.kind === 'rollback' ? 'compensating ops' : 'lines'}
+              {p.kind === 'rollback' && p.affected === 0 && p.discards > 0
+                ? `Discard ${count(p.discards)} never-sent ops`
+                : `Commit ${count(p.affected)} ${p.kind === 'rollback' ? 'compensating ops' : 'lines'}`}
             </Button>
           ) : (
             <Button leftSection={<IconDeviceFloppy size={16} />} onClick={() => setConfirm('draft')} data-testid="save-draft">
@@ -85,17 +87,21 @@ export function PreviewPanel({ preview: p, onDone, onStale }: PreviewPanelProps)
         </Group>
       </Group>
 
-      <SimpleGrid cols={{ base: 2, md: 4 }}>
+      <SimpleGrid cols={{ base: 2, md: p.discards > 0 ? 4 : 3 }}>
         <Stat label="Matched" value={count(p.matched)} testId="preview-matched" />
         <Stat label={p.kind === 'rollback' ? 'Compensating ops' : 'Will change'} value={count(p.affected)} color="indigo" testId="preview-affected" />
         <Stat label="Blocked" value={count(p.blocked)} color={p.blocked ? 'orange' : undefined} testId="preview-blocked" />
-        {p.discards > 0 ? <Stat label="Never sent: discarded" value={count(p.discards)} /> : <Stat label="Credits" value={money(p.money.creditsCents)} />}
+        {p.discards > 0 && <Stat label="Never sent: discarded" value={count(p.discards)} />}
       </SimpleGrid>
 
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Stat label="Monthly recurring revenue" value={`${signed(p.money.mrrDeltaCents)} / mo`} testId="preview-mrr" />
         <Stat label="Proration, rest of the cycle" value={signed(p.money.prorationCents)} testId="preview-proration" />
-        <Stat label={p.money.oneTimeCents ? 'One-time charges' : 'Wallet credits'} value={money(p.money.oneTimeCents || p.money.creditsCents)} testId="preview-credits" />
+        {p.money.oneTimeCents ? (
+          <Stat label="One-time charges" value={money(p.money.oneTimeCents)} testId="preview-one-time" />
+        ) : (
+          <Stat label={p.money.creditsCents < 0 ? 'Wallet debits (credits reversed)' : 'Wallet credits'} value={money(p.money.creditsCents)} testId="preview-credits" />
+        )}
       </SimpleGrid>
 
       {p.warnings.map((w) => (

@@ -6,7 +6,7 @@ import { IconArrowBackUp, IconEye, IconHistory, IconSearch } from '@tabler/icons
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import type { BatchSummary, CommitResult, OpStatus, PreviewResult } from '../../../shared/api/console'
-import { OP_STATUSES, ROLES } from '../../../shared/api/console'
+import { OP_STATUSES, ROLES } from '../../../shared/domain/console'
 import { api, errorMessage, onEvent } from '../../api/client'
 import { count, formatMsisdn, money, statusColor, when } from '../../lib/format'
 import { PreviewPanel } from '../console/PreviewPanel'
@@ -21,7 +21,7 @@ function OpCounts({ b }: { b: BatchSummary }) {
   return (
     <Group gap={4}>
       {OP_STATUSES.filter((s) => b.ops[s] > 0).map((s) => (
-        <Badge key={s} size="sm" variant="light" color={OP_COLOR[s]}>
+        <Badge key={s} size="sm" variant="light" color={OP_COLOR[s]} style={{ overflow: 'visible' }}>
           {s} {count(b.ops[s])}
         </Badge>
       ))}
@@ -230,11 +230,11 @@ export default function HistoryScreen() {
           <Table.Tbody>
             {batches.map((b) => (
               <Table.Tr key={b.id} data-batch-id={b.id}>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Text size="sm">{when(b.createdAt)}</Text>
                 </Table.Td>
-                <Table.Td>
-                  <Badge color={KIND_COLOR[b.kind]} variant="light">
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge color={KIND_COLOR[b.kind]} variant="light" style={{ overflow: 'visible' }}>
                     {b.kind}
                   </Badge>
                 </Table.Td>
@@ -254,7 +254,7 @@ export default function HistoryScreen() {
                 </Table.Td>
                 <Table.Td ta="right">{count(b.matched)}</Table.Td>
                 <Table.Td ta="right">{count(b.blocked)}</Table.Td>
-                <Table.Td>
+                <Table.Td miw={150}>
                   <OpCounts b={b} />
                   {b.rolledBackBy && (
                     <Text size="xs" c="grape">
@@ -268,7 +268,7 @@ export default function HistoryScreen() {
                     <Button size="compact-xs" variant="subtle" leftSection={<IconEye size={14} />} onClick={() => setOpen(b.id)} aria-label={`Open batch ${b.id}`}>
                       Open
                     </Button>
-                    {b.kind !== 'draft' && !b.rolledBackBy && (
+                    {b.kind !== 'draft' && !b.rolledBackBy && b.opsTotal > 0 && (
                       <Button
                         size="compact-xs"
                         variant="subtle"
