@@ -159,10 +159,13 @@ BEGIN
 END
 $$;
 
+-- (An UPDATE that itself moves row_version forward, as push_operations does, skips the trigger call.)
 DROP TRIGGER IF EXISTS accounts_row_version ON accounts;
-CREATE TRIGGER accounts_row_version BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION bump_row_version();
+CREATE TRIGGER accounts_row_version BEFORE UPDATE ON accounts FOR EACH ROW
+  WHEN (NEW.row_version <= OLD.row_version) EXECUTE FUNCTION bump_row_version();
 DROP TRIGGER IF EXISTS lines_row_version ON lines;
-CREATE TRIGGER lines_row_version BEFORE UPDATE ON lines FOR EACH ROW EXECUTE FUNCTION bump_row_version();
+CREATE TRIGGER lines_row_version BEFORE UPDATE ON lines FOR EACH ROW
+  WHEN (NEW.row_version <= OLD.row_version) EXECUTE FUNCTION bump_row_version();
 
 -- The demo clock: a database filled by the demo generator is "as of" central_meta('as_of'); anything current (the
 -- calendar month of the carrier rule, event timestamps) is relative to it. Without it, the wall clock (UTC).

@@ -69,29 +69,22 @@ DECLARE
   j jsonb;
   o jsonb;
   pk jsonb;
-  opk jsonb;
 BEGIN
   IF current_setting('wingtel.sync_log', true) = 'off' THEN
-    RETURN NULL;
+    RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW END;
   END IF;
-  IF TG_OP = 'DELETE' THEN
+  IF TG_OP = 'DELETE' OR TG_WHEN = 'BEFORE' THEN
+    -- a deleted row, or (sync_log_pk) the old key of a row whose primary key an UPDATE changes: a tombstone
     o := to_jsonb(OLD);
     INSERT INTO sync_changes (table_name, op, pk)
     VALUES (TG_TABLE_NAME, 'delete', CASE WHEN TG_NARGS = 1 THEN jsonb_build_object(TG_ARGV[0], o -> TG_ARGV[0])
                                      ELSE jsonb_build_object(TG_ARGV[0], o -> TG_ARGV[0], TG_ARGV[1], o -> TG_ARGV[1]) END);
-    RETURN NULL;
+    RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW END; -- a BEFORE trigger must let the UPDATE proceed
   END IF;
+  -- (an UPDATE that changes the primary key also fired sync_log_pk first: the old key's tombstone is already logged)
   j := to_jsonb(NEW);
   pk := CASE WHEN TG_NARGS = 1 THEN jsonb_build_object(TG_ARGV[0], j -> TG_ARGV[0])
         ELSE jsonb_build_object(TG_ARGV[0], j -> TG_ARGV[0], TG_ARGV[1], j -> TG_ARGV[1]) END;
-  IF TG_OP = 'UPDATE' THEN
-    o := to_jsonb(OLD);
-    opk := CASE WHEN TG_NARGS = 1 THEN jsonb_build_object(TG_ARGV[0], o -> TG_ARGV[0])
-           ELSE jsonb_build_object(TG_ARGV[0], o -> TG_ARGV[0], TG_ARGV[1], o -> TG_ARGV[1]) END;
-    IF opk <> pk THEN -- a primary key changed by an UPDATE: the old key becomes a tombstone
-      INSERT INTO sync_changes (table_name, op, pk) VALUES (TG_TABLE_NAME, 'delete', opk);
-    END IF;
-  END IF;
   IF TG_TABLE_NAME = 'usage_daily' THEN
     j := sync_image(TG_TABLE_NAME, j);
   END IF;
@@ -119,9 +112,17 @@ BEGIN
   FOR t IN SELECT * FROM sync_tables() LOOP
     args := (SELECT string_agg(quote_literal(c), ', ') FROM unnest(t.pk) c);
     EXECUTE format('DROP TRIGGER IF EXISTS sync_log ON %I', t.table_name);
+    EXECUTE format('DROP TRIGGER IF EXISTS sync_log_pk ON %I', t.table_name);
     EXECUTE format('DROP TRIGGER IF EXISTS sync_log_trunc ON %I', t.table_name);
     EXECUTE format('CREATE TRIGGER sync_log AFTER INSERT OR UPDATE OR DELETE ON %I '
                    'FOR EACH ROW EXECUTE FUNCTION sync_log_row(%s)', t.table_name, args);
+    -- only when an UPDATE changes the key (column list + WHEN: no call at all otherwise); BEFORE, so the tombstone of
+    -- the old key precedes the upsert of the new one in the log
+    EXECUTE format('CREATE TRIGGER sync_log_pk BEFORE UPDATE OF %s ON %I FOR EACH ROW WHEN (%s) '
+                   'EXECUTE FUNCTION sync_log_row(%s)',
+                   (SELECT string_agg(quote_ident(c), ', ') FROM unnest(t.pk) c), t.table_name,
+                   (SELECT string_agg(format('OLD.%1$I IS DISTINCT FROM NEW.%1$I', c), ' OR ') FROM unnest(t.pk) c),
+                   args);
     EXECUTE format('CREATE TRIGGER sync_log_trunc BEFORE TRUNCATE ON %I '
                    'FOR EACH STATEMENT EXECUTE FUNCTION sync_log_truncate()', t.table_name);
   END LOOP;

@@ -47,8 +47,10 @@ DECLARE
   v_id bigint;
   v_prev bytea;
 BEGIN
-  -- the chain lock (a no-op when this transaction holds it already, as push_operations does)
-  PERFORM 1 FROM ledger_head FOR UPDATE;
+  -- the chain lock (skipped when push_operations took it for this transaction already)
+  IF current_setting('wingtel.ledger_tx', true) IS DISTINCT FROM pg_current_xact_id()::text THEN
+    PERFORM 1 FROM ledger_head FOR UPDATE;
+  END IF;
   SELECT l.id, l.hash INTO v_id, v_prev FROM ledger l ORDER BY l.id DESC LIMIT 1;
   IF v_id IS NULL THEN
     -- an empty ledger continues from the head (all zeros for a new one)
@@ -64,7 +66,8 @@ END
 $$;
 
 -- The head row records the last entry at commit (deferred, once per transaction: only the trigger of the newest entry
--- writes it), so a verifier can tell a ledger whose tail was cut off. Writing it once per transaction instead of once
+-- writes it), so a verifier can tell a ledger whose tail was cut off. push_operations writes it itself at its end and
+-- the trigger is not even queued for its entries (wingtel.ledger_tx = its xid). Writing it once per transaction instead of once
 -- per entry keeps a 10,000-op push from walking a 10,000-version chain of the same row.
 CREATE OR REPLACE FUNCTION ledger_after_commit_head() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -82,8 +85,9 @@ $$;
 
 CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- the head row moves only from inside the ledger insert trigger
-  IF TG_TABLE_NAME = 'ledger_head' AND TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+  -- the head row moves only from the ledger's commit trigger, or at the end of push_operations (which holds the lock)
+  IF TG_TABLE_NAME = 'ledger_head' AND TG_OP = 'UPDATE'
+     AND (pg_trigger_depth() > 1 OR current_setting('wingtel.ledger_tx', true) = pg_current_xact_id()::text) THEN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'the ledger is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME
@@ -95,7 +99,8 @@ DROP TRIGGER IF EXISTS ledger_chain ON ledger;
 CREATE TRIGGER ledger_chain BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_before_insert();
 DROP TRIGGER IF EXISTS ledger_head_at_commit ON ledger;
 CREATE CONSTRAINT TRIGGER ledger_head_at_commit AFTER INSERT ON ledger DEFERRABLE INITIALLY DEFERRED
-  FOR EACH ROW EXECUTE FUNCTION ledger_after_commit_head();
+  FOR EACH ROW WHEN (current_setting('wingtel.ledger_tx', true) IS DISTINCT FROM pg_current_xact_id()::text)
+  EXECUTE FUNCTION ledger_after_commit_head();
 DROP TRIGGER IF EXISTS ledger_append_only ON ledger;
 CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
 DROP TRIGGER IF EXISTS ledger_no_truncate ON ledger;

@@ -168,7 +168,7 @@ BEGIN
   v_ver := v_line.row_version;
   CASE v_action
     WHEN 'change_plan' THEN
-      UPDATE lines SET plan_code = v_code, plan_changes_month = v_n + 1, updated_at = p_now WHERE id = v_line_id
+      UPDATE lines SET plan_code = v_code, plan_changes_month = v_n + 1, updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id
         RETURNING row_version INTO v_ver;
       v_kind := 'plan_changed'; v_detail := format('%s → %s', v_line.plan_code, v_code);
       v_before := jsonb_build_object('plan_code', v_line.plan_code);
@@ -176,12 +176,12 @@ BEGIN
     WHEN 'add_addon' THEN
       IF v_addon.recurring THEN
         v_set := csv_set_add(v_line.addons, v_code);
-        UPDATE lines SET addons = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
+        UPDATE lines SET addons = v_set, updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id RETURNING row_version INTO v_ver;
         v_before := jsonb_build_object('addons', v_line.addons);
         v_after := jsonb_build_object('addons', v_set);
         v_detail := v_code;
       ELSE -- a one-time top-up: data for this cycle
-        UPDATE lines SET topup_mb = topup_mb + coalesce(v_addon.data_mb, 0), updated_at = p_now WHERE id = v_line_id
+        UPDATE lines SET topup_mb = topup_mb + coalesce(v_addon.data_mb, 0), updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id
           RETURNING row_version INTO v_ver;
         v_before := jsonb_build_object('topup_mb', v_line.topup_mb);
         v_after := jsonb_build_object('topup_mb', v_line.topup_mb + coalesce(v_addon.data_mb, 0));
@@ -190,13 +190,13 @@ BEGIN
       v_kind := 'addon_added';
     WHEN 'remove_addon' THEN
       v_set := csv_set_remove(v_line.addons, v_code);
-      UPDATE lines SET addons = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
+      UPDATE lines SET addons = v_set, updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'addon_removed'; v_detail := v_code;
       v_before := jsonb_build_object('addons', v_line.addons);
       v_after := jsonb_build_object('addons', v_set);
     WHEN 'credit_wallet' THEN
       v_amount := (v_params ->> 'amount_cents')::bigint;
-      UPDATE accounts SET wallet_cents = wallet_cents + v_amount WHERE id = v_line.account_id
+      UPDATE accounts SET wallet_cents = wallet_cents + v_amount, row_version = row_version + 1 WHERE id = v_line.account_id
         RETURNING wallet_cents INTO v_wallet;
       IF NOT FOUND THEN
         RETURN jsonb_build_object('op_id', v_op_id, 'status', 'rejected', 'row_version', v_line.row_version,
@@ -206,12 +206,12 @@ BEGIN
       v_before := jsonb_build_object('wallet_cents', v_wallet - v_amount);
       v_after := jsonb_build_object('wallet_cents', v_wallet);
     WHEN 'suspend' THEN
-      UPDATE lines SET status = 'suspended', updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
+      UPDATE lines SET status = 'suspended', updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'suspended';
       v_before := jsonb_build_object('status', v_line.status);
       v_after := jsonb_build_object('status', 'suspended');
     WHEN 'resume' THEN
-      UPDATE lines SET status = 'active', updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
+      UPDATE lines SET status = 'active', updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'resumed';
       v_before := jsonb_build_object('status', v_line.status);
       v_after := jsonb_build_object('status', 'active');
@@ -221,21 +221,23 @@ BEGIN
       v_after := jsonb_build_object('channel', v_params ->> 'channel', 'message', v_params ->> 'message');
     WHEN 'tag' THEN
       v_set := csv_set_add(v_line.tags, v_code);
-      UPDATE lines SET tags = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
+      UPDATE lines SET tags = v_set, updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'tagged'; v_detail := v_code;
       v_before := jsonb_build_object('tags', v_line.tags);
       v_after := jsonb_build_object('tags', v_set);
     WHEN 'untag' THEN
       v_set := csv_set_remove(v_line.tags, v_code);
-      UPDATE lines SET tags = v_set, updated_at = p_now WHERE id = v_line_id RETURNING row_version INTO v_ver;
+      UPDATE lines SET tags = v_set, updated_at = p_now, row_version = row_version + 1 WHERE id = v_line_id RETURNING row_version INTO v_ver;
       v_kind := 'untagged'; v_detail := v_code;
       v_before := jsonb_build_object('tags', v_line.tags);
       v_after := jsonb_build_object('tags', v_set);
   END CASE;
 
-  INSERT INTO line_events (line_id, at, kind, detail, reason, actor, batch_id)
-  VALUES (v_line_id, p_now, v_kind, v_detail, v_params ->> 'reason', p_actor, v_batch);
-
+  -- the line event and the ledger entry in one statement
+  WITH ev AS (
+    INSERT INTO line_events (line_id, at, kind, detail, reason, actor, batch_id)
+    VALUES (v_line_id, p_now, v_kind, v_detail, v_params ->> 'reason', p_actor, v_batch)
+  )
   INSERT INTO ledger (at, client_id, op_id, batch_id, actor, role, action, line_id, account_id, params, before_state,
                       after_state, sentence, prev_hash, hash)
   VALUES (p_now, p_client, v_op_id, v_batch, p_actor, p_role, v_action, v_line_id, v_line.account_id, v_params, v_before,
@@ -300,8 +302,10 @@ BEGIN
 
   -- the ops of this call are logged whatever the session says
   PERFORM set_config('wingtel.sync_log', 'on', true);
-  -- serialize with every other pusher before touching any line (ledger chain head; see migration 4)
+  -- serialize with every other pusher before touching any line (ledger chain head; see migration 4); the ledger
+  -- triggers know by wingtel.ledger_tx that this transaction holds the lock and will write the head itself
   PERFORM 1 FROM ledger_head FOR UPDATE;
+  PERFORM set_config('wingtel.ledger_tx', pg_current_xact_id()::text, true);
   v_now := app_now();
 
   -- ops processed before (by an earlier call): their original results, in one index-backed lookup
@@ -335,6 +339,12 @@ BEGIN
     v_results[i] := jsonb_build_object('reason', NULL, 'row_version', NULL, 'ledger_id', NULL) || v_res;
     v_fresh[i] := true;
   END LOOP;
+
+  -- the chain head: the last entry (once for the whole batch)
+  UPDATE ledger_head h SET last_id = l.id, hash = l.hash
+  FROM (SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1) l
+  WHERE h.last_id IS DISTINCT FROM l.id;
+  PERFORM set_config('wingtel.ledger_tx', '', true);
 
   -- remember every new outcome (applied, rejected, conflict): a replay gets it back as `duplicate`
   INSERT INTO applied_ops (client_id, op_id, status, result, actor)

@@ -1,4 +1,5 @@
 // 20 simulated workstations push 500 ops each at the same time (20 connections), with overlapping targets.
+import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SqlClient } from './client'
 import { seedCentral } from './fixtures'
@@ -20,6 +21,19 @@ interface Result {
 }
 
 let db: TestDatabase
+
+/** CPU milliseconds used so far by the server backends with these pids, when the server runs on this machine (for a
+ *  throughput figure that does not depend on how busy the machine is); null otherwise. */
+function backendCpuMs(pids: number[]): number | null {
+  let total = 0
+  for (const pid of pids) {
+    const f = `/proc/${pid}/stat`
+    if (!existsSync(f)) return null
+    const fields = readFileSync(f, 'utf8').split(') ')[1].split(' ')
+    total += (Number(fields[11]) + Number(fields[12])) * 10 // utime + stime, in 10 ms ticks
+  }
+  return total
+}
 
 async function pushBatch(c: SqlClient, clientId: string, ops: unknown[], ws: number): Promise<Result[]> {
   return asRole(c, 'operator', { email: `ws${ws}@wingtel.example` }, async (tx) => {
@@ -69,6 +83,8 @@ describe('concurrent pushes', () => {
     })
     const conns = await Promise.all(Array.from({ length: WORKSTATIONS }, () => db.connect()))
 
+    const pids = await Promise.all(conns.map(async (c) => (await c.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0].p))
+    const cpu0 = backendCpuMs(pids)
     const t0 = performance.now()
     const results = await Promise.all(
       conns.map(async (conn, w) => {
@@ -78,12 +94,15 @@ describe('concurrent pushes', () => {
       }),
     )
     const seconds = (performance.now() - t0) / 1000
+    const cpu1 = backendCpuMs(pids)
+    const cpuS = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / 1000 : null
     const all = results.flat()
     const applied = all.filter((r) => r.status === 'applied').length
     const conflicts = all.filter((r) => r.status === 'conflict').length
     console.log(
       `concurrent push: ${all.length} ops from ${WORKSTATIONS} workstations in ${seconds.toFixed(2)} s = ` +
-        `${Math.round(all.length / seconds)} ops/s; applied ${applied}, conflict ${conflicts}`,
+        `${Math.round(all.length / seconds)} ops/s; applied ${applied}, conflict ${conflicts}` +
+        (cpuS ? `; server CPU ${cpuS.toFixed(2)} s = ${Math.round(all.length / cpuS)} ops per server-CPU-second` : ''),
     )
 
     expect(all).toHaveLength(WORKSTATIONS * OPS_EACH)

@@ -74,6 +74,7 @@ describe('sync_pull', () => {
         VALUES ('ACC-000001', 1, '2026-11-20T09:00:00.000Z', 'chat', 'tech', 'New note', 'agent9');
       DELETE FROM care_interactions WHERE id = 1;
       UPDATE usage_daily SET mb = '\\x0100'::bytea WHERE line_id = 2;
+      UPDATE usage_cycles SET cycle_start = '2026-08-01' WHERE line_id = 3 AND cycle_start = '2026-09-01';
     `)
     const minXid = await currentXid(c)
     const logPages: PullPage[] = []
@@ -81,7 +82,13 @@ describe('sync_pull', () => {
     const changes = logPages.flatMap((p) => p.changes)
     expect(logPages.every((p) => p.phase === 'log')).toBe(true)
     expect(changes.filter((ch) => ch.table === 'lines')).toHaveLength(10)
-    expect(changes.find((ch) => ch.op === 'delete')).toEqual({ table: 'care_interactions', op: 'delete', pk: { id: 1 } })
+    expect(changes.filter((ch) => ch.op === 'delete')).toEqual([
+      { table: 'care_interactions', op: 'delete', pk: { id: 1 } },
+      { table: 'usage_cycles', op: 'delete', pk: { line_id: 3, cycle_start: '2026-09-01' } }, // a changed primary key
+    ])
+    const moved = changes.findIndex((ch) => ch.table === 'usage_cycles' && ch.op === 'upsert')
+    expect(changes[moved].pk).toEqual({ line_id: 3, cycle_start: '2026-08-01' })
+    expect(changes[moved - 1].op).toBe('delete') // the old key's tombstone comes first
     expect(await tableChecksums(c, 'replica')).toEqual(await tableChecksums(c, 'public'))
     // nothing new: an empty page, has_more false
     const idle = await pullAs(c, 'operator', cursor)
