@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Desktop smoke test: launch the built Electron app (electron-vite `npm run build` → out/), see the window, and the
 // grid load over IPC. Skipped, with the reason printed, where there is no Electron binary or no build.
 import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'

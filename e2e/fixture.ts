@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // End-to-end fixture for web mode: a temp workspace with a small demo, the core and the loopback web server in this
 // process, and Debian Chromium driven by playwright-core. Every test gets its own workspace copy and browser profile.
 // Tests wait on app markers (document.body.dataset.appState / gridState / detailState), never on time.
@@ -48,6 +50,8 @@ export async function demoTemplate(): Promise<string> {
 export interface OpenOptions {
   /** 'demo': a filled workspace (default); 'empty': a fresh store the core builds at first start */
   workspace?: 'demo' | 'empty'
+  /** use this existing workspace file as is (scale tests on the shared bench workspace) */
+  dbPath?: string
   core?: Partial<CoreOptions>
   theme?: 'light' | 'dark'
   /** don't navigate yet (tests that must watch the first start) */
@@ -57,8 +61,8 @@ export interface OpenOptions {
 export async function openApp(opts: OpenOptions = {}): Promise<App> {
   if (!existsSync(join(STATIC_DIR, 'index.html'))) throw new Error('dist-web is not built: run `npm run build:web` (npm run test:e2e does)')
   const dir = mkdtempSync(join(tmpdir(), 'wingtel-e2e-'))
-  const dbPath = join(dir, 'workspace.sqlite')
-  if ((opts.workspace ?? 'demo') === 'demo') copyFileSync(await demoTemplate(), dbPath)
+  const dbPath = opts.dbPath ?? join(dir, 'workspace.sqlite')
+  if (!opts.dbPath && (opts.workspace ?? 'demo') === 'demo') copyFileSync(await demoTemplate(), dbPath)
   const core = await startCore({ dbPath, noDemo: opts.workspace !== 'empty', ...opts.core })
   const server = await startWebServer({ api: core.api, events: core.ws.events, staticDir: STATIC_DIR, exportLinesCsv: core.exportLinesCsv, routes: core.routes })
   const context: BrowserContext = await chromium.launchPersistentContext(join(dir, 'profile'), {

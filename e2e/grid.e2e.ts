@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The subscriber grid in web mode: loads, sorts, filters (set and number), quick search (a phone number in any
 // formatting), layout memory, CSV export of the filtered view, and the hand-off of selected lines to the console.
 import { readFileSync } from 'node:fs'

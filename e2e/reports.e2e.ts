@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Reports in web mode: the builder runs a report from dropped fields and shows chart, grid and SQL; saving lists it;
 // the SQL runner refuses a write and caps rows with the true count; the dashboards render; bill shock hands its lines
 // to the console. Waits on app markers (reportState, sqlState), never on time.

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Screenshots of every screen in light and dark, for a person to look at (test-results/, kept as CI artifacts). Each
 // screen must render without a page error and show its own content.
 import { afterEach, describe, expect, test } from 'vitest'

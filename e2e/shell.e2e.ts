@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The shell: command palette, keyboard navigation, help overlay, theme, the first-start progress screen, and a
 // malformed API call that gets a typed error while the app keeps working.
 import { afterEach, describe, expect, test } from 'vitest'

@@ -1,5 +1,5 @@
 // Invoices (expandable to their items) and payments with failure codes highlighted.
-import { Accordion, Badge, Group, ScrollArea, Table, Text } from '@mantine/core'
+import { Accordion, Group, ScrollArea, Table, Text } from '@mantine/core'
 import type { LineDetail } from '../../../shared/api/lines'
 import { money, when } from '../../lib/format'
 import { StatusBadge } from '../../lib/StatusBadge'
