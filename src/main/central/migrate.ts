@@ -72,7 +72,7 @@ export async function applyCentralMigrations(client: SqlClient): Promise<Migrate
       await client.transaction((tx) => tx.exec(m.sql))
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e)
-      throw new Error(`central migration ${m.version} failed: ${msg}`)
+      throw new Error(`central migration ${m.version} failed: ${msg}`, { cause: e })
     }
     applied.push(m.version)
   }

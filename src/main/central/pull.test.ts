@@ -128,7 +128,7 @@ describe('sync_pull', () => {
 
     await a.exec('COMMIT')
     const pages: PullPage[] = []
-    cursor = await pullAll(c, cursor, { minXid: xb, pages })
+    await pullAll(c, cursor, { minXid: xb, pages })
     const lineChanges = pages.flatMap((p) => p.changes).filter((ch) => ch.table === 'lines')
     expect(lineChanges.map((ch) => ch.row!.tags)).toEqual(['from-a', 'from-b']) // (xid, seq) order
     expect(await tableChecksums(c, 'replica')).toEqual(await tableChecksums(c, 'public'))
