@@ -45,6 +45,8 @@ export type LocalParseResult = ParseOk | ParseError
 
 export const EVERY_LINE_WARNING = 'applies to every line'
 const MAX_SENTENCE = 2000
+/** the sentence without its message: longer is not a command anyone types, and the rules are not linear in it */
+const MAX_COMMAND_PART = 600
 
 const PLAN_LIST = PLANS.map((p) => `${p.name} (${p.code})`).join(', ')
 const ADDON_LIST = ADDONS.map((a) => `${a.name} (${a.code})`).join(', ')
@@ -98,6 +100,8 @@ function splitPayload(text: string): { rest: string; payload: string | null } {
 
 function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   const { rest, payload } = splitPayload(text)
+  if (rest.length > MAX_COMMAND_PART)
+    fail(`the command part of the sentence is too long (over ${MAX_COMMAND_PART} characters)`, 'describe the lines in fewer words, or upload a CSV list', 'invalid')
   const intent = detectIntent(rest.toLowerCase())
   if (!intent.ok) fail(intent.error, intent.suggestion, intent.refused ? 'refused' : 'unreadable')
   const action = intent.action
