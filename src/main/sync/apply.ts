@@ -203,15 +203,20 @@ export class Applier {
     return s ? (JSON.parse(s) as SavedIndex[]) : []
   }
 
-  /** Rebuilds indexes dropped for a bootstrap (inside the caller's transaction). */
-  private rebuildIndexes(): boolean {
+  /**
+   * Rebuilds the indexes dropped for a bootstrap, each in its own short transaction (a single transaction over all of
+   * them would hold the write lock for the whole build and time out the console's writes). Idempotent and resumable:
+   * what already exists is skipped; the list is forgotten only when all exist.
+   */
+  rebuildIndexes(onIndex?: (done: number, total: number, name: string) => void): boolean {
     const saved = this.savedIndexes()
     if (saved.length === 0) return false
     const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
-    recreateIndexes(
-      this.db,
-      saved.filter((ix) => !existing.has(ix.name)),
-    )
+    const todo = saved.filter((ix) => !existing.has(ix.name))
+    todo.forEach((ix, i) => {
+      this.db.transaction(() => recreateIndexes(this.db, [ix]))()
+      onIndex?.(i + 1, todo.length, ix.name)
+    })
     this.setMeta(META.savedIndexes, null)
     return true
   }
@@ -226,6 +231,8 @@ export class Applier {
     let bootstrapStarted = false
     let indexesRebuilt = false
     let lastTable: string | null = null
+    // leaving the snapshot: the indexes come back before the log replay (which updates lines by account)
+    if (!reply.reset && sentCursor !== null && (reply.phase === 'log' || !reply.has_more)) indexesRebuilt = this.rebuildIndexes()
     this.db.transaction(() => {
       if (this.cursor !== sentCursor) throw new Error('the sync cursor moved while this page was in flight (another puller?); the page was not applied')
       if (reply.reset) {
@@ -247,7 +254,6 @@ export class Applier {
         SYNCED_TABLES.forEach((t) => tables.add(t))
       }
       const inSnapshot = reply.phase === 'snapshot'
-      if (!inSnapshot || !reply.has_more) indexesRebuilt = this.rebuildIndexes()
       for (const c of reply.changes as Change[]) {
         const table = c.table as SyncedTable
         if (c.op === 'upsert') {
@@ -274,6 +280,7 @@ export class Applier {
         this.setMeta(META.bootstrapStartedAt, null)
       }
     })()
+    if (bootstrapStarted && (reply.phase === 'log' || !reply.has_more)) indexesRebuilt = this.rebuildIndexes()
     return { changes: reply.changes.length, tables: [...tables], phase: reply.reset ? 'snapshot' : reply.phase, bootstrapStarted, indexesRebuilt, lastTable }
   }
 }
