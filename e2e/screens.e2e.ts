@@ -25,6 +25,8 @@ for (const theme of ['light', 'dark'] as const) {
       await app.page.waitForFunction(() => document.body.dataset.detailState === 'loaded')
       await app.page.waitForSelector('[data-testid=usage-chart] svg')
       await app.shot(`detail-${theme}`)
+      await app.page.locator('[data-testid=detail-history]').scrollIntoViewIfNeeded()
+      await app.shot(`detail-history-${theme}`)
 
       const failed: string[] = []
       for (const screen of SCREENS) {

@@ -27,7 +27,7 @@ export function Care({ d }: { d: LineDetail }) {
                     {c.channel}
                   </Badge>
                   <Badge size="xs" variant="light">
-                    {c.category}
+                    {c.category.replace(/_/g, ' ')}
                   </Badge>
                 </Group>
                 <Text size="sm">{c.summary}</Text>
@@ -82,7 +82,7 @@ export function LineHistory({ d }: { d: LineDetail }) {
   const list = entries(d)
   const shown = all ? list : list.slice(0, FIRST)
   return (
-    <Section title="Line history" extra={`${list.length} events`} testId="detail-history">
+    <Section title="Line history" extra={`${list.length} ${list.length === 1 ? 'event' : 'events'}`} testId="detail-history">
       {list.length === 0 ? (
         <Text size="sm" c="dimmed">
           Nothing has happened to this line yet.

@@ -5,7 +5,7 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconDownload, IconSearch, IconTerminal2 } from '@tabler/icons-react'
 import type { GridApi } from 'ag-grid-community'
-import { useCallback, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useNavigate, useSearchParams } from 'react-router'
 import type { LineRow } from '../../../shared/domain/line'
 import { errorMessage, exportLinesCsv } from '../../api/client'
@@ -20,7 +20,11 @@ import { SubscriberGrid } from './SubscriberGrid'
 export default function SubscribersScreen() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
-  const [search, setSearch] = useState(params.get('q') ?? '')
+  const q = params.get('q')
+  const [search, setSearch] = useState(q ?? '')
+  useEffect(() => {
+    if (q != null) setSearch(q) // the palette opens accounts as #/subscribers?q=<account id>
+  }, [q])
   const [quickSearch] = useDebouncedValue(search, 200)
   const [gridApi, setGridApi] = useState<GridApi<LineRow> | null>(null)
   const [view, setView] = useState<{ query: ViewQuery; rowCount: number } | null>(null)
