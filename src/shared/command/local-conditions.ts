@@ -187,6 +187,8 @@ const EXPLICIT = /\b(past_due_cents|wallet_cents|data_used_mb|data_remaining_mb|
 function fieldOf(ctx: Ctx, q: Quantity, before: number, after: number): Field {
   const ahead = window(ctx, after, 1)
   const behind = window(ctx, before, -1)
+  // dates only ever compare with the activation date: one mention of activation covers every date in the sentence
+  if (q.k === 'date' && ctx.toks.some((t) => t.k === 'word' && /^(?:activated|activation|activations|activate)$/.test(t.w))) return 'activated'
   const named = EXPLICIT.exec(behind) ?? EXPLICIT.exec(ahead)
   if (named && q.k === 'num') return `=${named[1]}` as Field
   for (const text of [ahead, behind]) for (const [re, f] of RULES[q.k]) if (re.test(text)) return f

@@ -28,6 +28,14 @@ interface Refusal {
 }
 
 const TAG_OBJECT = /\b(?:tags?|flags?|labels?)\b/
+const ADDON_LIST = 'add-ons: 1GB Data Top-up (TOPUP_1GB), 5GB Data Top-up (TOPUP_5GB), International Calling (INTL), Hotspot 10GB (HOTSPOT)'
+/** "add netflix to …", "remove the roaming pack from …": an add-on that is not in the catalog */
+function unknownAddon(w: string, at: number): Intent | null {
+  const m = /^(?:add|enable|attach|remove|drop|disable|cancel)\s+(?:the\s+|a\s+|an\s+)?([a-z][\w+'-]*(?:\s+[a-z][\w+'-]*)?)\s+(?:(?:add[\s-]?on|feature|pack|package|bolt[\s-]?on)\s+)?(?:to|from|on|for|off)\b/.exec(w.slice(at))
+  if (!m || /^(?:all|every|each|everyone|lines?|accounts?|customers?|subscribers?|users?|credit|money|funds|tags?|them|it|this|that|these|those|service|services|subscriptions?|plans?|contracts?|numbers?|sims?|devices?|phones?|wallet|balance)\b/.test(m[1]))
+    return null
+  return refuse(`unknown add-on '${m[1]}'`, ADDON_LIST)
+}
 const REFUSALS: Refusal[] = [
   {
     re: /\b(?:delete|erase|purge|wipe|destroy)\b/,
@@ -99,7 +107,7 @@ const REFUSALS: Refusal[] = [
     suggestion: 'to compensate customers, credit their wallets, e.g. "credit $5 to every line in Texas"',
   },
   {
-    re: /\b(?:data\s+)?(?:limits?|caps?|allowances?|quotas?|speeds?)\b/,
+    re: /(?<![\w-])(?:data\s+)?(?:limits?|caps?|allowances?|quotas?|speeds?)(?![\w-])/,
     unless: /\b(?:limit(?:ed)?\s+to\s+(?:the\s+)?(?:lines?|customers?|accounts?))\b/,
     anywhere: true,
     error: 'data limits, caps and speeds are set by the plan, not by the console',
@@ -159,7 +167,7 @@ const VERBS: Verb[] = [
       if (TAG_AFTER(w, end) || /^\s+(?:\S+\s+){0,3}?(?:tags?|flags?|labels?)\s+(?:from|off)\b/.test(w.slice(end)))
         return { ok: true, action: 'untag', verbAt: at, verbEnd: end }
       if (ADDON_MENTION.test(w)) return { ok: true, action: 'remove_addon', verbAt: at, verbEnd: end }
-      return null
+      return unknownAddon(w, at)
     },
   },
   {
@@ -186,7 +194,7 @@ const VERBS: Verb[] = [
       if (verb === 'send') return notify(w, at, end)
       if (verb.startsWith('put') && PLAN_MENTION.test(w)) return { ok: true, action: 'change_plan', verbAt: at, verbEnd: end }
       if (CREDIT_WORD.test(w)) return { ok: true, action: 'credit_wallet', verbAt: at, verbEnd: end }
-      return null
+      return unknownAddon(w, at)
     },
   },
   {
@@ -245,7 +253,7 @@ export function detectIntent(w: string): Intent {
     // a refusal wins when it is the sentence's verb: there is no supported one, it comes first, or it opens a second
     // clause ("suspend them and then delete the accounts")
     const secondClause = /(?:\band|\bthen|\balso|,)\s+(?:then\s+)?$/.test(w.slice(0, m.index))
-    if (!best || m.index <= bestAt || !best.ok || secondClause || r.anywhere) return refuse(r.error, r.suggestion)
+    if (!best || m.index < bestAt || (best.ok && (m.index === bestAt || secondClause || r.anywhere))) return refuse(r.error, r.suggestion)
   }
   if (!best) return refuse('no supported action in this sentence', `${SUPPORTED}. For example: "suspend lines owing over $100"`, false)
   if (best.ok) {
