@@ -221,8 +221,13 @@ export function normalizeNumbers(t: string): string {
     .replace(/(\d),(\d{3})(?!\d)/g, '$1$2')
 }
 
+/** Quotes, dashes, "&" and number words made plain. Idempotent: lex() applies it again at no cost. */
+export function normalizeSentence(input: string): string {
+  return normalizeNumbers(input.replace(/[\u2018\u2019]/g, "'").replace(/[\u2013\u2014]/g, '-').replace(/&/g, ' and '))
+}
+
 export function lex(input: string): Lexed {
-  const cased = normalizeNumbers(input.replace(/[\u2018\u2019]/g, "'").replace(/[\u2013\u2014]/g, '-').replace(/&/g, ' and '))
+  const cased = normalizeSentence(input)
   let t = cased.toLowerCase()
   // upper-case state codes are read from the original casing; offsets only line up when lower-casing kept the length
   const upper = t.length === cased.length ? cased : null

@@ -12,7 +12,7 @@
 //   activated_at < now − 30 days; "customers for more than 2 years" → tenure_days > 730 (a year is 365 days, a month 30).
 // - Several phone numbers make a `list` scope with source "typed"; a CSV upload is the console's job.
 // - A money amount with no unit ("credit 5") is an error: $5 or 5 cents is not guessed.
-import { nearestPlans, planBySize, lex, type TokOf } from './local-lexicon'
+import { lex, nearestPlans, normalizeSentence, planBySize, type TokOf } from './local-lexicon'
 import { detectIntent } from './local-intent'
 import { conditionToCanonical as conditionText, toCanonical } from './canonical'
 import { PLAN_BY_CODE, ADDONS, PLANS } from '../domain/catalog'
@@ -102,10 +102,12 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   const { rest, payload } = splitPayload(text)
   if (rest.length > MAX_COMMAND_PART)
     fail(`the command part of the sentence is too long (over ${MAX_COMMAND_PART} characters)`, 'describe the lines in fewer words, or upload a CSV list', 'invalid')
-  const intent = detectIntent(rest.toLowerCase())
+  // the intent's offsets must match the tokens': both read the same normalized text
+  const norm = normalizeSentence(rest)
+  const intent = detectIntent(norm.toLowerCase())
   if (!intent.ok) fail(intent.error, intent.suggestion, intent.refused ? 'refused' : 'unreadable')
   const action = intent.action
-  const { toks, cased } = lex(rest)
+  const { toks, cased } = lex(norm)
   const ctx: Ctx = { toks, used: new Set(), cased, now: nowOf(opts.now), warnings: [], action }
 
   // anything named that does not exist stops here, whatever its role
