@@ -74,7 +74,7 @@ async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
       closeSync(fd)
       break
     } catch {
-      let holder = 0
+      let holder: number
       try {
         holder = Number(readFileSync(lockPath, 'utf8'))
       } catch {

@@ -30,7 +30,7 @@ register({
         lastPhase = p.phase
       }
     })
-    if (args.flags.json) io.json({ ok: true, path: r.path, lines: r.lines, accounts: r.accounts, months: r.months, seed: r.seed, as_of: r.asOf, rows: r.rows, generate_s: r.generate_s, db_mb: r.db_mb })
+    if (args.flags.json) io.json({ ok: true, path: r.path, lines: r.lines, accounts: r.accounts, months: r.months, seed: r.seed, as_of: r.asOf, rows: r.rows, generate_s: r.generate_s, db_mb: r.db_mb, phases: r.phases, workers })
     else {
       io.out(`Demo workspace ${r.path}: ${r.lines.toLocaleString('en-US')} lines, ${r.accounts.toLocaleString('en-US')} accounts, ${r.months} months as of ${r.asOf}, seed ${r.seed}`)
       io.out(`generated in ${r.generate_s} s, ${r.db_mb} MB`)

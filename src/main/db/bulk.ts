@@ -34,7 +34,11 @@ export function dropSecondaryIndexes(db: Db, tables: readonly string[]): SavedIn
  */
 export function recreateIndexes(db: Db, saved: readonly SavedIndex[], onIndex?: (done: number, total: number, name: string) => void): void {
   const prevThreads = db.pragma('threads', { simple: true }) as number
+  const prevCache = db.pragma('cache_size', { simple: true }) as number
+  // A moderate cache makes the sorter spill into several in-memory runs that its helper threads sort in parallel;
+  // with a huge cache every index is one single-threaded in-memory sort.
   db.pragma('threads = 4')
+  db.pragma('cache_size = -65536')
   try {
     saved.forEach((ix, i) => {
       db.exec(ix.sql)
@@ -42,6 +46,7 @@ export function recreateIndexes(db: Db, saved: readonly SavedIndex[], onIndex?: 
     })
   } finally {
     db.pragma(`threads = ${Number(prevThreads) || 0}`)
+    db.pragma(`cache_size = ${prevCache}`)
   }
 }
 
@@ -62,7 +67,12 @@ export function beginBulkLoad(db: Db, opts: { cacheMb?: number } = {}): BulkSett
     synchronous: Number(db.pragma('synchronous', { simple: true })),
     cacheSize: Number(db.pragma('cache_size', { simple: true })),
   }
+  // WAL cannot switch straight to OFF: leave WAL (checkpointing it) first. better-sqlite3 opens connections in
+  // defensive mode, which refuses journal_mode=OFF: lift it for the load (endBulkLoad restores it).
+  if (prev.journalMode.toLowerCase() === 'wal') db.pragma('journal_mode = DELETE')
+  db.unsafeMode(true)
   db.pragma('journal_mode = OFF')
+  if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'off') db.pragma('journal_mode = MEMORY')
   db.pragma('synchronous = OFF')
   db.pragma(`cache_size = ${-1024 * (opts.cacheMb ?? 512)}`)
   return prev
@@ -72,6 +82,7 @@ export function beginBulkLoad(db: Db, opts: { cacheMb?: number } = {}): BulkSett
 export function endBulkLoad(db: Db, prev: BulkSettings): void {
   db.pragma(`cache_size = ${prev.cacheSize}`)
   db.pragma(`journal_mode = ${prev.journalMode}`)
+  db.unsafeMode(false)
   db.pragma(`synchronous = ${prev.synchronous}`)
 }
 

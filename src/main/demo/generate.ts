@@ -94,6 +94,8 @@ export interface DemoSummary {
   asOf: string
   rows: Record<DemoTable, number>
   generate_s: number
+  /** where the time went, in seconds (SQLite fast path only): inserting, merging worker shards, indexes, ANALYZE */
+  phases?: Record<string, number>
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ export function resolveParams(opts: DemoOptions): DemoParams {
     homefiShare: opts.homefiShare ?? 0.12,
     businessShare: opts.businessShare ?? 0.05,
     dailyMonths: Math.max(1, Math.floor(opts.dailyMonths ?? 4)),
-    batchLines: Math.max(1, Math.floor(opts.batchLines ?? 5000)),
+    batchLines: Math.max(1, Math.floor(opts.batchLines ?? 2000)),
   }
 }
 
@@ -838,7 +840,7 @@ function lineUsage(ctx: Ctx, a: AccountSim, l: LineSim): void {
     const plan = planAt(l, e - 1)
     const bucket = PLAN_BUCKET[plan]
     let topupMb = 0
-    let used = 0
+    let used: number
     let usableDays = 0
     if (s >= dailyStart) {
       let cum = 0
@@ -1283,11 +1285,17 @@ export async function generateDemo(db: Db, opts: DemoOptions, onProgress?: (p: D
   }
   const sink = new SqliteDemoSink(db, { onIndex: (done, total) => onProgress?.({ phase: 'index', done, total }) })
   try {
-    return await generateDemoInto(sink, opts, onProgress)
+    const r = await generateDemoInto(sink, opts, onProgress)
+    r.phases = phasesOf(sink.timings)
+    return r
   } catch (e) {
     sink.abort()
     throw e
   }
+}
+
+export function phasesOf(t: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k.replace(/_ms$/, '_s'), Math.round(v / 10) / 100]))
 }
 
 export { isoDay, dayOf }

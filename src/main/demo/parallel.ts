@@ -13,6 +13,7 @@ import {
   catalogRows,
   metaRows,
   generateShard,
+  phasesOf,
   planAccounts,
   resolveParams,
   type DemoOptions,
@@ -57,7 +58,7 @@ function runWorker(script: URL, input: unknown, onLines: (n: number) => void): P
   const require = createRequire(import.meta.url)
   const tsx = pathToFileURL(require.resolve('tsx')).href
   return new Promise((resolvePromise, reject) => {
-    const w = new Worker(script, { workerData: input, execArgv: ['--import', tsx] })
+    const w = new Worker(script, { workerData: input, execArgv: ['--import', tsx], resourceLimits: { maxYoungGenerationSizeMb: 64 } })
     let settled = false
     w.on('message', (m: { type: string; lines?: number; rows?: WorkerDone['rows']; ids?: IdCounters; message?: string }) => {
       if (m.type === 'progress') onLines(m.lines!)
@@ -91,7 +92,7 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
   const p = resolveParams(opts)
   const plan = planAccounts(p)
   // split the accounts by lines: the main shard first, then equal worker shards
-  const share = mainShare ?? (workers === 2 ? 0.44 : 1 / workers)
+  const share = mainShare ?? 1 / workers
   const bounds: number[] = [0]
   {
     let acc = 0
@@ -142,11 +143,15 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
       report()
     })
     const rows = { ...main.rows }
+    const mainDoneAt = performance.now()
+    let mergeMs = 0
     const offset: IdCounters = { ...main.ids }
     for (let i = 1; i < workers; i++) {
       const r = await pending[i - 1]
       onProgress?.({ phase: 'merge', done: i - 1, total: workers - 1 })
+      const tm = performance.now()
       mergeShard(db, paths[i], offset)
+      mergeMs += performance.now() - tm
       for (const t of SHARD_TABLES) rows[t] += r.rows[t]
       for (const k of Object.keys(offset) as Array<keyof IdCounters>) offset[k] += r.ids[k]
       rmSync(paths[i], { force: true })
@@ -159,7 +164,8 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
     rows.addons = cat.addons.length
     rows.meta = meta.length
     onProgress?.({ phase: 'done', done: 1, total: 1 })
-    return { lines: rows.lines, accounts: rows.accounts, months: p.M, seed: p.seed, asOf: p.asOfIso, rows, generate_s: Math.round((performance.now() - t0) / 10) / 100 }
+    const phases = phasesOf({ main_shard_ms: mainDoneAt - t0, ...sink.timings, wait_workers_ms: performance.now() - mainDoneAt - mergeMs - sink.timings.index_ms - sink.timings.analyze_ms, merge_ms: mergeMs })
+    return { lines: rows.lines, accounts: rows.accounts, months: p.M, seed: p.seed, asOf: p.asOfIso, rows, generate_s: Math.round((performance.now() - t0) / 10) / 100, phases }
   } catch (e) {
     sink.abort()
     throw e
@@ -175,6 +181,11 @@ function mergeShard(db: Db, path: string, off: IdCounters): void {
     for (const t of SHARD_TABLES) {
       const cols = DEMO_TABLES[t] as readonly string[]
       const shift = SHIFT[t] ?? {}
+      if (Object.keys(shift).length === 0) {
+        // same DDL on both sides and no column list: lets SQLite use its transfer optimisation where it can
+        db.exec(`INSERT INTO main."${t}" SELECT * FROM shard."${t}"`)
+        continue
+      }
       const select = cols.map((c) => (shift[c] ? `"${c}" + ${Number(off[shift[c]!])}` : `"${c}"`)).join(', ')
       db.exec(`INSERT INTO main."${t}" (${cols.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM shard."${t}" ORDER BY rowid`)
     }

@@ -1,14 +1,14 @@
 // A small seeded PRNG (sfc32, seeded through splitmix32) and the distributions the demo generator needs. Never
 // Math.random: the same seed must give byte-identical data.
 
-function splitmix32(state: number): [number, number] {
-  state = (state + 0x9e3779b9) | 0
-  let z = state
+/** splitmix32 output function */
+function mix32(z: number): number {
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
-  z ^= z >>> 16
-  return [state, z >>> 0]
+  return (z ^ (z >>> 16)) | 0
 }
+
+const GOLDEN = 0x9e3779b9 | 0
 
 export class Rng {
   private a: number
@@ -19,16 +19,11 @@ export class Rng {
 
   /** `stream` gives independent sequences for the same seed (one per account, per phase…). */
   constructor(seed: number, stream = 0) {
-    let s = (Math.imul(seed | 0, 0x27d4eb2d) ^ Math.imul(stream | 0, 0x165667b1) ^ (Math.floor(stream / 4294967296) | 0)) | 0
-    let v: number
-    ;[s, v] = splitmix32(s)
-    this.a = v | 0
-    ;[s, v] = splitmix32(s)
-    this.b = v | 0
-    ;[s, v] = splitmix32(s)
-    this.c = v | 0
-    ;[s, v] = splitmix32(s)
-    this.d = v | 0
+    const s = (Math.imul(seed | 0, 0x27d4eb2d) ^ Math.imul(stream | 0, 0x165667b1) ^ (Math.floor(stream / 4294967296) | 0)) | 0
+    this.a = mix32((s + GOLDEN) | 0)
+    this.b = mix32((s + 2 * GOLDEN) | 0)
+    this.c = mix32((s + 3 * GOLDEN) | 0)
+    this.d = mix32((s + 4 * GOLDEN) | 0)
     for (let i = 0; i < 12; i++) this.u32()
   }
 
