@@ -61,7 +61,7 @@ export class LinesEngine {
   private readonly stmts = new Map<string, Database.Statement>()
   readonly stats = { listBuilds: 0, directPages: 0, listPages: 0, countQueries: 0 }
   /** Knobs (tests force each path): a direct page query is used when it costs less than directBudgetUs. */
-  readonly tuning: { directBudgetUs: number; listStrategy: 'auto' | 'walk' | 'gather' } = { directBudgetUs: 4000, listStrategy: 'auto' }
+  readonly tuning: { directBudgetUs: number; listStrategy: 'auto' | 'walk' | 'gather' } = { directBudgetUs: 10_000, listStrategy: 'auto' }
 
   constructor(readonly ws: Workspace) {}
 
@@ -212,11 +212,29 @@ export class LinesEngine {
     return true
   }
 
-  private directCost(v: View, offset: number, limit: number, count: number, total: number): number {
-    if (v.sort.length > 1) return Infinity
-    const visits = ((offset + limit) * total) / Math.max(count, 1)
-    if (v.sort.length === 0) return visits * COST.tableStep
-    return visits * (v.where.empty ? COST.indexStep / 3 : this.covered(v) ? COST.indexStep : COST.indexStep + COST.lookup)
+  /**
+   * Estimated µs to read ids [offset, end) straight from the sort index, walking from whichever end of the view is
+   * nearer (a page near the bottom is read backwards and reversed).
+   */
+  private directCost(v: View, offset: number, end: number, count: number, total: number): number {
+    const fromNearEnd = Math.min(end, count - offset)
+    if (v.sort.length === 0) return ((fromNearEnd * total) / Math.max(count, 1)) * COST.tableStep
+    if (v.where.empty) return fromNearEnd * (COST.indexStep / 3)
+    // a covered, indexable restriction is a range of the sort index itself: no rows outside it are visited
+    if (this.covered(v)) return (v.where.indexable ? fromNearEnd : (fromNearEnd * total) / Math.max(count, 1)) * COST.indexStep
+    return ((fromNearEnd * total) / Math.max(count, 1)) * (COST.indexStep + COST.lookup)
+  }
+
+  /** min and max id when the ids have no gaps (position k of the id order is then min + k), else null. */
+  private denseIds(): { min: number } | null {
+    const key = 'dense-ids'
+    let hit = this.distincts.get(key)
+    if (!hit) {
+      const r = this.stmt('SELECT min(id) AS lo, max(id) AS hi FROM lines').get() as { lo: number | null; hi: number | null }
+      hit = r.lo != null && r.hi != null && r.hi - r.lo + 1 === this.total() ? [String(r.lo)] : []
+      this.distincts.set(key, hit)
+    }
+    return hit.length ? { min: Number(hit[0]) } : null
   }
 
   /** The view's ordered ids [offset, offset+limit). */
@@ -224,11 +242,20 @@ export class LinesEngine {
     const count = this.count(v)
     const end = Math.min(count, offset + limit)
     if (end <= offset) return []
+    if (v.where.empty && v.sort.length === 0) {
+      const dense = this.denseIds()
+      if (dense) return Array.from({ length: end - offset }, (_, i) => dense.min + offset + i)
+    }
     const cached = this.lists.get(v.listKey)
-    if (!cached) {
+    if (!cached && v.sort.length <= 1) {
       const total = this.total()
-      if (this.directCost(v, offset, end - offset, count, total) <= this.tuning.directBudgetUs) {
+      if (this.directCost(v, offset, end, count, total) <= this.tuning.directBudgetUs) {
         this.stats.directPages++
+        if (count - offset < end) {
+          // nearer the bottom: read the mirror page in the opposite order and reverse it
+          const ids = this.stmt(this.directSql(v, true)).pluck().all(...v.where.params, end - offset, count - end) as number[]
+          return ids.reverse()
+        }
         return this.stmt(this.directSql(v)).pluck().all(...v.where.params, end - offset, offset) as number[]
       }
     }
@@ -245,9 +272,10 @@ export class LinesEngine {
     return v.reversed ? sliceList(list, 0, list.length, true) : list
   }
 
-  /** A page of ids read in view order straight from the sort index (params: where…, limit, offset). */
-  directSql(v: View): string {
-    return `SELECT l.id FROM lines l ${this.orderIndex(v)} WHERE ${v.where.sql} ORDER BY ${this.orderBy(v)} LIMIT ? OFFSET ?`
+  /** A page of ids read straight from the sort index, in view order or mirrored (params: where…, limit, offset). */
+  directSql(v: View, mirrored = false): string {
+    const desc = v.sort.length === 0 ? mirrored : v.sort[0].desc !== mirrored
+    return `SELECT l.id FROM lines l ${this.orderIndex(v)} WHERE ${v.where.sql} ORDER BY ${this.orderBy(v, { desc })} LIMIT ? OFFSET ?`
   }
 
   /** The statement that builds the view's id list (ascending for a single sort column). */
