@@ -1,5 +1,5 @@
 // Row-level security: each role, under the claims PostgREST sets, reads and does only what it may.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SqlClient } from './client'
 import { pullAs, seedCentral, SYNCED } from './fixtures'
 import { asRole, createTestDatabase, type DbRole, type TestDatabase } from './test-db'
@@ -29,7 +29,7 @@ async function visibleCounts(c: SqlClient, role: DbRole): Promise<Record<string,
 }
 
 describe('row-level security', () => {
-  beforeAll(async () => {
+  beforeEach(async () => {
     db = await createTestDatabase()
     await seedCentral(db.client, { lines: 30 })
     // some log entries in every table (as a superuser, with the log on)
@@ -41,7 +41,7 @@ describe('row-level security', () => {
       UPDATE care_interactions SET summary = summary WHERE id = 1; UPDATE line_events SET detail = detail WHERE id = 1;
     `)
   })
-  afterAll(async () => {
+  afterEach(async () => {
     await db?.dispose()
   })
 
