@@ -54,32 +54,47 @@ export function daysBetween(a: string, b: string): number {
  * The part of a line's current billing cycle that is left on `asOf`: `rem` days (as_of included, the next cycle start
  * excluded) out of `len` days. A line's cycle starts on its `cycle_day` (1..28) of each month, so the current cycle is
  * the one that started on the last cycle_day on or before as_of (its `cycle_start` column says the same for a line
- * that is up to date; the cycle day is what stays right on a stale one, and it makes the preview's SQL integer-only).
+ * that is up to date; the cycle day is what stays right on a stale one, and it keeps the preview's SQL integer-only).
  */
 export function cycleRemainder(cycleDay: number, asOf: string): { rem: number; len: number } {
-  const y = Number(asOf.slice(0, 4))
-  const m = Number(asOf.slice(5, 7))
-  const d = Number(asOf.slice(8, 10))
-  const dimM = new Date(Date.UTC(y, m, 0)).getUTCDate()
-  const dimPrev = new Date(Date.UTC(y, m - 1, 0)).getUTCDate()
+  const { d, dimM, dimPrev } = clockParts(asOf)
   return cycleDay <= d ? { rem: dimM - d + cycleDay, len: dimM } : { rem: cycleDay - d, len: dimPrev }
 }
 
-/** The same as cycleRemainder, as integer SQL over `cycle_day`: rem·64 + len. */
-export function cycleRemainderSql(asOf: string): string {
+function clockParts(asOf: string): { d: number; dimM: number; dimPrev: number } {
   const y = Number(asOf.slice(0, 4))
   const m = Number(asOf.slice(5, 7))
-  const d = Number(asOf.slice(8, 10))
-  const dimM = new Date(Date.UTC(y, m, 0)).getUTCDate()
-  const dimPrev = new Date(Date.UTC(y, m - 1, 0)).getUTCDate()
-  return `(CASE WHEN cycle_day <= ${d} THEN (${dimM - d} + cycle_day) * 64 + ${dimM} ELSE (cycle_day - ${d}) * 64 + ${dimPrev} END)`
+  return { d: Number(asOf.slice(8, 10)), dimM: new Date(Date.UTC(y, m, 0)).getUTCDate(), dimPrev: new Date(Date.UTC(y, m - 1, 0)).getUTCDate() }
 }
 
-/** round(delta × rem / len), half away from zero, in exact integer arithmetic (the same as the SQL in money.ts). */
-export function prorate(deltaCents: number, rem: number, len: number): number {
-  if (deltaCents === 0 || len <= 0) return 0
-  const sign = deltaCents < 0 ? -1 : 1
-  return sign * Math.floor((2 * Math.abs(deltaCents) * rem + len) / (2 * len))
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b)
+}
+
+/**
+ * Proration in exact integers: a line's remaining fraction rem/len is w/L with L = lcm of the two cycle lengths that
+ * occur on as_of (this month's and last month's) and w = rem·L/len. The proration of a batch is round(Σ delta·w / L),
+ * rounded once for the batch, half away from zero.
+ */
+export function cycleWeights(asOf: string): { L: number; weight: (cycleDay: number) => number; sql: string } {
+  const { d, dimM, dimPrev } = clockParts(asOf)
+  const L = (dimM * dimPrev) / gcd(dimM, dimPrev)
+  const fM = L / dimM
+  const fP = L / dimPrev
+  return {
+    L,
+    weight: (cd) => (cd <= d ? (dimM - d + cd) * fM : (cd - d) * fP),
+    sql: `(CASE WHEN cycle_day <= ${d} THEN (${dimM - d} + cycle_day) * ${fM} ELSE (cycle_day - ${d}) * ${fP} END)`,
+  }
+}
+
+/** round(numerator / L), half away from zero, exact for integer numerators. */
+export function prorationTotal(numerator: bigint | number, L: number): number {
+  const n = BigInt(numerator)
+  const l = BigInt(L)
+  const sign = n < 0n ? -1n : 1n
+  const abs = n < 0n ? -n : n
+  return Number(sign * ((2n * abs + l) / (2n * l)))
 }
 
 /** The workspace's demo clock, or today (UTC) for a store without one. */

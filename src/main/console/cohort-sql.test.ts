@@ -4,7 +4,8 @@ import { conditionArb } from '../../shared/command/command-arbitrary'
 import { FIELDS, type Condition, type FieldDef } from '../../shared/command/schema'
 import type { Workspace } from '../workspace/workspace'
 import { daysBetween, loadCatalog, type ConsoleCatalog } from './catalog'
-import { compileWhere } from './cohort-sql'
+import { compileScope, compileWhere } from './cohort-sql'
+import { accessPath, accessTuning } from './preview'
 import { demoWorkspace, TEST_AS_OF } from './test-support'
 
 interface Row {
@@ -141,6 +142,24 @@ describe('cohort SQL', () => {
       }),
       { numRuns: 200 },
     )
+  })
+
+  it('gives the same lines whichever access path the sampler picks (index, forced index, scan)', () => {
+    accessTuning.minLines = 0
+    try {
+      fc.assert(
+        fc.property(fc.array(dataConditionArb(), { minLength: 1, maxLength: 3 }), (where) => {
+          const ctx = { asOf: TEST_AS_OF, catalog: cat }
+          const scope = compileScope({ kind: 'cohort', where }, ctx)
+          const from = accessPath(ws.db, { action: 'resume', params: {}, scope: { kind: 'cohort', where } }, ctx, scope)
+          const ids = (ws.db.prepare(`SELECT id FROM ${from} WHERE ${scope.sql} ORDER BY id`).all(...scope.params) as Array<{ id: number }>).map((r) => r.id)
+          expect(ids).toEqual(jsIds(where))
+        }),
+        { numRuns: 200 },
+      )
+    } finally {
+      accessTuning.minLines = 20_000
+    }
   })
 
   it('matches every line for an empty where, and splits on tenure boundaries exactly', () => {

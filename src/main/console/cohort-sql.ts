@@ -120,16 +120,17 @@ function tenureTest(op: string, set: unknown[] | null, scalar: unknown, asOf: st
 }
 
 function listTest(col: string, op: string, set: unknown[] | null, scalar: unknown): SqlFragment {
-  const has = `instr(',' || ${col} || ',', ?) > 0`
-  const lacks = `instr(',' || ${col} || ',', ?) = 0`
-  const key = (v: unknown) => `,${String(v)},`
+  // a substring test first (no allocation); the exact comma-delimited test only where the text occurs at all
+  const has = `(instr(${col}, ?) > 0 AND instr(',' || ${col} || ',', ?) > 0)`
+  const lacks = `(instr(${col}, ?) = 0 OR instr(',' || ${col} || ',', ?) = 0)`
+  const pair = (v: unknown) => [String(v), `,${String(v)},`]
   if (set) {
     if (set.length === 0) return { sql: op === 'in' ? '0' : '1', params: [] }
     const one = op === 'in' ? has : lacks
-    return { sql: `(${set.map(() => one).join(op === 'in' ? ' OR ' : ' AND ')})`, params: set.map(key) }
+    return { sql: `(${set.map(() => one).join(op === 'in' ? ' OR ' : ' AND ')})`, params: set.flatMap(pair) }
   }
-  if (op === '=') return { sql: has, params: [key(scalar)] }
-  if (op === '!=') return { sql: lacks, params: [key(scalar)] }
+  if (op === '=') return { sql: has, params: pair(scalar) }
+  if (op === '!=') return { sql: lacks, params: pair(scalar) }
   return bad(`${col === 'tags' ? 'tag' : 'addon'} takes = (has) or != (lacks), not ${op}`)
 }
 

@@ -102,7 +102,7 @@ export function commitCommand(ws: Workspace, p: StoredPreview, user: SessionUser
             `INSERT INTO operations (batch_id, line_id, action, params, previous, base_version, status, created_at)
              SELECT ?, id, ?, ?, json_object('plan', plan_code, 'status', status, 'addons', addons, 'tags', tags, 'wallet_cents', wallet_cents),
                     row_version, 'pending', ?
-             FROM lines WHERE (${plan.scope.sql}) AND (${plan.reason.sql}) = 0 ORDER BY id`,
+             FROM ${plan.from} WHERE (${plan.scope.sql}) AND (${plan.reason.sql}) = 0 ORDER BY id`,
           )
           .run(batchId, cmd.action, JSON.stringify(cmd.params), createdAt, ...plan.scope.params, ...plan.reason.params)
         if (info.changes !== p.result.affected) throw staleError(Math.abs(info.changes - p.result.affected))

@@ -72,7 +72,7 @@ describe('preview', () => {
     })
     // +1000 (DATA_5 → DATA_15) and +1800 (DATA_1 → DATA_15)
     expect(p.money.mrrDeltaCents).toBe(2800)
-    // round(1000·20/30) = 667, round(1800·5/31) = 290
+    // round(1000·20/30 + 1800·5/31) = round(666.67 + 290.32) = 957 (rounded once per batch)
     expect(p.money.prorationCents).toBe(957)
     expect(p.money.creditsCents).toBe(0)
     expect(p.canCommit).toBe(true)
@@ -92,7 +92,7 @@ describe('preview', () => {
     setLine(l3.id, { cycle_day: 5, addons: 'HOTSPOT' })
     const add = await api.console.preview({ command: cmd({ action: 'add_addon', params: { addon: 'INTL' }, scope: list([l1, l2]) }) })
     expect(add.money.mrrDeltaCents).toBe(2000)
-    expect(add.money.prorationCents).toBe(667 + 161) // round(1000·5/31) = 161
+    expect(add.money.prorationCents).toBe(828) // round(1000·20/30 + 1000·5/31) = round(827.96)
     const rm = await api.console.preview({ command: cmd({ action: 'remove_addon', params: { addon: 'HOTSPOT' }, scope: list([l1, l3]) }) })
     expect(rm.affected).toBe(1)
     expect(rm.blockedReasons).toEqual([{ code: 'lacks_addon', label: 'does not have HOTSPOT', count: 1 }])

@@ -6,8 +6,8 @@ import type { Command } from '../../shared/command/schema'
 import { conditionToCanonical, toCanonical } from '../../shared/command/canonical'
 import type { BlockedReason, ParserTier, PreviewMoney, PreviewResult, PreviewRow } from '../../shared/api/console'
 import type { Db } from '../db/open'
-import { cycleRemainderSql, type ConsoleCatalog } from './catalog'
-import { compileScope, type CompileContext, type SqlFragment } from './cohort-sql'
+import { cycleWeights, prorationTotal, type ConsoleCatalog } from './catalog'
+import { compileCondition, compileScope, type CompileContext, type SqlFragment } from './cohort-sql'
 import { moneyFor, reasonExpr, rulesFor, type MoneyExprs, type RuleDef } from './rules'
 
 /** A command compiled to SQL over `lines`. */
@@ -16,9 +16,11 @@ export interface CommandPlan {
   rules: RuleDef[]
   reason: SqlFragment
   money: MoneyExprs
-  /** rem·64 + len of the line's current cycle (see cycleRemainder in catalog.ts) */
-  cycle: SqlFragment
+  /** the remaining part of the line's current cycle, as w/L (see cycleWeights in catalog.ts) */
+  cycle: { sql: string; L: number }
   withCreditAccounts: boolean
+  /** 'lines', or 'lines NOT INDEXED' when the cohort holds so many lines that a scan beats an index */
+  from: string
 }
 
 /** The aggregates of one evaluation; two evaluations with equal aggregates saw the same lines at the same versions. */
@@ -41,20 +43,82 @@ export function hasPendingOps(db: Db): boolean {
   return db.prepare("SELECT 1 FROM operations WHERE status = 'pending' LIMIT 1").get() !== undefined
 }
 
-/** The packed cycle remainder per line (rem·64 + len, see cycleRemainder): integer arithmetic on cycle_day. */
-export function cycleExpr(asOf: string): SqlFragment {
-  return { sql: cycleRemainderSql(asOf), params: [] }
+/** Above this share of all lines, one pass over the table is cheaper than an index walk with a lookup per row. */
+const SCAN_SHARE = 0.25
+const SAMPLE = 512
+/** Below this many lines any access path is fast; SQLite's own choice stands. Tests lower it. */
+export const accessTuning = { minLines: 20_000 }
+
+/** The index each cohort field can range-scan (data_remaining_mb narrows by plan first; tag/addon cannot). */
+const FIELD_INDEX: Record<string, string> = {
+  plan: 'lines_plan',
+  data_remaining_mb: 'lines_plan',
+  status: 'lines_status',
+  data_used_mb: 'lines_data_used',
+  failed_payments: 'lines_failed',
+  past_due_cents: 'lines_past_due',
+  days_past_due: 'lines_days_past_due',
+  wallet_cents: 'lines_wallet',
+  tenure_days: 'lines_activated',
+  activated_at: 'lines_activated',
+  state: 'lines_state',
+  zip: 'lines_zip',
+  account_type: 'lines_account_type',
+  account: 'lines_account',
+}
+const RANGE_OPS = new Set(['=', '<', '<=', '>', '>=', 'in'])
+
+/**
+ * Index or scan, and which index. The workspace's statistics come from a sampled ANALYZE that rates every value of
+ * every column alike, so SQLite would walk lines_status for `status = active` (most lines) as gladly as for
+ * `status = suspended` (a few). The cohort and each of its conditions are tried on an evenly spread sample of line ids
+ * (512 rowid lookups, a few ms): a cohort holding more than a quarter of the lines is one pass over the table; else the
+ * index of its most selective indexable condition.
+ */
+export function accessPath(db: Db, cmd: Command, ctx: CompileContext, scope: SqlFragment): string {
+  if (cmd.scope.kind !== 'cohort') return 'lines'
+  if (cmd.scope.where.length === 0) return 'lines NOT INDEXED'
+  const max = (db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null }).m ?? 0
+  if (max < accessTuning.minLines) return 'lines'
+  const indexed = cmd.scope.where
+    .map((c) => ({ c, index: FIELD_INDEX[c.field] }))
+    .filter((x) => x.index && RANGE_OPS.has(x.c.op))
+  const parts = indexed.map((x) => compileCondition(x.c, ctx))
+  const ids = Array.from({ length: SAMPLE }, (_, i) => Math.floor(((i + 0.5) * max) / SAMPLE) + 1)
+  const cols = [`sum(CASE WHEN ${scope.sql} THEN 1 ELSE 0 END) AS m`, ...parts.map((p, i) => `sum(CASE WHEN ${p.sql} THEN 1 ELSE 0 END) AS c${i}`)]
+  const r = db
+    .prepare(`SELECT count(*) AS n, ${cols.join(', ')} FROM lines WHERE id IN (SELECT value FROM json_each(?))`)
+    .get(...scope.params, ...parts.flatMap((p) => p.params), JSON.stringify(ids)) as Record<string, number | null>
+  const n = r.n ?? 0
+  if (n === 0) return 'lines'
+  if ((r.m ?? 0) / n > SCAN_SHARE) return 'lines NOT INDEXED'
+  let best = -1
+  parts.forEach((_, i) => {
+    if (best < 0 || (r[`c${i}`] ?? 0) < (r[`c${best}`] ?? 0)) best = i
+  })
+  if (best < 0) return (r.m ?? 0) / n > 0.02 ? 'lines NOT INDEXED' : 'lines'
+  const forced = `lines INDEXED BY ${indexed[best].index}`
+  try {
+    // a condition that compiled to a constant (an empty set, a fractional tenure) cannot drive its index
+    db.prepare(`SELECT 1 FROM ${forced} WHERE ${scope.sql}`)
+    return forced
+  } catch {
+    return 'lines'
+  }
 }
 
 export function planCommand(db: Db, cmd: Command, ctx: CompileContext): CommandPlan {
   const rules = rulesFor(cmd, ctx.catalog, hasPendingOps(db))
+  const scope = compileScope(cmd.scope, ctx)
+  const weights = cycleWeights(ctx.asOf)
   return {
-    scope: compileScope(cmd.scope, ctx),
+    scope,
     rules,
     reason: reasonExpr(rules),
     money: moneyFor(cmd, ctx.catalog),
-    cycle: cycleExpr(ctx.asOf),
+    cycle: { sql: weights.sql, L: weights.L },
     withCreditAccounts: cmd.action === 'credit_wallet',
+    from: accessPath(db, cmd, ctx, scope),
   }
 }
 
@@ -67,10 +131,12 @@ function aggregateSql(plan: CommandPlan, packed: boolean): SqlFragment {
   const inner: string[] = [`${plan.reason.sql} AS r`, `id * ${FP_ID_FACTOR} + row_version AS fp`]
   const params: unknown[] = [...plan.reason.params]
   const money = !plan.money.mrrZero
-  if (money) {
-    inner.push(`${plan.money.mrr.sql} AS d`, `${plan.cycle.sql} AS k`)
-    params.push(...plan.money.mrr.params, ...plan.cycle.params)
+  const perLine = money && !plan.money.mrrConstant
+  if (perLine) {
+    inner.push(`${plan.money.mrr.sql} AS d`)
+    params.push(...plan.money.mrr.params)
   }
+  if (money) inner.push(`${plan.cycle.sql} AS w`)
   if (plan.withCreditAccounts) inner.push('account_id')
   params.push(...plan.scope.params)
   const outer: string[] = []
@@ -84,15 +150,12 @@ function aggregateSql(plan: CommandPlan, packed: boolean): SqlFragment {
     for (let k = 0; k < n; k++) outer.push(`sum(r = ${k}) AS c${k}`)
   }
   outer.push('sum(fp) AS fp')
-  if (money) {
-    if (!plan.money.mrrConstant) outer.push('sum(CASE WHEN r = 0 THEN d END) AS mrr')
-    // round(d · rem / len) half away from zero, in integers: SQLite's integer division truncates toward zero
-    outer.push('sum(CASE WHEN r = 0 AND d != 0 THEN (2 * d * (k >> 6) + (CASE WHEN d < 0 THEN -(k & 63) ELSE (k & 63) END)) / (2 * (k & 63)) END) AS proration')
-  }
+  if (perLine) outer.push('sum(CASE WHEN r = 0 THEN d END) AS mrr', 'sum(CASE WHEN r = 0 THEN d * w END) AS dw')
+  else if (money) outer.push('sum(CASE WHEN r = 0 THEN w END) AS w')
   if (plan.withCreditAccounts) outer.push('count(DISTINCT CASE WHEN r = 0 THEN account_id END) AS credit_accounts')
   // LIMIT -1 keeps the inner query a co-routine, so each line's reason and money are computed once, not per sum()
   return {
-    sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM lines WHERE ${plan.scope.sql} LIMIT -1)`,
+    sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${plan.from} WHERE ${plan.scope.sql} LIMIT -1)`,
     params,
   }
 }
@@ -113,13 +176,15 @@ export function evaluate(db: Db, plan: CommandPlan): Aggregates {
     if (packed) counts.push(Number((big(`p${Math.floor(k / 3)}`) >> BigInt((k % 3) * PACK_BITS)) & BigInt(2 ** PACK_BITS - 1)))
     else counts.push(Number(big(`c${k}`)))
   }
-  const mrr = plan.money.mrrZero ? 0 : plan.money.mrrConstant ? plan.money.mrrConstant * counts[0] : Number(big('mrr'))
+  const constant = plan.money.mrrConstant
+  const mrr = plan.money.mrrZero ? 0 : constant ? constant * counts[0] : Number(big('mrr'))
+  const weighted = plan.money.mrrZero ? 0n : constant ? BigInt(constant) * big('w') : big('dw')
   return {
     matched: counts.reduce((s, c) => s + c, 0),
     counts,
     fp: big('fp').toString(),
     mrr,
-    proration: Number(big('proration')),
+    proration: prorationTotal(weighted, plan.cycle.L),
     creditAccounts: Number(big('credit_accounts')),
   }
 }
@@ -239,7 +304,7 @@ export function previewRowsOf(db: Db, plan: CommandPlan, which: string, startRow
   }
   const limit = Math.max(0, endRow - startRow)
   if (limit === 0 || rowCount === 0) return { rows: [], rowCount }
-  const sql = `SELECT ${PREVIEW_ROW_COLUMNS}, r FROM (SELECT *, ${plan.reason.sql} AS r FROM lines WHERE ${plan.scope.sql} LIMIT -1)
+  const sql = `SELECT ${PREVIEW_ROW_COLUMNS}, r FROM (SELECT *, ${plan.reason.sql} AS r FROM ${plan.from} WHERE ${plan.scope.sql} LIMIT -1)
     WHERE r ${test} ORDER BY id LIMIT ? OFFSET ?`
   const raw = db.prepare(sql).all(...plan.reason.params, ...plan.scope.params, limit, startRow) as Array<PreviewRow & { r: number }>
   const rows = raw.map(({ r, ...row }) => ({

@@ -14,7 +14,7 @@ import type { PreviewMoney } from '../../shared/api/console'
 import { MAX_PLAN_CHANGES_PER_MONTH } from '../../shared/domain/catalog'
 import { AppError } from '../../shared/api/errors'
 import type { Db } from '../db/open'
-import { cycleRemainder, prorate, type ConsoleCatalog } from './catalog'
+import { cycleWeights, prorationTotal, type ConsoleCatalog } from './catalog'
 import { REASON_LABELS } from './rules'
 
 export interface RollbackOp {
@@ -29,7 +29,8 @@ export interface RollbackOp {
   blocked: string | null
   label: string | null
   mrrDelta: number
-  proration: number
+  /** mrrDelta · w (see cycleWeights): the batch's proration is round(Σ / L) */
+  prorationWeighted: number
   credit: number
 }
 
@@ -106,6 +107,7 @@ export function planRollback(db: Db, batchId: string, catalog: ConsoleCatalog, a
     ).map((r) => r.id),
   )
 
+  const weights = cycleWeights(asOf)
   const ops: RollbackOp[] = []
   const discardSeqs: number[] = []
   let notReversible = 0
@@ -137,18 +139,19 @@ export function planRollback(db: Db, batchId: string, catalog: ConsoleCatalog, a
       blocked: null,
       label: null,
       mrrDelta: 0,
-      proration: 0,
+      prorationWeighted: 0,
       credit: 0,
     }
     op.blocked = blockOf(r, op, busy)
     op.label = op.blocked ? (LABELS[op.blocked] ?? op.blocked) : null
-    if (!op.blocked) priceOp(op, r, catalog, asOf)
+    if (!op.blocked) priceOp(op, r, catalog, weights.weight)
     ops.push(op)
   }
 
   const counts = new Map<string, number>()
   const actions: Record<string, number> = {}
   const money: PreviewMoney = { mrrDeltaCents: 0, prorationCents: 0, creditsCents: 0, oneTimeCents: 0 }
+  let weighted = 0
   for (const op of ops) {
     if (op.blocked) {
       counts.set(op.blocked, (counts.get(op.blocked) ?? 0) + 1)
@@ -156,9 +159,10 @@ export function planRollback(db: Db, batchId: string, catalog: ConsoleCatalog, a
     }
     actions[op.action] = (actions[op.action] ?? 0) + 1
     money.mrrDeltaCents += op.mrrDelta
-    money.prorationCents += op.proration
+    weighted += op.prorationWeighted
     money.creditsCents += op.credit
   }
+  money.prorationCents = prorationTotal(weighted, weights.L)
   return {
     batchId,
     sentence: batch.sentence,
@@ -234,7 +238,7 @@ function blockOf(r: OpLine, op: RollbackOp, busy: Set<number>): string | null {
   }
 }
 
-function priceOp(op: RollbackOp, r: OpLine, catalog: ConsoleCatalog, asOf: string): void {
+function priceOp(op: RollbackOp, r: OpLine, catalog: ConsoleCatalog, weight: (cycleDay: number) => number): void {
   let mrr = 0
   if (op.action === 'change_plan') {
     const from = catalog.plans.get(r.planCode ?? '')
@@ -246,8 +250,5 @@ function priceOp(op: RollbackOp, r: OpLine, catalog: ConsoleCatalog, asOf: strin
   } else if (op.action === 'credit_wallet') op.credit = Number(op.params.amount_cents)
   else if (op.action === 'debit_wallet') op.credit = -Number(op.params.amount_cents)
   op.mrrDelta = mrr
-  if (mrr !== 0 && r.cycleDay) {
-    const { rem, len } = cycleRemainder(r.cycleDay, asOf)
-    op.proration = prorate(mrr, rem, len)
-  }
+  if (mrr !== 0 && r.cycleDay) op.prorationWeighted = mrr * weight(r.cycleDay)
 }

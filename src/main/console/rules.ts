@@ -15,8 +15,9 @@ export interface RuleDef {
   test: SqlFragment
 }
 
-const has = (col: string, v: string): SqlFragment => ({ sql: `instr(',' || ${col} || ',', ?) > 0`, params: [`,${v},`] })
-const lacks = (col: string, v: string): SqlFragment => ({ sql: `instr(',' || ${col} || ',', ?) = 0`, params: [`,${v},`] })
+// A substring test first (no allocation), the exact comma-delimited test only on lines that contain the text at all.
+const has = (col: string, v: string): SqlFragment => ({ sql: `(instr(${col}, ?) > 0 AND instr(',' || ${col} || ',', ?) > 0)`, params: [v, `,${v},`] })
+const lacks = (col: string, v: string): SqlFragment => ({ sql: `(instr(${col}, ?) = 0 OR instr(',' || ${col} || ',', ?) = 0)`, params: [v, `,${v},`] })
 const always: SqlFragment = { sql: '1', params: [] }
 
 export const REASON_LABELS: Record<string, string> = {
