@@ -102,6 +102,8 @@ export const lines = sqliteTable(
     index('lines_cycle_day').on(t.cycleDay, t.id),
     index('lines_updated').on(t.updatedAt, t.id),
     index('lines_imei').on(t.imei),
+    // reports: bill shock reads live lines' current-cycle usage from this index alone
+    index('lines_status_usage').on(t.status, t.planCode, t.cycleStart, t.dataUsedMb, t.topupMb),
     // grid sorts and set filters (lines query layer)
     index('lines_addons').on(t.addons, t.id),
     index('lines_tags').on(t.tags, t.id),
@@ -213,7 +215,12 @@ export const lineEvents = sqliteTable(
     actor: text('actor').notNull().default('system'),
     batchId: text('batch_id'),
   },
-  (t) => [index('line_events_line').on(t.lineId, t.at), index('line_events_at').on(t.at)],
+  (t) => [
+    index('line_events_line').on(t.lineId, t.at),
+    index('line_events_at').on(t.at),
+    // reports: activations/disconnects by month without reading the other event kinds
+    index('line_events_kind_at').on(t.kind, t.at, t.lineId, t.detail),
+  ],
 )
 
 /** A console batch: one command, previewed and then committed, rolled back or saved as a draft. */

@@ -1,0 +1,2 @@
+CREATE INDEX `line_events_kind_at` ON `line_events` (`kind`,`at`,`line_id`,`detail`);--> statement-breakpoint
+CREATE INDEX `lines_status_usage` ON `lines` (`status`,`plan_code`,`cycle_start`,`data_used_mb`,`topup_mb`);
