@@ -294,6 +294,8 @@ function quantities(ctx: Ctx, out: Cond[]): void {
     const before = cmpAt === i - 1 ? i - 2 : i - 1
     const after = cmpAt === i + 1 ? i + 2 : i + 1
     if (q.k === 'date') {
+      // "used 10 GB this month": usage is per billing cycle already
+      if (/^this\s+month$/.test(q.raw) && !cmp && !ctx.toks.some((u) => u.k === 'word' && /^activat/.test(u.w))) continue
       const f = fieldOf(ctx, q, before, after)
       if (f !== 'activated') fail('only the activation date can be compared to dates', hintOf('date'))
       const onWord = !cmp && isWord(toks[i - 1], /^(?:on|in|during|of)$/)
@@ -301,6 +303,7 @@ function quantities(ctx: Ctx, out: Cond[]): void {
       if (cmp?.op === 'recent') fail(`'${cmp.raw} ${rawOf(ctx, q)}' is not a period`, 'e.g. "activated in the last 30 days" or "activated since 2025-01-01"')
       if (!cmp || op === '=') {
         if (q.from === q.to) out.push({ at: q.s, cond: { field: 'activated_at', op: '=', value: q.from } })
+        else if (q.open) out.push({ at: q.s, cond: { field: 'activated_at', op: '>=', value: q.from } })
         else {
           out.push({ at: q.s, cond: { field: 'activated_at', op: '>=', value: q.from } })
           out.push({ at: q.s, cond: { field: 'activated_at', op: '<=', value: q.to } })

@@ -12,7 +12,7 @@ export type Tok = { s: number; e: number } & (
   | { k: 'badphone'; raw: string }
   | { k: 'iccid'; raw: string }
   | { k: 'account'; v: string }
-  | { k: 'date'; from: string; to: string; raw: string }
+  | { k: 'date'; from: string; to: string; raw: string; open?: boolean }
   | { k: 'baddate'; raw: string }
   | { k: 'zip'; v: string }
   | { k: 'badzip'; raw: string }
@@ -217,6 +217,7 @@ export function normalizeNumbers(t: string): string {
     .replace(new RegExp(`\\b(${Object.keys(WORD_NUMBERS).join('|')})\\b(?=\\s+(?:(?:or\\s+more|or\\s+fewer|or\\s+less|consecutive|straight|more|late|past|overdue)\\s+)*${UNIT_WORD}\\b|\\s+(?:and|or|to)\\s+\\d)`, 'gi'), (w) =>
       String(num(w)),
     )
+    .replace(/\b(in|within|over|during)\s+the\s+(last|past|previous)\s+(day|week|month|year)\b/gi, '$1 the $2 1 $3')
     .replace(/(\$?)(\d+(?:\.\d+)?)\+(?![\d+])/g, 'at least $1$2')
     .replace(/(\d),(\d{3})(?!\d)/g, '$1$2')
 }
@@ -226,7 +227,8 @@ export function normalizeSentence(input: string): string {
   return normalizeNumbers(input.replace(/[\u2018\u2019]/g, "'").replace(/[\u2013\u2014]/g, '-').replace(/&/g, ' and '))
 }
 
-export function lex(input: string): Lexed {
+/** `now`: today, for "this year", "last month", "yesterday" (calendar periods). */
+export function lex(input: string, now?: Date): Lexed {
   const cased = normalizeSentence(input)
   let t = cased.toLowerCase()
   // upper-case state codes are read from the original casing; offsets only line up when lower-casing kept the length
@@ -265,6 +267,7 @@ export function lex(input: string): Lexed {
     /^acc-|^acc\d|^acc_/.test(m[0]) ? { k: 'account', v: `ACC-${m[1]}`, s, e } : null,
   )
   lexDates(t, add)
+  if (now) lexRelativeDates(t, add, now)
   each(/\b(?:zip(?:\s*codes?)?|zips|postal\s+codes?)\s*(?:is|=|of|in|:)?\s*((?:\d{5}(?!\d)(?:\s*(?:,|or|and|\/)\s*)?)+)/g, (m, s) => {
     const out: Tok[] = []
     const re = /\d{5}/g
@@ -431,6 +434,39 @@ function lexDates(t: string, add: (tok: Tok) => void): void {
   for (let m = year.exec(t); m; m = year.exec(t)) {
     const s = m.index + m[0].length - 4
     found.push({ k: 'date', from: `${m[2]}-01-01`, to: `${m[2]}-12-31`, raw: m[2], s, e: s + 4 })
+  }
+  for (const f of found) add(f)
+}
+
+function iso(y: number, m: number, d: number): string {
+  return new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10)
+}
+
+/** "this year", "last month", "today", "yesterday": calendar periods relative to now ("this …" runs to today) */
+function lexRelativeDates(t: string, add: (tok: Tok) => void, now: Date): void {
+  const y = now.getUTCFullYear()
+  const m = now.getUTCMonth()
+  const d = now.getUTCDate()
+  const re = /(?<!\b(?:in|within|over|during|for)\s+the\s+)\b(this|last|previous)\s+(year|month|week)\b|\b(today|yesterday)\b/g
+  const found: Tok[] = []
+  for (let x = re.exec(t); x; x = re.exec(t)) {
+    const s = x.index
+    const e = s + x[0].length
+    const today = iso(y, m, d)
+    let from: string
+    let to: string
+    let open = false
+    if (x[3] === 'today') [from, to] = [today, today]
+    else if (x[3] === 'yesterday') [from, to] = [iso(y, m, d - 1), iso(y, m, d - 1)]
+    else {
+      const last = x[1] !== 'this'
+      const dow = (now.getUTCDay() + 6) % 7
+      if (x[2] === 'year') [from, to] = last ? [iso(y - 1, 0, 1), iso(y - 1, 11, 31)] : [iso(y, 0, 1), today]
+      else if (x[2] === 'month') [from, to] = last ? [iso(y, m - 1, 1), iso(y, m, 0)] : [iso(y, m, 1), today]
+      else [from, to] = last ? [iso(y, m, d - dow - 7), iso(y, m, d - dow - 1)] : [iso(y, m, d - dow), today]
+      open = !last
+    }
+    found.push({ k: 'date', from, to, raw: x[0], s, e, open })
   }
   for (const f of found) add(f)
 }

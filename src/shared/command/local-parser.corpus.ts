@@ -139,6 +139,17 @@ export const CORPUS: CorpusCase[] = [
   ok('tag lines activated in 2024 as cohort-2024', cmd('tag', { tag: 'cohort-2024' }, where(w('activated_at', '>=', '2024-01-01'), w('activated_at', '<=', '2024-12-31')))),
   ok('tag lines activated after January 15, 2026 as recent', cmd('tag', { tag: 'recent' }, where(w('activated_at', '>', '2026-01-15')))),
   ok('tag lines activated more than 30 days ago as settled', cmd('tag', { tag: 'settled' }, where(w('activated_at', '<', '2026-10-23')))),
+  ok('tag lines activated this year as fresh', cmd('tag', { tag: 'fresh' }, where(w('activated_at', '>=', '2026-01-01')))),
+  ok(
+    'tag lines activated last month as october',
+    cmd('tag', { tag: 'october' }, where(w('activated_at', '>=', '2026-10-01'), w('activated_at', '<=', '2026-10-31'))),
+  ),
+  ok('tag lines activated in the past year as first-year', cmd('tag', { tag: 'first-year' }, where(w('activated_at', '>=', '2025-11-22')))),
+  ok('tag lines that used more than 10 GB this month as heavy', cmd('tag', { tag: 'heavy' }, where(w('data_used_mb', '>', 10240)))),
+  ok(
+    'tag lines activated after 2025-06-01 and before 2025-07-01 as june',
+    cmd('tag', { tag: 'june' }, where(w('activated_at', '>', '2025-06-01'), w('activated_at', '<', '2025-07-01'))),
+  ),
 
   // --- add-ons and tags as conditions
   ok('suspend lines with hotspot in Texas', cmd('suspend', {}, where(w('addon', '=', 'HOTSPOT'), w('state', '=', 'TX')))),
@@ -193,4 +204,14 @@ export const CORPUS: CorpusCase[] = [
   err('suspend 512-555-0123 in Texas'),
   err('tag lines in Texas', /which tag/),
   err('resume lines activated on 2025-02-30'),
+  err('suspend lines in Austin with 3 failed payments', /Austin/),
+  err('set the data limit to 5 GB for 512-555-0123', /limit/),
+  err('add netflix to 512-555-0123', /netflix/),
+  err('credit -5 dollars to 512-555-0123', /positive/),
+  err('add hotspot and international calling to 512-555-0123', /one add-on/),
+  err('move Mobile 1GB lines to Mobile 5GB and Mobile 15GB', /two target plans/),
+  err('tag lines owing over $100 or 30 days past due as collections', /or/),
+  err('suspend lines in ZZ', /ZZ/),
+  err('suspend lines in zip 7870', /7870/),
+  err('suspend lines on the HomeFi plan', /which plan/),
 ]

@@ -107,8 +107,9 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   const intent = detectIntent(norm.toLowerCase())
   if (!intent.ok) fail(intent.error, intent.suggestion, intent.refused ? 'refused' : 'unreadable')
   const action = intent.action
-  const { toks, cased } = lex(norm)
-  const ctx: Ctx = { toks, used: new Set(), cased, now: nowOf(opts.now), warnings: [], action }
+  const now = nowOf(opts.now)
+  const { toks, cased } = lex(norm, now)
+  const ctx: Ctx = { toks, used: new Set(), cased, now, warnings: [], action }
 
   // anything named that does not exist stops here, whatever its role
   for (const t of toks) {
