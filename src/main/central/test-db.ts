@@ -15,7 +15,7 @@ import { applyCentralMigrations, knownCentralMigrations } from './migrate'
  * PGlite's initdb is slow (seconds, tens of seconds on a busy machine), so a migrated PGlite data directory is built
  * once, dumped to the OS temp dir (keyed by the migrations' hash) and loaded by every later test database.
  */
-async function migratedPglite(): Promise<PGlite> {
+export async function migratedPglite(): Promise<PGlite> {
   const hash = createHash('sha256')
   for (const m of knownCentralMigrations()) hash.update(m.version).update(m.sql)
   const file = join(tmpdir(), `wingtel-central-pglite-${hash.digest('hex').slice(0, 16)}.tar.gz`)
