@@ -38,6 +38,7 @@ let template: string | null = null
 export async function demoTemplate(): Promise<string> {
   if (template) return template
   const dir = mkdtempSync(join(tmpdir(), 'wingtel-e2e-template-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const path = join(dir, 'demo.sqlite')
   const ws = new Workspace({ dbPath: path })
   await generateDemo(ws.db, DEMO)
