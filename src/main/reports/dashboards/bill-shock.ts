@@ -9,13 +9,15 @@ import { asOfOf } from './clock'
 export const BILL_SHOCK_METHOD =
   'Linear projection: used so far ÷ days elapsed in the cycle × days in the cycle, against the plan bucket plus this cycle’s top-ups. Active lines on capped plans, at least 3 days into the cycle.'
 
+// Reads only the covering index lines_status_usage (status, plan, cycle start, used, top-ups). Cycle days ≤ 28, so a
+// cycle starting on D runs to the same day next month: its length is the number of days in D's month.
 const BASE = `WITH cur AS (
-  SELECT l.id, l.msisdn, l.account_name, l.plan_code, l.cycle_start, date(l.cycle_start, '+1 month') AS cycle_end,
+  SELECT l.id, l.plan_code, l.data_used_mb AS used, p.data_mb + l.topup_mb AS allowance,
     julianday(@asOf) - julianday(l.cycle_start) + 1 AS elapsed,
-    julianday(date(l.cycle_start, '+1 month')) - julianday(l.cycle_start) AS len,
-    l.data_used_mb AS used, p.data_mb + l.topup_mb AS allowance
-  FROM lines l JOIN plans p ON p.code = l.plan_code
-  WHERE l.status = 'active' AND p.data_mb IS NOT NULL
+    CASE substr(l.cycle_start, 6, 2) WHEN '02' THEN 28 + (CAST(substr(l.cycle_start, 1, 4) AS INTEGER) % 4 = 0)
+      WHEN '04' THEN 30 WHEN '06' THEN 30 WHEN '09' THEN 30 WHEN '11' THEN 30 ELSE 31 END AS len
+  FROM plans p JOIN lines l ON l.status = 'active' AND l.plan_code = p.code
+  WHERE p.data_mb IS NOT NULL
 ), proj AS (
   SELECT *, CAST(round(used * len / elapsed) AS INTEGER) AS projected FROM cur WHERE elapsed >= 3 AND elapsed <= len
 )`
