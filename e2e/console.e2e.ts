@@ -1,0 +1,86 @@
+// The console end to end in web mode: sign in as a demo user, a sentence → which tier answered → preview (counts,
+// blocked reasons, lines) → commit with a confirmation → the batch in History → its rollback. And a role that only
+// saves drafts. Waits on rendered markers, never on time.
+import { afterEach, describe, expect, test } from 'vitest'
+import { openApp, type App } from './fixture'
+
+let app: App | null = null
+afterEach(async () => {
+  await app?.close()
+  app = null
+})
+
+async function signIn(a: App, role: string): Promise<void> {
+  await a.page.getByRole('combobox', { name: 'Signed in as (demo user)' }).click()
+  await a.page.getByRole('option', { name: new RegExp(`— ${role}$`) }).click()
+  await a.page.waitForFunction((r) => (document.querySelector('[data-testid=role-switcher] input') as HTMLInputElement | null)?.value.endsWith(r), role)
+}
+
+async function previewSentence(a: App, sentence: string): Promise<void> {
+  await a.page.fill('[data-testid=console-sentence]', sentence)
+  await a.page.press('[data-testid=console-sentence]', 'Enter')
+  await a.page.waitForSelector('[data-testid=preview-panel]')
+}
+
+describe('console', () => {
+  test('sentence → preview → commit → history → rollback', async () => {
+    app = await openApp()
+    await app.goto('/console')
+    await signIn(app, 'operator')
+    const sentence = 'Suspend all lines with more than 3 consecutive failed payments'
+    await previewSentence(app, sentence)
+    expect(await app.page.textContent('[data-testid=parse-tier]')).toContain('local parser')
+    expect(await app.page.inputValue('[data-testid=console-canonical]')).toBe('suspend where failed_payments > 3')
+
+    const parsed = await app.caller.console.parse({ text: sentence })
+    if (!parsed.ok) throw new Error(parsed.error)
+    const expected = await app.caller.console.preview({ command: parsed.command })
+    expect(await app.page.textContent('[data-testid=preview-matched]')).toBe(expected.matched.toLocaleString('en-US'))
+    expect(await app.page.textContent('[data-testid=preview-affected]')).toBe(expected.affected.toLocaleString('en-US'))
+    if (expected.blocked > 0) await app.page.waitForSelector('[data-testid=blocked-reasons]')
+    await app.page.waitForSelector('[data-testid=preview-grid] .ag-row')
+    await app.shot('console-preview')
+
+    await app.page.click('[data-testid=commit]')
+    await app.page.click('[data-testid=confirm-commit]')
+    await app.page.waitForSelector('[data-testid=commit-done]')
+    expect(await app.page.textContent('[data-testid=commit-done]')).toContain('pending')
+
+    await app.goto('/history')
+    await app.page.waitForSelector('[data-testid=history-table]')
+    const h = await app.caller.console.history({})
+    expect(h.batches[0]).toMatchObject({ kind: 'commit', sentence, opsTotal: expected.affected })
+    await app.page.waitForSelector(`[data-batch-id="${h.batches[0].id}"]`)
+    await app.shot('history')
+
+    await app.page.click(`[data-batch-id="${h.batches[0].id}"] [data-testid=rollback]`)
+    await app.page.waitForSelector('[data-testid=preview-panel]')
+    await app.page.click('[data-testid=commit]')
+    await app.page.click('[data-testid=confirm-commit]')
+    await app.page.waitForFunction(() => !document.querySelector('[data-testid=preview-panel]'))
+    const after = await app.caller.console.history({ kind: 'rollback' })
+    expect(after.batches[0].rollbackOf).toBe(h.batches[0].id)
+  })
+
+  test('an analyst saves a draft instead of committing', async () => {
+    app = await openApp()
+    await app.goto('/console')
+    await signIn(app, 'analyst')
+    await previewSentence(app, 'tag all suspended lines in Texas for follow-up')
+    expect(await app.page.$('[data-testid=commit]')).toBeNull()
+    await app.page.click('[data-testid=save-draft]')
+    await app.page.click('[data-testid=confirm-commit]')
+    await app.page.waitForSelector('[data-testid=commit-done]')
+    const h = await app.caller.console.history({ kind: 'draft' })
+    expect(h.batches[0]).toMatchObject({ role: 'analyst', opsTotal: 0 })
+  })
+
+  test('a request outside the contract shows the error and a suggestion', async () => {
+    app = await openApp()
+    await app.goto('/console')
+    await app.page.fill('[data-testid=console-sentence]', 'delete all subscribers')
+    await app.page.press('[data-testid=console-sentence]', 'Enter')
+    await app.page.waitForSelector('[data-testid=parse-error]')
+    expect(await app.page.textContent('[data-testid=parse-error]')).toMatch(/not a console action/)
+  })
+})
