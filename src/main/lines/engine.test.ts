@@ -25,6 +25,7 @@ const MODES = [
   { name: 'direct', directBudgetUs: Infinity, listStrategy: 'auto' as const },
   { name: 'list-walk', directBudgetUs: -1, listStrategy: 'walk' as const },
   { name: 'list-gather', directBudgetUs: -1, listStrategy: 'gather' as const },
+  { name: 'list-bitmap', directBudgetUs: -1, listStrategy: 'bitmap' as const },
   { name: 'auto', directBudgetUs: 4000, listStrategy: 'auto' as const },
 ]
 

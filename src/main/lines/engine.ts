@@ -61,7 +61,7 @@ export class LinesEngine {
   private readonly stmts = new Map<string, Database.Statement>()
   readonly stats = { listBuilds: 0, directPages: 0, listPages: 0, countQueries: 0 }
   /** Knobs (tests force each path): a direct page query is used when it costs less than directBudgetUs. */
-  readonly tuning: { directBudgetUs: number; listStrategy: 'auto' | 'walk' | 'gather' } = { directBudgetUs: 10_000, listStrategy: 'auto' }
+  readonly tuning: { directBudgetUs: number; listStrategy: 'auto' | 'walk' | 'gather' | 'bitmap' } = { directBudgetUs: 10_000, listStrategy: 'auto' }
 
   constructor(readonly ws: Workspace) {}
 
@@ -278,20 +278,61 @@ export class LinesEngine {
     return `SELECT l.id FROM lines l ${this.orderIndex(v)} WHERE ${v.where.sql} ORDER BY ${this.orderBy(v, { desc })} LIMIT ? OFFSET ?`
   }
 
+  /**
+   * How the view's id list is built (single sort column or id order):
+   * - walk: the sort index (or the table in id order), checking the restriction per row;
+   * - gather: the restriction's own index, then a sort of the matching rows;
+   * - bitmap: the unfiltered list of the sort column (cached, shared by every filter) kept where the id matches, the
+   *   matching ids read from the restriction's index. No table lookups for a single-column filter, so a large
+   *   filtered view re-sorted on another column costs two index scans instead of a lookup per row.
+   */
+  listStrategy(v: View, count: number): 'walk' | 'gather' | 'bitmap' | 'multi' {
+    if (v.sort.length > 1) return 'multi'
+    if (this.tuning.listStrategy !== 'auto') return v.where.empty ? 'walk' : this.tuning.listStrategy
+    if (v.where.empty || this.covered(v)) return 'walk'
+    const total = this.total()
+    const baseCached = this.lists.has(this.baseKey(v))
+    const walk = v.sort.length === 0 ? total * COST.tableStep + count * COST.emit : total * (COST.indexStep + COST.lookup) + count * COST.emit
+    const gather = v.where.indexable ? count * (COST.lookup + COST.sort + COST.emit) : Infinity
+    const matches = v.where.indexable ? count * (COST.emit + COST.indexStep) : total * COST.tableStep + count * COST.emit
+    const bitmap = (baseCached ? 0 : total * (COST.indexStep + COST.emit)) + matches + total * 0.01
+    if (bitmap <= walk && bitmap <= gather) return 'bitmap'
+    return walk <= gather ? 'walk' : 'gather'
+  }
+
   /** The statement that builds the view's id list (ascending for a single sort column). */
   listSql(v: View, count: number): string {
-    if (v.sort.length > 1) return `SELECT l.id FROM lines l WHERE ${v.where.sql} ORDER BY ${this.orderBy(v)}`
-    // walk the sort index (or the table in id order) checking the filter per row, or read the filter's index and sort
+    const strategy = this.listStrategy(v, count)
+    if (strategy === 'multi') return `SELECT l.id FROM lines l WHERE ${v.where.sql} ORDER BY ${this.orderBy(v)}`
+    if (strategy === 'bitmap') return `SELECT l.id FROM lines l WHERE ${v.where.sql}`
+    return strategy === 'walk' ? this.walkSql(v) : `SELECT l.id FROM lines l WHERE ${v.where.sql} ORDER BY ${this.orderBy(v, { desc: false, plain: true })}`
+  }
+
+  private walkSql(v: View): string {
+    return `SELECT l.id FROM lines l ${this.orderIndex(v)} WHERE ${v.where.sql} ORDER BY ${this.orderBy(v, { desc: false })}`
+  }
+
+  /** The list key of the view's sort without any restriction. */
+  private baseKey(v: View): string {
+    return `1\u0000[]\u0000${v.sort[0]?.spec.colId ?? 'id'}`
+  }
+
+  /** Every id in the order of the view's sort column (ascending), unrestricted; cached like any list. */
+  private baseList(v: View): IdList {
+    const key = this.baseKey(v)
+    const hit = this.lists.get(key)
+    if (hit) return hit
     const total = this.total()
-    const walk =
-      v.sort.length === 0
-        ? total * COST.tableStep + count * COST.emit
-        : total * (this.covered(v) || v.where.empty ? COST.indexStep : COST.indexStep + COST.lookup) + count * COST.emit
-    const gather = v.where.indexable ? count * (COST.lookup + COST.sort + COST.emit) : Infinity
-    const strategy = this.tuning.listStrategy === 'auto' ? (walk <= gather ? 'walk' : 'gather') : this.tuning.listStrategy
-    return strategy === 'walk'
-      ? `SELECT l.id FROM lines l ${this.orderIndex(v)} WHERE ${v.where.sql} ORDER BY ${this.orderBy(v, { desc: false })}`
-      : `SELECT l.id FROM lines l WHERE ${v.where.sql} ORDER BY ${this.orderBy(v, { desc: false, plain: true })}`
+    const dense = v.sort.length === 0 ? this.denseIds() : null
+    let list: IdList
+    if (dense) list = Int32Array.from({ length: total }, (_, i) => dense.min + i)
+    else {
+      this.stats.listBuilds++
+      const order = v.sort.length === 0 ? 'l.id' : `l.${sqlOperand(v.sort[0].spec)}, l.id`
+      list = toIdList(this.stmt(`SELECT l.id FROM lines l ${this.orderIndex(v)} ORDER BY ${order}`).pluck().all() as number[])
+    }
+    this.remember(key, list)
+    return list
   }
 
   /** The SQL of the count. */
@@ -301,14 +342,30 @@ export class LinesEngine {
 
   private buildList(v: View, count: number): IdList {
     this.stats.listBuilds++
+    const strategy = this.listStrategy(v, count)
     const ids = this.stmt(this.listSql(v, count)).pluck().all(...v.where.params) as number[]
-    const list = toIdList(ids)
+    let list: IdList
+    if (strategy === 'bitmap') {
+      const base = this.baseList(v)
+      let max = 0
+      for (const id of ids) if (id > max) max = id
+      if (max > 64_000_000) return this.remember(v.listKey, toIdList(this.stmt(this.walkSql(v)).pluck().all(...v.where.params) as number[]))
+      const match = new Uint8Array(max + 1)
+      for (const id of ids) match[id] = 1
+      const out = new Int32Array(ids.length)
+      let n = 0
+      for (let i = 0; i < base.length; i++) {
+        const id = base[i]
+        if (id <= max && match[id] === 1) out[n++] = id
+      }
+      list = out.subarray(0, n)
+    } else list = toIdList(ids)
     this.remember(v.listKey, list)
     return list
   }
 
-  private remember(key: string, list: IdList): void {
-    if (list.length > LIST_BUDGET_IDS) return
+  private remember(key: string, list: IdList): IdList {
+    if (list.length > LIST_BUDGET_IDS) return list
     while (this.listIds + list.length > LIST_BUDGET_IDS && this.lists.size > 0) {
       const [oldest, l] = this.lists.entries().next().value as [string, IdList]
       this.lists.delete(oldest)
@@ -316,6 +373,7 @@ export class LinesEngine {
     }
     this.lists.set(key, list)
     this.listIds += list.length
+    return list
   }
 
   /** Rows by id, in the given order. */
