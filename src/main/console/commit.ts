@@ -1,14 +1,14 @@
 // Commit: exactly what the preview showed, or nothing. One immediate transaction (through the workspace's write queue)
-// re-evaluates the preview's query, refuses with STALE_PREVIEW when any line or the blocked breakdown moved, and only
-// then writes the op_batches row and one pending `operations` row per affected line (INSERT … SELECT, so a 100k-line
-// batch never becomes 100k JS objects). Drafts record the same batch without ops.
+// reads the preview's lines once into a temp table, refuses with STALE_PREVIEW when any line or the blocked breakdown
+// moved, and only then writes the op_batches row and one pending `operations` row per affected line (INSERT … SELECT,
+// so a 100k-line batch never becomes 100k JS objects). Drafts record the same batch without ops.
 import { randomUUID } from 'node:crypto'
 import type { CommitResult, PreviewResult, Role, SessionUser } from '../../shared/api/console'
 import { AppError } from '../../shared/api/errors'
 import type { Db } from '../db/open'
 import type { Workspace } from '../workspace/workspace'
 import type { CompileContext } from './cohort-sql'
-import { changedLines, countsByCode, evaluate, planCommand, sameAggregates, type StoredPreview } from './preview'
+import { changedLines, countsByCode, evaluate, lineSelect, planCommand, sameAggregates, type StoredPreview } from './preview'
 import { canCommit } from './session'
 
 export function newBatchId(): string {
@@ -93,8 +93,12 @@ export function commitCommand(ws: Workspace, p: StoredPreview, user: SessionUser
     const createdAt = new Date().toISOString()
     const written = db
       .transaction(() => {
+        // one pass over the lines into a temp table: the fingerprint check and the outbox rows both read it
         const plan = planCommand(db, cmd, ctx)
-        const now = evaluate(db, plan)
+        const rows = lineSelect(plan, ['id', 'row_version', 'plan_code', 'status', 'addons', 'tags', 'wallet_cents'])
+        db.exec('DROP TABLE IF EXISTS temp.console_commit')
+        db.prepare(`CREATE TEMP TABLE console_commit AS ${rows.sql}`).run(...rows.params)
+        const now = evaluate(db, plan, 'temp.console_commit')
         if (!sameAggregates(p.plan!, p.agg!, plan, now)) throw staleError(changedLines(p.plan!, p.agg!, plan, now))
         insertBatch(db, { id: batchId, kind: 'commit', user, result: p.result, createdAt, summary: summaryOf(p, user, { counts: countsByCode(plan, now) }) })
         const info = db
@@ -102,9 +106,10 @@ export function commitCommand(ws: Workspace, p: StoredPreview, user: SessionUser
             `INSERT INTO operations (batch_id, line_id, action, params, previous, base_version, status, created_at)
              SELECT ?, id, ?, ?, json_object('plan', plan_code, 'status', status, 'addons', addons, 'tags', tags, 'wallet_cents', wallet_cents),
                     row_version, 'pending', ?
-             FROM ${plan.from} WHERE (${plan.scope.sql}) AND (${plan.reason.sql}) = 0 ORDER BY id`,
+             FROM temp.console_commit WHERE r = 0 ORDER BY id`,
           )
-          .run(batchId, cmd.action, JSON.stringify(cmd.params), createdAt, ...plan.scope.params, ...plan.reason.params)
+          .run(batchId, cmd.action, JSON.stringify(cmd.params), createdAt)
+        db.exec('DROP TABLE temp.console_commit')
         if (info.changes !== p.result.affected) throw staleError(Math.abs(info.changes - p.result.affected))
         return info.changes
       })

@@ -127,18 +127,24 @@ export function planCommand(db: Db, cmd: Command, ctx: CompileContext): CommandP
  * the reason counters are packed three to a sum (21 bits each), the fingerprint is one sum, and the money is summed
  * only when the command has any (a constant MRR delta is multiplied out in JS).
  */
-function aggregateSql(plan: CommandPlan, packed: boolean): SqlFragment {
-  const inner: string[] = [`${plan.reason.sql} AS r`, `id * ${FP_ID_FACTOR} + row_version AS fp`]
+/** One row per matched line: r (0 = affected, k = blocked by rules[k-1]), fp, and d / w / account_id when needed. */
+export function lineSelect(plan: CommandPlan, extra: string[] = []): SqlFragment {
+  const cols: string[] = [`${plan.reason.sql} AS r`, `id * ${FP_ID_FACTOR} + row_version AS fp`]
   const params: unknown[] = [...plan.reason.params]
-  const money = !plan.money.mrrZero
-  const perLine = money && !plan.money.mrrConstant
-  if (perLine) {
-    inner.push(`${plan.money.mrr.sql} AS d`)
+  if (!plan.money.mrrZero && !plan.money.mrrConstant) {
+    cols.push(`${plan.money.mrr.sql} AS d`)
     params.push(...plan.money.mrr.params)
   }
-  if (money) inner.push(`${plan.cycle.sql} AS w`)
-  if (plan.withCreditAccounts) inner.push('account_id')
+  if (!plan.money.mrrZero) cols.push(`${plan.cycle.sql} AS w`)
+  if (plan.withCreditAccounts) cols.push('account_id')
   params.push(...plan.scope.params)
+  return { sql: `SELECT ${[...cols, ...extra].join(', ')} FROM ${plan.from} WHERE ${plan.scope.sql}`, params }
+}
+
+/** The aggregates over lineSelect's rows, read from `source` (a table of them) or straight from `lines`. */
+function aggregateSql(plan: CommandPlan, packed: boolean, source?: string): SqlFragment {
+  const money = !plan.money.mrrZero
+  const perLine = money && !plan.money.mrrConstant
   const outer: string[] = []
   const n = plan.rules.length + 1
   if (packed) {
@@ -153,11 +159,10 @@ function aggregateSql(plan: CommandPlan, packed: boolean): SqlFragment {
   if (perLine) outer.push('sum(CASE WHEN r = 0 THEN d END) AS mrr', 'sum(CASE WHEN r = 0 THEN d * w END) AS dw')
   else if (money) outer.push('sum(CASE WHEN r = 0 THEN w END) AS w')
   if (plan.withCreditAccounts) outer.push('count(DISTINCT CASE WHEN r = 0 THEN account_id END) AS credit_accounts')
+  if (source) return { sql: `SELECT ${outer.join(', ')} FROM ${source}`, params: [] }
+  const inner = lineSelect(plan)
   // LIMIT -1 keeps the inner query a co-routine, so each line's reason and money are computed once, not per sum()
-  return {
-    sql: `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${plan.from} WHERE ${plan.scope.sql} LIMIT -1)`,
-    params,
-  }
+  return { sql: `SELECT ${outer.join(', ')} FROM (${inner.sql} LIMIT -1)`, params: inner.params }
 }
 
 function canPack(db: Db): boolean {
@@ -165,9 +170,9 @@ function canPack(db: Db): boolean {
   return (r.m ?? 0) < 2 ** PACK_BITS
 }
 
-export function evaluate(db: Db, plan: CommandPlan): Aggregates {
+export function evaluate(db: Db, plan: CommandPlan, source?: string): Aggregates {
   const packed = canPack(db)
-  const q = aggregateSql(plan, packed)
+  const q = aggregateSql(plan, packed, source)
   const row = db.prepare(q.sql).safeIntegers(true).get(...q.params) as Record<string, bigint | null>
   const big = (k: string) => row[k] ?? 0n
   const n = plan.rules.length + 1
