@@ -191,6 +191,9 @@ const VERBS: Verb[] = [
       const addon = ADDON_MENTION.test(w)
       if (money && (CREDIT_WORD.test(w) || !addon)) return { ok: true, action: 'credit_wallet', verbAt: at, verbEnd: end }
       if (addon) return { ok: true, action: 'add_addon', verbAt: at, verbEnd: end }
+      // "add 1GB of data to 512-555-0123": the top-ups are the only way to add data
+      if (/^(?:add|give|load)/.test(verb) && /(?<!\b(?:than|under|over|least|most|above|below|mobile|on|to|fi|with)\s+)\b\d+(?:\.\d+)?\s*(?:gb|gigs?|gigabytes?)\b(?!\s+(?:remaining|left|used|plan|of\s+data\s+(?:remaining|left|used)))/.test(w.slice(end)))
+        return { ok: true, action: 'add_addon', verbAt: at, verbEnd: end }
       if (verb === 'send') return notify(w, at, end)
       if (verb.startsWith('put') && PLAN_MENTION.test(w)) return { ok: true, action: 'change_plan', verbAt: at, verbEnd: end }
       if (CREDIT_WORD.test(w)) return { ok: true, action: 'credit_wallet', verbAt: at, verbEnd: end }

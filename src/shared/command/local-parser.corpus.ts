@@ -121,6 +121,8 @@ export const CORPUS: CorpusCase[] = [
     cmd('add_addon', { addon: 'TOPUP_5GB' }, where(w('plan', '=', 'DATA_5'), w('data_remaining_mb', '<', 100))),
   ),
   ok('top up 5125550123 with 1 GB', cmd('add_addon', { addon: 'TOPUP_1GB' }, line('+15125550123'))),
+  ok('add 1 GB of data to 512-555-0123', cmd('add_addon', { addon: 'TOPUP_1GB' }, line('+15125550123'))),
+  ok('give 512-555-0123 an extra 5 gigs', cmd('add_addon', { addon: 'TOPUP_5GB' }, line('+15125550123'))),
   ok(
     'text Mobile 5GB customers with 1.5 gigs or less left: You are running low on data',
     cmd('send_notification', { channel: 'sms', message: 'You are running low on data' }, where(w('plan', '=', 'DATA_5'), w('data_remaining_mb', '<=', 1536))),
@@ -214,4 +216,5 @@ export const CORPUS: CorpusCase[] = [
   err('suspend lines in ZZ', /ZZ/),
   err('suspend lines in zip 7870', /7870/),
   err('suspend lines on the HomeFi plan', /which plan/),
+  err('add 2GB to 512-555-0123', /no 2GB top-up/),
 ]

@@ -121,7 +121,7 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
         `did you mean ${planNames(t.near)}? Plans: ${PLAN_LIST}`,
         'invalid',
       )
-    if (t.k === 'badaddon' && !(/^top/i.test(t.raw) && toks.some((u) => u.k === 'data' && (u.v === 1024 || u.v === 5120))))
+    if (t.k === 'badaddon' && !(/^top/i.test(t.raw) && toks.some((u) => u.k === 'data')))
       fail(/^(?:a |the )?(?:data )?top/i.test(rawOf(ctx, t)) && t.near.length === 2 ? 'which top-up: 1GB or 5GB?' : `unknown add-on '${rawOf(ctx, t)}'`, `add-ons: ${ADDON_LIST}`, 'invalid')
     if (t.k === 'badphone') fail(`'${t.raw}' is not a valid US phone number`, 'a 10-digit US number, e.g. 512-555-0123', 'invalid')
     if (t.k === 'iccid') fail(`'${t.raw}' looks like an ICCID`, 'the console takes phone numbers; upload a CSV of ICCIDs as a list instead', 'invalid')
@@ -209,12 +209,15 @@ function readParams(ctx: Ctx, intent: { action: Action; verbAt: number; verbEnd:
       if (i < 0) i = toks.findIndex((t) => t.k === 'addon')
       if (i < 0) {
         // "top up 512-555-0123 with 5 GB"
-        const d = toks.findIndex((t, j) => t.k === 'data' && (t.v === 1024 || t.v === 5120) && toks[j - 1]?.k !== 'cmp')
-        const b = toks.findIndex((t) => t.k === 'badaddon')
-        if (b >= 0 && d >= 0) {
+        // "add 1GB of data to 512-555-0123", "top up 512-555-0123 with 5 GB"
+        const d = toks.findIndex((t, j) => t.k === 'data' && t.s >= intent.verbAt && toks[j - 1]?.k !== 'cmp' && !isWord(toks[j + 1], /^(?:remaining|left|used|plan)$/))
+        if (d >= 0 && intent.action === 'add_addon') {
+          const mb = (toks[d] as TokOf<'data'>).v
+          if (mb !== 1024 && mb !== 5120) fail(`there is no ${rawOf(ctx, toks[d])} top-up`, `the top-ups are 1GB (TOPUP_1GB) and 5GB (TOPUP_5GB); for more data change the plan`, 'invalid')
           used.add(d)
-          used.add(b)
-          return { addon: (toks[d] as TokOf<'data'>).v === 1024 ? 'TOPUP_1GB' : 'TOPUP_5GB' }
+          const b = toks.findIndex((t) => t.k === 'badaddon')
+          if (b >= 0) used.add(b)
+          return { addon: mb === 1024 ? 'TOPUP_1GB' : 'TOPUP_5GB' }
         }
         fail('which add-on?', `add-ons: ${ADDON_LIST}`)
       }
