@@ -43,18 +43,21 @@ export default function SubscribersScreen() {
     )
   }, [])
 
-  const sendToConsole = () => {
-    const d = view ? describeView(view.query) : ''
+  const sendToConsole = useCallback(() => {
+    const d = viewRef.current ? describeView(viewRef.current.query) : ''
     setSelection({ lineIds: selected.map((r) => r.id), label: `${count(selected.length)} lines picked in Subscribers${d ? ` (${d})` : ''}` })
     navigate('/console')
-  }
+  }, [selected, navigate])
 
   const actions = useMemo<PaletteAction[]>(
     () => [
       { id: 'subscribers:export', label: 'Export current view as CSV', description: 'Every line matching the filters, not only the loaded rows', group: 'Actions', keywords: ['csv', 'download'], run: exportView },
       { id: 'subscribers:clear-filters', label: 'Clear grid filters and search', group: 'Actions', keywords: ['reset', 'filter'], run: () => (gridApi?.setFilterModel(null), setSearch('')) },
+      ...(selected.length
+        ? [{ id: 'subscribers:send', label: `Send ${count(selected.length)} selected lines to the console`, group: 'Actions', keywords: ['console', 'selection'], run: sendToConsole }]
+        : []),
     ],
-    [exportView, gridApi],
+    [exportView, gridApi, selected.length, sendToConsole],
   )
   useRegisterActions(actions)
 
