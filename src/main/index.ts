@@ -47,7 +47,14 @@ async function createWindow(): Promise<void> {
 
 app.whenReady().then(async () => {
   const dbPath = process.env.WINGTEL_DB ?? join(app.getPath('userData'), 'workspace.sqlite')
-  core = await startCore({ dbPath })
+  try {
+    core = await startCore({ dbPath })
+  } catch (e) {
+    // A damaged workspace or one from a newer version: say so and leave the file exactly as it is.
+    dialog.showErrorBox('Wingtel Ops cannot open its workspace', `${(e as Error).message}\n\nWorkspace: ${dbPath}`)
+    app.quit()
+    return
+  }
   core.ready.catch(() => undefined) // shown in the UI through workspace-error
   const updater = startUpdater(core.ws.events)
 
