@@ -62,7 +62,7 @@ describe('console', () => {
     expect(after.batches[0].rollbackOf).toBe(h.batches[0].id)
   })
 
-  test('an analyst saves a draft instead of committing', async () => {
+  test('an analyst saves a draft; an operator opens it from History and commits it', async () => {
     app = await openApp()
     await app.goto('/console')
     await signIn(app, 'analyst')
@@ -73,6 +73,18 @@ describe('console', () => {
     await app.page.waitForSelector('[data-testid=commit-done]')
     const h = await app.caller.console.history({ kind: 'draft' })
     expect(h.batches[0]).toMatchObject({ role: 'analyst', opsTotal: 0 })
+
+    // an operator opens the draft from History, sees it previewed again, and commits it
+    await app.goto('/history')
+    await signIn(app, 'operator')
+    await app.page.click(`[data-batch-id="${h.batches[0].id}"] [data-testid=open-draft]`)
+    await app.page.waitForSelector('[data-testid=preview-panel] [data-testid=commit]')
+    expect(await app.page.inputValue('[data-testid=console-canonical]')).toBe(h.batches[0].canonical)
+    await app.page.click('[data-testid=commit]')
+    await app.page.click('[data-testid=confirm-commit]')
+    await app.page.waitForSelector('[data-testid=commit-done]')
+    const c = await app.caller.console.history({ kind: 'commit' })
+    expect(c.batches[0]).toMatchObject({ role: 'operator', canonical: h.batches[0].canonical })
   })
 
   test('a request outside the contract shows the error and a suggestion', async () => {

@@ -9,6 +9,7 @@ import type { CommitResult, ConsoleParseResult, PreviewResult } from '../../../s
 import type { Command, Scope } from '../../../shared/command/schema'
 import { api, errorMessage } from '../../api/client'
 import { getSelection, subscribeSelection } from '../../state/selection'
+import { takeDraft } from './handoff'
 import { PreviewPanel } from './PreviewPanel'
 import { ScopeChooser, type ScopeMode } from './ScopeChooser'
 import { RoleSwitcher, useSession } from './session'
@@ -31,13 +32,10 @@ export default function ConsoleScreen() {
 
   useEffect(() => sentenceRef.current?.focus(), [])
 
-  const effective = (cmd: Command): Command | null => {
-    if (scopeMode === 'sentence') return cmd
-    return scopeOverride ? ({ ...cmd, scope: scopeOverride } as Command) : null
-  }
+  const runPreview = (cmd: Command, text: string, tier: ConsoleParseResult['tier']) => runPreviewFor(cmd, text, tier, scopeMode, scopeOverride)
 
-  const runPreview = async (cmd: Command, text: string, tier: ConsoleParseResult['tier']) => {
-    const c = effective(cmd)
+  const runPreviewFor = async (cmd: Command, text: string, tier: ConsoleParseResult['tier'], mode: ScopeMode, override: Scope | null) => {
+    const c = mode === 'sentence' ? cmd : override ? ({ ...cmd, scope: override } as Command) : null
     if (!c) {
       setPreview(null)
       return
@@ -76,6 +74,26 @@ export default function ConsoleScreen() {
       setBusy(null)
     }
   }
+
+  // a draft opened from History: its canonical text, previewed again on today's data
+  useEffect(() => {
+    const d = takeDraft()
+    if (!d) return
+    setScopeMode('sentence')
+    setSentence(d.sentence)
+    setCanonical(d.canonical)
+    void (async () => {
+      setBusy('parse')
+      const r = await api.console.parse.mutate({ text: d.canonical, tier: 'canonical' }).catch((e: unknown) => {
+        setError(errorMessage(e))
+        return null
+      })
+      setBusy(null)
+      if (!r) return
+      setParsed(r)
+      if (r.ok) await runPreviewFor(r.command, d.sentence || d.canonical, r.tier, 'sentence', null)
+    })()
+  }, [])
 
   // a new scope re-previews the parsed command
   useEffect(() => {

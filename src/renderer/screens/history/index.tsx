@@ -2,13 +2,15 @@
 // the live status of its ops (pending → applied | rejected | conflict, as the sync engine reports them). Open a batch
 // to see its ops with reasons; roll a committed batch back through a previewed compensating batch.
 import { Alert, Badge, Button, Drawer, Group, Loader, Modal, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core'
-import { IconArrowBackUp, IconEye, IconHistory, IconSearch } from '@tabler/icons-react'
+import { IconArrowBackUp, IconEye, IconHistory, IconSearch, IconTerminal2 } from '@tabler/icons-react'
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import type { BatchSummary, CommitResult, OpStatus, PreviewResult } from '../../../shared/api/console'
 import { OP_STATUSES, ROLES } from '../../../shared/domain/console'
 import { api, errorMessage, onEvent } from '../../api/client'
 import { count, formatMsisdn, money, statusColor, when } from '../../lib/format'
+import { useNavigate } from 'react-router'
+import { openDraftInConsole } from '../console/handoff'
 import { PreviewPanel } from '../console/PreviewPanel'
 import { RoleSwitcher } from '../console/session'
 
@@ -130,6 +132,7 @@ function BatchDrawer({ batchId, onClose, onRollback }: { batchId: string | null;
 
 export default function HistoryScreen() {
   const qc = useQueryClient()
+  const navigate = useNavigate()
   const [text, setText] = useState('')
   const [kind, setKind] = useState<string | null>(null)
   const [status, setStatus] = useState<string | null>(null)
@@ -268,6 +271,21 @@ export default function HistoryScreen() {
                     <Button size="compact-xs" variant="subtle" leftSection={<IconEye size={14} />} onClick={() => setOpen(b.id)} aria-label={`Open batch ${b.id}`}>
                       Open
                     </Button>
+                    {b.kind === 'draft' && !b.rollbackOf && (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        leftSection={<IconTerminal2 size={14} />}
+                        onClick={() => {
+                          openDraftInConsole({ sentence: b.sentence, canonical: b.canonical, batchId: b.id })
+                          navigate('/console')
+                        }}
+                        aria-label={`Open draft ${b.id} in the console`}
+                        data-testid="open-draft"
+                      >
+                        Open in console
+                      </Button>
+                    )}
                     {b.kind !== 'draft' && !b.rolledBackBy && b.opsTotal > 0 && (
                       <Button
                         size="compact-xs"
