@@ -29,6 +29,7 @@ export function readConditions(ctx: Ctx, impliedAddon?: { code: string; at: numb
   for (const { cond } of out) {
     if (!SINGLE_VALUED.has(cond.field) || (cond.op !== '=' && cond.op !== 'in')) continue
     const prev = seen.get(cond.field)
+    if (prev && JSON.stringify(prev.value) === JSON.stringify(cond.value) && prev.op === cond.op) continue
     if (prev)
       fail(
         `a line has one ${cond.field.replace('_', ' ')}: '${String(prev.value)}' and '${String(cond.value)}' cannot both hold`,

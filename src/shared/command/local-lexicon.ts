@@ -63,6 +63,9 @@ const STATE_BY_NAME = STATE_NAMES.map(([n, c]) => [new RegExp(`^${n}$`), c] as c
 /** lower-case two-letter codes that are also English words; accepted only in upper case */
 const CODE_WORDS = new Set(['in', 'or', 'me', 'hi', 'oh', 'ok', 'id', 'la', 'pa', 'co', 'de', 'ma', 'al', 'mo', 'ne', 'wa', 'ga', 'va', 'ar', 'md', 'mi'])
 
+/** two-letter words that are not state codes and may follow "in"/"state" in capitals */
+const ENGLISH_2 = new Set(['GB', 'MB', 'TB', 'US', 'IT', 'OR', 'OF', 'IS', 'IN', 'TO', 'ON', 'AT', 'AS', 'BE', 'BY', 'DO', 'GO', 'IF', 'MY', 'NO', 'SO', 'UP', 'WE', 'AN', 'AM', 'EU', 'UK'])
+
 /** Comparator phrases, longest first. `dateOnly` ones are read only before a date. */
 const CMP_PHRASES: [string, Op | 'between' | 'recent', { postfix?: boolean; dateOnly?: boolean; tenure?: boolean }?][] = (
   [
@@ -323,18 +326,24 @@ export function lex(input: string, now?: Date): Lexed {
     const code = STATE_BY_NAME.find(([re]) => re.test(m[1]))?.[1]
     return code ? { k: 'state', v: code, s, e } : null
   })
-  if (upper) {
+  // codes in capitals are states, unless the whole sentence is in capitals ("SUSPEND LINES IN TX"): then only the
+  // ones that are not also English words; "IN", "OR", "ME"… need a state context either way (the rule below)
+  const shouting = upper !== null && (upper.match(/[A-Z]/g)?.length ?? 0) > 0.6 * (upper.match(/[A-Za-z]/g)?.length ?? 1)
+  if (upper && !shouting) {
     const re = /\b[A-Z]{2}\b/g
     for (let m = re.exec(upper); m; m = re.exec(upper)) {
       const s = m.index
       const e = s + 2
       if (t.slice(s, e) !== m[0].toLowerCase()) continue
+      if (t[s - 1] === '-' || t[e] === '-') continue
       if (!(m[0] in US_STATES)) {
-        if (/\b(?:in|state|states)\s+$/i.test(upper.slice(Math.max(0, s - 8), s)) && !/^(?:GB|MB|TB|US|IT|OR)$/.test(m[0]))
+        if (/\b(?:in|state|states)\s+$/i.test(upper.slice(Math.max(0, s - 8), s)) && !ENGLISH_2.has(m[0]))
           add({ k: 'badstate', raw: m[0], s, e })
         continue
       }
       if (m[0] === 'ID' && /account\s*$/i.test(upper.slice(0, s))) continue
+      if (CODE_WORDS.has(m[0].toLowerCase()) && m[0] !== 'OK' && !/\b(?:in|state|states)\s+$/i.test(upper.slice(Math.max(0, s - 8), s)) && !/(?:,|\band|\bor)\s*$/i.test(upper.slice(Math.max(0, s - 5), s)))
+        continue
       add({ k: 'state', v: m[0], s, e })
     }
   }

@@ -42,6 +42,27 @@ describe('local parser: regression sentences', () => {
   }
 })
 
+describe('local parser: invariants', () => {
+  // the same command whatever the courtesy, spacing, capitals or final punctuation (messages and quotes aside)
+  const variants = (s: string) => [s + '.', 'please ' + s, s[0].toUpperCase() + s.slice(1), s.replace(/ /g, '  '), s.toUpperCase(), s + ' please', 'can you ' + s + '?', s + ' now']
+  const plain = [...CORPUS.flatMap((c) => ('command' in c ? [c] : [])), ...CORPUS_MORE].filter((c) => !/[:"']/.test(c.text))
+  it(`reads ${plain.length * 8} variants of ${plain.length} sentences the same`, () => {
+    for (const c of plain)
+      for (const v of variants(c.text)) {
+        const r = parseLocal(v, { now: CORPUS_NOW })
+        expect(r.ok, v).toBe(true)
+        if (!r.ok) continue
+        const params = r.command.params as { reason?: string }
+        // a shouted reason is kept as typed
+        const got = params.reason && v === c.text.toUpperCase() ? { ...r.command, params: { ...params, reason: params.reason.toLowerCase() } } : r.command
+        const want = c.command.params && 'reason' in c.command.params && v === c.text.toUpperCase()
+          ? { ...c.command, params: { ...c.command.params, reason: String((c.command.params as { reason: string }).reason).toLowerCase() } }
+          : c.command
+        expect(got, v).toStrictEqual(want)
+      }
+  })
+})
+
 describe('local parser: rules', () => {
   it('flags an empty cohort', () => {
     const r = parseLocal('suspend all lines')

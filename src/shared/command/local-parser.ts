@@ -103,7 +103,7 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   if (rest.length > MAX_COMMAND_PART)
     fail(`the command part of the sentence is too long (over ${MAX_COMMAND_PART} characters)`, 'describe the lines in fewer words, or upload a CSV list', 'invalid')
   // the intent's offsets must match the tokens': both read the same normalized text
-  const norm = normalizeSentence(rest)
+  const norm = normalizeSentence(trimCourtesy(rest.replace(/\s+/g, ' ')))
   const intent = detectIntent(norm.toLowerCase())
   if (!intent.ok) fail(intent.error, intent.suggestion, intent.refused ? 'refused' : 'unreadable')
   const action = intent.action
@@ -155,6 +155,20 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   const r = validateCommand({ action, params, scope })
   if (!r.ok) fail(r.error, r.suggestion, 'invalid')
   return { ok: true, command: r.command, canonical: toCanonical(r.command), tier: 'local', warnings: ctx.warnings }
+}
+
+/** "please", "can you", "thanks", "now" around a command say nothing about it */
+function trimCourtesy(s: string): string {
+  let out = s.trim()
+  for (;;) {
+    const next = out
+      .replace(/^(?:please|pls|kindly|ok(?:ay)?|hey|hi|so|and|then|now|can you|could you|would you|will you|i need to|i want to|i'd like to|we need to|let's|go ahead and|i need you to)[\s,]+/i, '')
+      .replace(/[\s,]+(?:please|pls|thanks|thank you|thx|now|asap|right away|immediately|right now)[\s.!?]*$/i, '')
+      .replace(/\s*[.!?]+$/, '')
+      .trim()
+    if (next === out) return out
+    out = next
+  }
 }
 
 function nowOf(now: Date | string | undefined): Date {
