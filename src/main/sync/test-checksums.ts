@@ -78,3 +78,25 @@ export function insertLocalOps(db: Db, ops: Array<{ line: number; action: string
   })()
   return seqs
 }
+
+/** Runs `sql` in one transaction on the central database and returns that transaction's xid. */
+export async function writeXid(c: TestCentral, sql: string): Promise<string> {
+  return c.client.transaction(async (tx) => {
+    if (sql) await tx.exec(sql)
+    return (await tx.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x')).rows[0].x
+  })
+}
+
+/**
+ * Pulls until the horizon has passed `xid`: then every transaction up to it has been delivered. On a shared server
+ * another session's long transaction holds the horizon back (by design: it is never skipped), so a single pull right
+ * after a write may not show it yet.
+ */
+export async function pullPast(pull: () => Promise<{ horizon: string | null }>, xid: string, maxTries = 3000): Promise<void> {
+  for (let i = 0; i < maxTries; i++) {
+    const r = await pull()
+    if (r.horizon !== null && BigInt(r.horizon) > BigInt(xid)) return
+    await new Promise((res) => setTimeout(res, 50))
+  }
+  throw new Error(`the horizon never passed xid ${xid}`)
+}
