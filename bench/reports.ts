@@ -30,22 +30,33 @@ function p95(samples: number[]): number {
   return Math.round(s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)])
 }
 
-function measure(iterations: number, fn: () => unknown): { p95: number; median: number } {
-  fn() // warm the page cache and statement compilation once
-  const t: number[] = []
+interface Timing {
+  p95: number
+  median: number
+  /** p95 of the process CPU time (user + system) per run: on a shared machine wall time includes waiting for a core */
+  cpuP95: number
+}
+
+function measure(iterations: number, fn: () => unknown, warmup = true): Timing {
+  if (warmup) fn() // warm the page cache and statement compilation once
+  const wall: number[] = []
+  const cpu: number[] = []
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     fn()
-    t.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    wall.push(performance.now() - t0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  const sorted = [...t].sort((a, b) => a - b)
-  return { p95: p95(t), median: Math.round(sorted[Math.floor(sorted.length / 2)]) }
+  const sorted = [...wall].sort((a, b) => a - b)
+  return { p95: p95(wall), median: Math.round(sorted[Math.floor(sorted.length / 2)]), cpuP95: p95(cpu) }
 }
 
 export async function run(args: { flags: Record<string, string | boolean> }): Promise<Record<string, unknown>> {
   const num = (k: string, d: number) => (typeof args.flags[k] === 'string' ? Number(args.flags[k]) : d)
   const lines = num('lines', 1_000_000)
-  const iterations = num('iterations', 7)
+  const iterations = num('iterations', 5)
   const bench = await ensureBenchWorkspace({ lines, months: num('months', 3), seed: num('seed', 1) })
   const ws = new Workspace({ dbPath: bench.path })
   try {
@@ -66,10 +77,10 @@ export async function run(args: { flags: Record<string, string | boolean> }): Pr
     const shock = cold(() => billShock(ws, 100))
     const shockCached = warm(() => billShock(ws, 100))
     const builder = measure(iterations, () => runSpec(ws, BUILDER_SPEC))
-    const builderBase = measure(Math.min(iterations, 3), () => runSpec(ws, BUILDER_SPEC, undefined, { rollups: false }))
+    const builderBase = measure(1, () => runSpec(ws, BUILDER_SPEC, undefined, { rollups: false }), false)
     dropRollups(ws)
     const rollupBuildMs = Math.round(ensureRollup(ws, datasetDef('usage').rollup!))
-    const finance = measure(iterations, () => financeReport(ws, financeMonth))
+    const finance = measure(1, () => financeReport(ws, financeMonth), false)
     const f = churnForecast(ws, 10)
     return {
       lines,
@@ -80,10 +91,17 @@ export async function run(args: { flags: Record<string, string | boolean> }): Pr
       revenue_waterfall_p95_ms: waterfall.p95,
       bill_shock_p95_ms: shock.p95,
       builder_p95_ms: builder.p95,
+      subscriber_growth_cpu_p95_ms: growth.cpuP95,
+      churn_forecast_cpu_p95_ms: churn.cpuP95,
+      revenue_waterfall_cpu_p95_ms: waterfall.cpuP95,
+      bill_shock_cpu_p95_ms: shock.cpuP95,
+      builder_cpu_p95_ms: builder.cpuP95,
       builder_via: runSpec(ws, BUILDER_SPEC).via ? 'usage rollup' : 'base tables',
       builder_rollup_build_ms: rollupBuildMs,
-      builder_base_tables_p95_ms: builderBase.p95,
-      finance_p95_ms: finance.p95,
+      builder_base_tables_ms: builderBase.p95,
+      builder_base_tables_cpu_ms: builderBase.cpuP95,
+      finance_ms: finance.p95,
+      finance_cpu_ms: finance.cpuP95,
       subscriber_growth_cached_p95_ms: growthCached.p95,
       churn_forecast_cached_p95_ms: churnCached.p95,
       revenue_waterfall_cached_p95_ms: waterfallCached.p95,

@@ -22,15 +22,20 @@ const SAMPLE_PER_SNAPSHOT = 12_000
 const DUNNING_DISCONNECT_DAY = 14
 const TRAIN_SNAPSHOTS = 2
 
-/** Features of the lines live at @d, for a deterministic sample (@rate of 1000 by id hash). */
-const SNAPSHOT_SQL = `WITH base AS (
+/**
+ * Features of the lines live at @d, for a deterministic sample: every @step-th line id (a stride over the id space
+ * reads only the sampled rows). The label subquery must seek by line (line_events_line), hence `+e.kind`: with a plain
+ * `e.kind =` the planner may pick line_events_kind_at and scan a month of disconnections for every line.
+ */
+const SNAPSHOT_SQL = `WITH RECURSIVE ids(id) AS (
+  SELECT 1 UNION ALL SELECT id + @step FROM ids WHERE id + @step <= @maxId
+), base AS (
   SELECT l.id, l.account_id, l.activated_at, l.account_type, p.kind,
     CASE WHEN CAST(strftime('%d', @d) AS INTEGER) >= l.cycle_day
       THEN date(@d, 'start of month', '+' || (l.cycle_day - 1) || ' days')
       ELSE date(@d, 'start of month', '-1 month', '+' || (l.cycle_day - 1) || ' days') END AS cs
-  FROM lines l JOIN plans p ON p.code = l.plan_code
+  FROM ids JOIN lines l ON l.id = ids.id JOIN plans p ON p.code = l.plan_code
   WHERE l.activated_at <= @d AND (l.disconnected_at IS NULL OR l.disconnected_at > @d) AND l.status <> 'pending'
-    AND (l.id * 2654435761) % 1000 < @rate
 )
 SELECT b.id,
   min(12, (SELECT count(*) FROM payments f WHERE f.account_id = b.account_id AND f.status = 'failed' AND f.created_at < date(@d, '+1 day')
@@ -45,12 +50,13 @@ SELECT b.id,
   ln((coalesce((SELECT u.data_mb FROM usage_cycles u WHERE u.line_id = b.id AND u.cycle_start = date(b.cs, '-1 month')), 0) + 1.0)
    / (coalesce((SELECT u.data_mb FROM usage_cycles u WHERE u.line_id = b.id AND u.cycle_start = date(b.cs, '-2 months')), 0) + 1.0)) AS trend,
   b.account_type = 'business' AS business, b.kind = 'homefi' AS homefi, b.kind = 'iot' AS iot,
-  EXISTS (SELECT 1 FROM line_events e WHERE e.line_id = b.id AND e.kind = 'disconnected' AND e.at >= date(@d, '+1 day') AND e.at < date(@d, '+${HORIZON + 1} days')) AS label
+  EXISTS (SELECT 1 FROM line_events e WHERE e.line_id = b.id AND +e.kind = 'disconnected' AND e.at >= date(@d, '+1 day') AND e.at < date(@d, '+${HORIZON + 1} days')) AS label
 FROM base b`
 
 /**
  * Every live line at A, scored: the same features, read from the line's denormalized account figures (which are the
- * as-of values of failure streak and days past due) and its last two completed cycles. @asOf = A, @b = intercept, @w0.. = coefficients.
+ * as-of values of failure streak and days past due) and its last two completed cycles. `+l.status` and CROSS JOIN keep the scan in
+ * rowid order (sequential, and the usage lookups then walk their primary key in order) instead of through an index. @asOf = A, @b = intercept, @w0.. = coefficients.
  */
 const SCORE_SQL = `WITH failed AS MATERIALIZED (
   SELECT account_id, count(*) AS n FROM payments WHERE status = 'failed' AND created_at >= date(@asOf, '-89 days') AND created_at < date(@asOf, '+1 day') GROUP BY account_id
@@ -69,13 +75,13 @@ SELECT l.id, @b
   + @w6 * ln((coalesce(u1.data_mb, 0) + 1.0) / (coalesce(u2.data_mb, 0) + 1.0))
   + @w7 * (l.account_type = 'business') + @w8 * (p.kind = 'homefi') + @w9 * (p.kind = 'iot') AS logit
 FROM lines l
-JOIN plans p ON p.code = l.plan_code
+CROSS JOIN plans p ON p.code = l.plan_code
 LEFT JOIN failed fp ON fp.account_id = l.account_id
 LEFT JOIN care c ON c.line_id = l.id
 LEFT JOIN acare ac ON ac.account_id = l.account_id
 LEFT JOIN usage_cycles u1 ON u1.line_id = l.id AND u1.cycle_start = date(l.cycle_start, '-1 month')
 LEFT JOIN usage_cycles u2 ON u2.line_id = l.id AND u2.cycle_start = date(l.cycle_start, '-2 months')
-WHERE l.status IN ('active', 'suspended', 'hotlined')`
+WHERE +l.status IN ('active', 'suspended', 'hotlined')`
 
 const DETAIL_SQL = `SELECT l.id, l.msisdn, l.account_id, l.account_name, l.plan_code, l.status, l.failed_payments, l.days_past_due,
   CAST((julianday(@asOf) - julianday(l.activated_at)) / 30.4 AS INTEGER) AS tenure,
@@ -89,8 +95,9 @@ interface Sample {
   streak: number[]
 }
 
-export function snapshot(ws: Workspace, d: string, per1000: number): Sample {
-  const rows = ws.db.prepare(SNAPSHOT_SQL).raw(true).all({ d, rate: per1000 }) as number[][]
+export function snapshot(ws: Workspace, d: string, step: number): Sample {
+  const maxId = (ws.db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null }).m ?? 0
+  const rows = ws.db.prepare(SNAPSHOT_SQL).raw(true).all({ d, step, maxId }) as number[][]
   const X = rows.map((r) => r.slice(1, 11).map(Number))
   for (const x of X) x[3] = x[2] >= 1 && x[2] < DUNNING_DISCONNECT_DAY ? 1 : 0
   return {
@@ -120,7 +127,7 @@ function computeChurn(ws: Workspace, top: number): ChurnForecast {
   const t0 = performance.now()
   const asOf = asOfOf(ws)
   const live = (ws.db.prepare("SELECT count(*) AS n FROM lines WHERE status IN ('active', 'suspended', 'hotlined')").get() as { n: number }).n
-  const per1000 = Math.max(1, Math.min(1000, Math.ceil((SAMPLE_PER_SNAPSHOT * 1000) / Math.max(1, live))))
+  const step = Math.max(1, Math.floor(live / SAMPLE_PER_SNAPSHOT))
   const historyStart = (ws.db.prepare('SELECT min(cycle_start) AS d FROM usage_cycles').get() as { d: string | null }).d ?? asOf
 
   const backtestAt = addDays(asOf, -HORIZON)
@@ -130,8 +137,8 @@ function computeChurn(ws: Workspace, top: number): ChurnForecast {
     if (k > 0 && d < addDays(historyStart, 21)) break
     trainAt.push(d)
   }
-  const trainSet = trainAt.map((d) => snapshot(ws, d, per1000)).reduce(merge)
-  const backtest = snapshot(ws, backtestAt, per1000)
+  const trainSet = trainAt.map((d) => snapshot(ws, d, step)).reduce(merge)
+  const backtest = snapshot(ws, backtestAt, step)
 
   const features = [...CHURN_FEATURES]
   const model = train(features, trainSet.X, trainSet.y)
