@@ -247,6 +247,8 @@ export class SyncEngine {
       this.emit({ type: 'changed', tables: ['operations'] })
       const counts = this.outbox.counts()
       if (out.nextAttemptAt && this.livePull) this.schedulePush(out.nextAttemptAt)
+      // live: bring the applied ops' effects back right away, so their overlay gives way to the synced rows
+      if (this.livePull && out.applied > 0) this.pull().catch(() => {})
       if (out.stoppedBy) {
         this.online(!out.stoppedBy.retryable, out.stoppedBy)
         // network trouble is not the caller's error: the ops wait for the retry; anything else is surfaced

@@ -25,7 +25,8 @@ export class PgRemote extends SqlRemote {
     claims: Claims,
     opts: { pollMs?: number; poolSize?: number } = {},
   ) {
-    super(claims, opts.pollMs ?? 5000)
+    // a slow poll beside LISTEN: the central side may not NOTIFY, and a poke can arrive before the horizon passes
+    super(claims, opts.pollMs ?? 2000)
     this.label = redactUrl(url)
     this.pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 3, connectionTimeoutMillis: 10_000 })
     // an idle client losing its connection must not crash the process; the next call reconnects
