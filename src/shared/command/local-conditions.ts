@@ -23,6 +23,7 @@ export function readConditions(ctx: Ctx, impliedAddon?: { code: string; at: numb
   tagConditions(ctx, out)
   groups(ctx, out)
   quantities(ctx, out)
+  presence(ctx, out)
   if (impliedAddon) out.push({ at: impliedAddon.at, cond: { field: 'addon', op: '=', value: impliedAddon.code }, implied: true })
   // a line has one plan, status, state…: two positive tests on one of them cannot both hold
   const seen = new Map<string, Condition>()
@@ -361,6 +362,42 @@ function pushComparison(ctx: Ctx, out: Cond[], at: number, f: Field, op: Op, q: 
       out.push({ at, cond: { field: 'activated_at', op: dateOp, value: date } as Condition })
       ctx.warnings.push(`'${raw}' read as activated_at ${dateOp} ${date} (today is ${ctx.now.toISOString().slice(0, 10)})`)
       return
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Presence without a number: "past due lines", "with failed payments", "with wallet credit" (and their negations)
+
+const PRESENCE: { re: RegExp; field: 'past_due_cents' | 'failed_payments' | 'wallet_cents'; covers: string[] }[] = [
+  {
+    re: /^(?:past[\s-]due|overdue|delinquent|in arrears|behind on (?:their |the )?(?:payments?|bills?)|(?:owing|owe|owes) (?:us )?money|(?:an? )?(?:unpaid|outstanding|past due) (?:balance|bills?|invoices?))\b/,
+    field: 'past_due_cents',
+    covers: ['past_due_cents', 'days_past_due'],
+  },
+  { re: /^(?:an? )?(?:failed|declined|bounced|missed) payments?\b|^payment failures?\b/, field: 'failed_payments', covers: ['failed_payments'] },
+  { re: /^(?:(?:a |any )?wallet (?:credit|balance|money)|(?:money|credit|funds) in (?:their|the|its) wallets?|(?:a )?credit balance)\b/, field: 'wallet_cents', covers: ['wallet_cents'] },
+  { re: /^(?:an? )?(?:empty|zero) wallets?\b|^(?:an? )?wallets? (?:that is |that's )?empty\b/, field: 'wallet_cents', covers: ['wallet_cents'] },
+]
+
+function presence(ctx: Ctx, out: Cond[]): void {
+  const { toks, used } = ctx
+  for (let i = 0; i < toks.length; i++) {
+    if (used.has(i) || toks[i].k !== 'word') continue
+    // the next few unused words, as text
+    const idx: number[] = []
+    for (let j = i; j < toks.length && idx.length < 6 && toks[j].k === 'word' && !used.has(j); j++) idx.push(j)
+    const text = idx.map((j) => (toks[j] as TokOf<'word'>).w).join(' ')
+    for (const p of PRESENCE) {
+      const m = p.re.exec(text)
+      if (!m) continue
+      if (out.some((c) => p.covers.includes(c.cond.field))) continue
+      const n = m[0].split(' ').length
+      const neg = negatedBefore(ctx, i) || /^no\b/.test(text) || /empty|zero/.test(m[0])
+      for (let k = 0; k < n; k++) used.add(idx[k])
+      out.push({ at: toks[i].s, cond: { field: p.field, op: neg ? '=' : '>', value: 0 } as Condition })
+      i = idx[n - 1]
+      break
     }
   }
 }

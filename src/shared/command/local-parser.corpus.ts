@@ -153,6 +153,13 @@ export const CORPUS: CorpusCase[] = [
     cmd('tag', { tag: 'june' }, where(w('activated_at', '>', '2025-06-01'), w('activated_at', '<', '2025-07-01'))),
   ),
 
+  // --- presence without a number
+  ok('suspend past due lines in Texas', cmd('suspend', {}, where(w('past_due_cents', '>', 0), w('state', '=', 'TX')))),
+  ok('tag lines with no failed payments as good', cmd('tag', { tag: 'good' }, where(w('failed_payments', '=', 0)))),
+  ok('credit $5 to everyone with an empty wallet', cmd('credit_wallet', { amount_cents: 500 }, where(w('wallet_cents', '=', 0)))),
+  ok('email customers who owe money: reminder', cmd('send_notification', { channel: 'email', message: 'reminder' }, where(w('past_due_cents', '>', 0)))),
+  err('credit $5 to lines in Texas in the Austin area', /Austin/),
+
   // --- add-ons and tags as conditions
   ok('suspend lines with hotspot in Texas', cmd('suspend', {}, where(w('addon', '=', 'HOTSPOT'), w('state', '=', 'TX')))),
   ok('add international calling to lines without hotspot on account ACC-000123', cmd('add_addon', { addon: 'INTL' }, where(w('addon', '!=', 'HOTSPOT'), w('account', '=', 'ACC-000123')))),

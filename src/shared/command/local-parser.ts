@@ -450,8 +450,10 @@ function leftovers(ctx: Ctx): void {
       case 'word':
         if (/^(?:in|with|on)$/.test(t.w)) {
           // "in Austin", "with iPhones": a place or property the contract does not have must not vanish silently
-          const n = ctx.toks[i + 1]
-          if (n && n.k === 'word' && !ctx.used.has(i + 1) && !KNOWN_AFTER.test(n.w) && !SCOPE_WORDS.has(n.w) && /^[a-z][a-z'-]*$/.test(n.w))
+          // look past an article: "with an empty wallet", "in the Austin area"
+          const j = isWord(ctx.toks[i + 1], /^(?:a|an|the|their|any|some)$/) && !ctx.used.has(i + 1) ? i + 2 : i + 1
+          const n = ctx.toks[j]
+          if (n && n.k === 'word' && !ctx.used.has(j) && !KNOWN_AFTER.test(n.w) && !SCOPE_WORDS.has(n.w) && /^[a-z][a-z'-]*$/.test(n.w))
             fail(`could not read '${t.w} ${rawOf(ctx, n)}'`, `conditions are on: plan, status, state, zip, account type, account, add-ons, tags, data used/remaining, failed payments, past due, wallet, tenure, activation date`)
         }
         if (t.w === 'or' && conditionNear(ctx, i, -1) && conditionNear(ctx, i, 1))
