@@ -171,6 +171,7 @@ export const CORPUS: CorpusCase[] = [
   ok("tag every line in Texas 'storm-2026'", cmd('tag', { tag: 'storm-2026' }, where(w('state', '=', 'TX')))),
 
   // --- channels, messages, reasons
+  ok('text all active lines saying maintenance tonight', cmd('send_notification', { channel: 'sms', message: 'maintenance tonight' }, where(w('status', '=', 'active')))),
   ok('email account ACC-000123: "Your invoice is ready"', cmd('send_notification', { channel: 'email', message: 'Your invoice is ready' }, account('ACC-000123'))),
   ok('notify 512-555-0123 by text: Call us back', cmd('send_notification', { channel: 'sms', message: 'Call us back' }, line('+15125550123'))),
   ok('send a text to all lines: Network upgrade on Sunday', cmd('send_notification', { channel: 'sms', message: 'Network upgrade on Sunday' }, where())),

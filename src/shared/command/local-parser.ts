@@ -95,6 +95,9 @@ function splitPayload(text: string): { rest: string; payload: string | null } {
     const payload = quote[1] ?? quote[2] ?? quote[3]
     return { rest: text.slice(0, quote.index) + ' '.repeat(quote[0].length) + text.slice(quote.index + quote[0].length), payload }
   }
+  // "text all active lines saying maintenance tonight", "with the message …": the rest of the sentence
+  const said = /\s(?:saying|that says|which says|reading|with the message|with message|with the text)\s+(\S.*)$/i.exec(text)
+  if (said) return { rest: text.slice(0, said.index), payload: said[1].trim() }
   return { rest: text, payload: null }
 }
 
