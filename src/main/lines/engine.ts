@@ -197,7 +197,9 @@ export class LinesEngine {
       const key = opts.plain ? `(+l.${spec.column})${spec.nocase ? ' COLLATE NOCASE' : ''}` : `l.${sqlOperand(spec)}`
       return `${key}${dir}, l.id${dir}`
     }
-    return `${v.sort.map((s) => `l.${sqlOperand(s.spec)}${s.desc ? ' DESC' : ''}`).join(', ')}, l.id`
+    // the id breaks ties in the direction of the last sort column (so a group's order is a base list, maybe reversed)
+    const last = v.sort[v.sort.length - 1].desc ? ' DESC' : ''
+    return `${v.sort.map((s) => `l.${sqlOperand(s.spec)}${s.desc ? ' DESC' : ''}`).join(', ')}, l.id${last}`
   }
 
   /** The index that walks the view in order ('' for rowid order), for single-column views. */
@@ -286,8 +288,8 @@ export class LinesEngine {
    *   matching ids read from the restriction's index. No table lookups for a single-column filter, so a large
    *   filtered view re-sorted on another column costs two index scans instead of a lookup per row.
    */
-  listStrategy(v: View, count: number): 'walk' | 'gather' | 'bitmap' | 'multi' {
-    if (v.sort.length > 1) return 'multi'
+  listStrategy(v: View, count: number): 'walk' | 'gather' | 'bitmap' | 'multi' | 'groups' {
+    if (v.sort.length > 1) return v.sort.length === 2 && v.sort[0].spec.distinct && this.tuning.listStrategy === 'auto' ? 'groups' : 'multi'
     if (this.tuning.listStrategy !== 'auto') return v.where.empty ? 'walk' : this.tuning.listStrategy
     if (v.where.empty || this.covered(v)) return 'walk'
     const total = this.total()
@@ -304,6 +306,7 @@ export class LinesEngine {
   listSql(v: View, count: number): string {
     const strategy = this.listStrategy(v, count)
     if (strategy === 'multi') return `SELECT l.id FROM lines l WHERE ${v.where.sql} ORDER BY ${this.orderBy(v)}`
+    if (strategy === 'groups') return `SELECT l.id FROM lines l WHERE ${v.where.sql}`
     if (strategy === 'bitmap') return `SELECT l.id FROM lines l WHERE ${v.where.sql}`
     return strategy === 'walk' ? this.walkSql(v) : `SELECT l.id FROM lines l WHERE ${v.where.sql} ORDER BY ${this.orderBy(v, { desc: false, plain: true })}`
   }
@@ -313,26 +316,62 @@ export class LinesEngine {
   }
 
   /** The list key of the view's sort without any restriction. */
-  private baseKey(v: View): string {
-    return `1\u0000[]\u0000${v.sort[0]?.spec.colId ?? 'id'}`
+  private baseKey(v: View, spec: ColumnSpec | undefined = v.sort[0]?.spec): string {
+    return `1\u0000[]\u0000${spec?.colId ?? 'id'}`
   }
 
-  /** Every id in the order of the view's sort column (ascending), unrestricted; cached like any list. */
-  private baseList(v: View): IdList {
-    const key = this.baseKey(v)
+  /** Every id in the order of a sort column (ascending; the id order without one), unrestricted; cached like any list. */
+  private baseList(v: View, spec: ColumnSpec | undefined = v.sort[0]?.spec): IdList {
+    const key = this.baseKey(v, spec)
     const hit = this.lists.get(key)
     if (hit) return hit
     const total = this.total()
-    const dense = v.sort.length === 0 ? this.denseIds() : null
+    const dense = spec ? null : this.denseIds()
     let list: IdList
     if (dense) list = Int32Array.from({ length: total }, (_, i) => dense.min + i)
     else {
       this.stats.listBuilds++
-      const order = v.sort.length === 0 ? 'l.id' : `l.${sqlOperand(v.sort[0].spec)}, l.id`
-      list = toIdList(this.stmt(`SELECT l.id FROM lines l ${this.orderIndex(v)} ORDER BY ${order}`).pluck().all() as number[])
+      const sql = spec
+        ? `SELECT l.id FROM lines l INDEXED BY ${spec.index} ORDER BY l.${sqlOperand(spec)}, l.id`
+        : 'SELECT l.id FROM lines l NOT INDEXED ORDER BY l.id'
+      list = toIdList(this.stmt(sql).pluck().all() as number[])
     }
     this.remember(key, list)
     return list
+  }
+
+  /**
+   * A two-column sort whose first column has few values: each value's rows in the second column's order are the second
+   * column's base list kept where the row has that value (and matches), so no sort of the whole view is needed.
+   */
+  private groupedList(v: View, matching: number[] | null): IdList {
+    const [first, second] = v.sort
+    const values = this.storedValues(first.spec)
+    const groups: number[][] = values.map((value) => this.stmt(`SELECT l.id FROM lines l INDEXED BY ${first.spec.index} WHERE l.${first.spec.column} = ?`).pluck().all(value) as number[])
+    let max = 0
+    for (const g of groups) for (const id of g) if (id > max) max = id
+    const groupOf = new Int32Array(max + 1).fill(-1)
+    groups.forEach((g, i) => {
+      for (const id of g) groupOf[id] = i
+    })
+    if (matching) {
+      const keep = new Uint8Array(max + 1)
+      for (const id of matching) if (id <= max) keep[id] = 1
+      for (let id = 0; id <= max; id++) if (!keep[id]) groupOf[id] = -1
+    }
+    const base = this.baseList(v, second.spec)
+    const buckets: number[][] = values.map(() => [])
+    const n = base.length
+    for (let i = 0; i < n; i++) {
+      const id = second.desc ? base[n - 1 - i] : base[i]
+      const g = id <= max ? groupOf[id] : -1
+      if (g >= 0) buckets[g].push(id)
+    }
+    if (first.desc) buckets.reverse()
+    const out = new Int32Array(buckets.reduce((a, b) => a + b.length, 0))
+    let k = 0
+    for (const b of buckets) for (const id of b) out[k++] = id
+    return out
   }
 
   /** The SQL of the count. */
@@ -343,6 +382,10 @@ export class LinesEngine {
   private buildList(v: View, count: number): IdList {
     this.stats.listBuilds++
     const strategy = this.listStrategy(v, count)
+    if (strategy === 'groups') {
+      const matching = v.where.empty ? null : (this.stmt(this.listSql(v, count)).pluck().all(...v.where.params) as number[])
+      return this.remember(v.listKey, this.groupedList(v, matching))
+    }
     const ids = this.stmt(this.listSql(v, count)).pluck().all(...v.where.params) as number[]
     let list: IdList
     if (strategy === 'bitmap') {

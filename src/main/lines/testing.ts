@@ -184,7 +184,7 @@ export function referenceView(rows: LineRow[], query: LinesQueryParsed, accountD
   )
   const sort: Array<{ spec: ColumnSpec; desc: boolean }> = []
   for (const s of query.sort) if (!sort.some((x) => x.spec.colId === s.colId)) sort.push({ spec: columnSpec(s.colId), desc: s.sort === 'desc' })
-  const idDesc = sort.length === 1 && sort[0].desc
+  const idDesc = sort.length > 0 && sort[sort.length - 1].desc // ties go the way of the last sort column
   out.sort((a, b) => {
     for (const s of sort) {
       const c = compareValues(s.spec, a[s.spec.colId], b[s.spec.colId])
