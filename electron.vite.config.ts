@@ -7,7 +7,12 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts') },
+        // the sync pull worker and the SQL runner's child process run as their own entry files
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'sync-worker': resolve(__dirname, 'src/main/sync/worker.ts'),
+          'sql-process': resolve(__dirname, 'src/main/reports/sql-process.ts'),
+        },
       },
     },
   },

@@ -10,12 +10,18 @@ import { startCore, type Core } from './core'
 import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
 import { installMenu } from './electron/menu'
 import { startUpdater } from './electron/updater'
+import { setSqlProcessEntry } from './reports/sql-runner'
+import { setWorkerUrlResolver } from './sync/host'
 import { dispatch } from './transport/dispatch'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 let core: Core | null = null
 
 hardenApp()
+
+// In the bundle, the sync worker and the SQL child are separate entry files next to this one (electron.vite.config.ts).
+setWorkerUrlResolver(() => ({ url: new URL('./sync-worker.js', import.meta.url), execArgv: [] }))
+setSqlProcessEntry(() => ({ path: fileURLToPath(new URL('./sql-process.js', import.meta.url)), execArgv: [] }))
 
 async function createWindow(): Promise<void> {
   const win = new BrowserWindow({
