@@ -233,6 +233,21 @@ const VERBS: Verb[] = [
 const SECOND_ACTION =
   /\b(?:and|then|also|plus)\s+(?:then\s+|also\s+)?(suspend|resume|unsuspend|restore|credit|move|migrate|upgrade|downgrade|change|tag|untag|flag|text|email|e-mail|notify|sms|add|remove|give|send|drop)\b/
 
+/** the first match that is a word of its own: "port-risk" or "do-not-charge" are tags, not requests */
+function firstWordMatch(re: RegExp, w: string): RegExpExecArray | null {
+  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)
+  for (let m = g.exec(w); m; m = g.exec(w)) {
+    const s = m.index
+    const e = s + m[0].length
+    if ((w[s - 1] === '-' && /[a-z0-9]/.test(w[s - 2] ?? '')) || (w[e] === '-' && /[a-z0-9]/.test(w[e + 1] ?? ''))) {
+      if (m[0].length === 0) g.lastIndex++
+      continue
+    }
+    return m
+  }
+  return null
+}
+
 /** Finds the one action a sentence asks for (lower-case text, with any quoted or after-colon message removed). */
 export function detectIntent(w: string): Intent {
   let best: Intent | null = null
@@ -250,7 +265,7 @@ export function detectIntent(w: string): Intent {
     }
   }
   for (const r of REFUSALS) {
-    const m = r.re.exec(w)
+    const m = firstWordMatch(r.re, w)
     if (!m) continue
     if (r.unless && r.unless.test(w) && best) continue
     // a refusal wins when it is the sentence's verb: there is no supported one, it comes first, or it opens a second

@@ -363,7 +363,8 @@ export function lex(input: string, now?: Date): Lexed {
 
   // hyphenated words ("business-review", "active-user") are tags or names, not statuses
   each(/(?<![\w-])(non[\s-]?)?(active|suspended|pending|hotlined|disconnected)(?![\w-])/g, (m, s, e) => ({ k: 'status', v: m[2], neg: !!m[1], s, e }))
-  each(/(?<![\w-])(non[\s-]?)?(business|enterprise|commercial|corporate|consumer|personal|residential)(?![\w-])/g, (m, s, e) => ({
+  // ("enterprise" is a tag in the demo data, not an account type)
+  each(/(?<![\w-])(non[\s-]?)?(business|commercial|corporate|consumer|personal|residential)(?![\w-])/g, (m, s, e) => ({
     k: 'acct',
     v: /^(consumer|personal|residential)$/.test(m[2]) ? 'consumer' : 'business',
     neg: !!m[1],
