@@ -61,7 +61,7 @@ export class LinesEngine {
   private readonly stmts = new Map<string, Database.Statement>()
   readonly stats = { listBuilds: 0, directPages: 0, listPages: 0, countQueries: 0 }
   /** Knobs (tests force each path): a direct page query is used when it costs less than directBudgetUs. */
-  readonly tuning: { directBudgetUs: number; listStrategy: 'auto' | 'walk' | 'gather' | 'bitmap' } = { directBudgetUs: 4000, listStrategy: 'auto' }
+  readonly tuning: { directBudgetUs: number; listStrategy: 'auto' | 'walk' | 'gather' | 'bitmap' } = { directBudgetUs: 9000, listStrategy: 'auto' }
 
   constructor(readonly ws: Workspace) {}
 
