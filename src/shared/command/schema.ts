@@ -53,7 +53,8 @@ export const dateSchema = z
   .refine(isRealDate, 'a real calendar date YYYY-MM-DD')
   .describe('date YYYY-MM-DD')
 /** free text shown to people (reasons, messages): must say something, one paragraph at most */
-const textSchema = (max: number) => z.string().max(max).regex(/\S/, 'non-empty text')
+// (anchored, so that grammar-constrained local servers such as llama.cpp can turn the pattern into a grammar)
+const textSchema = (max: number) => z.string().max(max).regex(/^[\s\S]*\S[\s\S]*$/, 'non-empty text')
 
 export function isRealDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
@@ -448,9 +449,14 @@ export const cannotParseArgsSchema = z.strictObject({
   suggestion: z.string().describe('how the operator could rephrase, or the closest supported command'),
 })
 
+/** JSON schema of a tool's parameters (without `$schema`, which some OpenAI-compatible servers reject). */
+function toolSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>
+  return rest
+}
 export function commandToolJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(emitCommandArgsSchema, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>
+  return toolSchema(emitCommandArgsSchema)
 }
 export function cannotParseToolJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(cannotParseArgsSchema, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>
+  return toolSchema(cannotParseArgsSchema)
 }
