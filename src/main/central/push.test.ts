@@ -1,7 +1,7 @@
 // push_operations: per-op outcomes, carrier rules, idempotency, atomicity with the ledger, bad input.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { num, type SqlClient } from './client'
-import { seedCentral } from './fixtures'
+import { AS_OF, seedCentral } from './fixtures'
 import { verifyLedger } from './ledger'
 import { asRole, createTestDatabase, type DbRole, type TestDatabase } from './test-db'
 
@@ -140,6 +140,143 @@ describe('push_operations', () => {
     const [s] = await push(c, { client_id: 'ws-1', ops: [op('change_plan', 10, { plan: 'DATA_15' }, (await line(c, 10)).row_version)] })
     expect(s.status).toBe('rejected')
     expect(s.reason).toBe('carrier allows no plan change while the line is suspended')
+  })
+
+  it('applies debit_wallet (a rollback of a credit): wallet down, ledger entry, line event; may go below zero', async () => {
+    const c = db.client
+    const wallet = async (account: string) =>
+      (await c.query<{ w: number; v: number }>(`SELECT wallet_cents::int AS w, row_version::int AS v FROM accounts WHERE id = $1`, [
+        account,
+      ])).rows[0]
+    // lines 5 and 6 → account 3 (seeded wallet (3 % 7) * 100 = 300); line 11 → account 6 (600), disconnected here:
+    // a debit (the account's money) is still accepted on a disconnected line
+    await c.exec(`SET wingtel.sync_log = 'off'; UPDATE lines SET status = 'disconnected' WHERE id = 11; RESET wingtel.sync_log`)
+    expect(await wallet('ACC-000003')).toEqual({ w: 300, v: 1 })
+    const v6 = (await line(c, 6)).row_version
+    const r = await push(c, {
+      client_id: 'ws-1',
+      ops: [
+        op('credit_wallet', 6, { amount_cents: 500, reason: 'outage' }, v6),
+        op('debit_wallet', 6, { amount_cents: 500, reason: 'reversal: rollback of b-1' }, v6), // the line did not move
+        op('debit_wallet', 5, { amount_cents: 1000, reason: 'reversal: credit already spent' }, (await line(c, 5)).row_version),
+        op('debit_wallet', 11, { amount_cents: 250 }, (await line(c, 11)).row_version),
+      ],
+    })
+    expect(r.map((x) => x.status)).toEqual(['applied', 'applied', 'applied', 'applied'])
+    expect(num(r[1].row_version)).toBe(v6) // a wallet op changes the account, not the line
+    // 300 + 500 − 500 − 1000: below zero, the account owes it
+    expect(await wallet('ACC-000003')).toEqual({ w: -700, v: 4 })
+    expect(await wallet('ACC-000006')).toEqual({ w: 350, v: 2 })
+    const led = await c.query<{ id: number; action: string; account_id: string; params: unknown; before_state: unknown; after_state: unknown }>(
+      `SELECT id::int, action, account_id, params, before_state, after_state FROM ledger ORDER BY id`,
+    )
+    expect(led.rows.map((x) => x.id)).toEqual(r.map((x) => num(x.ledger_id)))
+    expect(led.rows.slice(1)).toEqual([
+      { id: 2, action: 'debit_wallet', account_id: 'ACC-000003', params: { amount_cents: 500, reason: 'reversal: rollback of b-1' },
+        before_state: { wallet_cents: 800 }, after_state: { wallet_cents: 300 } },
+      { id: 3, action: 'debit_wallet', account_id: 'ACC-000003', params: { amount_cents: 1000, reason: 'reversal: credit already spent' },
+        before_state: { wallet_cents: 300 }, after_state: { wallet_cents: -700 } },
+      { id: 4, action: 'debit_wallet', account_id: 'ACC-000006', params: { amount_cents: 250 },
+        before_state: { wallet_cents: 600 }, after_state: { wallet_cents: 350 } },
+    ])
+    const ev = await c.query<{ line_id: number; detail: string; reason: string | null; actor: string; batch_id: string }>(
+      `SELECT line_id::int, detail, reason, actor, batch_id FROM line_events WHERE kind = 'wallet_debited' ORDER BY id`,
+    )
+    expect(ev.rows).toEqual([
+      { line_id: 6, detail: '-500 cents', reason: 'reversal: rollback of b-1', actor: 'operator@wingtel.example', batch_id: 'b-1' },
+      { line_id: 5, detail: '-1000 cents', reason: 'reversal: credit already spent', actor: 'operator@wingtel.example', batch_id: 'b-1' },
+      { line_id: 11, detail: '-250 cents', reason: null, actor: 'operator@wingtel.example', batch_id: 'b-1' },
+    ])
+    expect(await verifyLedger(c)).toEqual({ ok: true, entries: 4, first_bad_id: null, reason: null })
+    const sql = await c.query<{ r: { ok: boolean; entries: number } }>('SELECT ledger_verify() AS r')
+    expect(sql.rows[0].r).toMatchObject({ ok: true, entries: 4 })
+    // a replay is a duplicate: the debit is not taken twice
+    const again = await push(c, { client_id: 'ws-1', ops: [{ op_id: 3, batch_id: 'b-1', action: 'debit_wallet', line_id: 5,
+      params: { amount_cents: 1000 }, base_version: 1, sentence: 'x' }] })
+    expect(again[0]).toMatchObject({ status: 'duplicate', original_status: 'applied' })
+    expect((await wallet('ACC-000003')).w).toBe(-700)
+  })
+
+  it('rejects a debit_wallet whose amount is not a positive integer, without blocking the next op', async () => {
+    const c = db.client
+    const bad = [0, -500, 12.5, '500', null, 100000001, { cents: 5 }]
+    const ops = [
+      ...bad.map((amount_cents) => op('debit_wallet', 6, { amount_cents, reason: 'x' }, 1)),
+      op('debit_wallet', 6, { reason: 'no amount' }, 1),
+      op('debit_wallet', 6, { amount_cents: 100 }, 1),
+    ]
+    const r = await push(c, { client_id: 'ws-1', ops })
+    expect(r.map((x) => x.status)).toEqual([...bad.map(() => 'rejected'), 'rejected', 'applied'])
+    for (const x of r.slice(0, -1)) {
+      expect(x.reason).toBe('debit_wallet needs params.amount_cents, a positive integer (at most 100000000)')
+      expect(x.ledger_id).toBeNull()
+    }
+    const w = await c.query<{ w: number }>(`SELECT wallet_cents::int AS w FROM accounts WHERE id = 'ACC-000003'`)
+    expect(w.rows[0].w).toBe(200)
+    const n = await c.query<{ led: number; ev: number }>(
+      `SELECT (SELECT count(*)::int FROM ledger) AS led, (SELECT count(*)::int FROM line_events WHERE kind = 'wallet_debited') AS ev`,
+    )
+    expect(n.rows[0]).toEqual({ led: 1, ev: 1 })
+    expect((await verifyLedger(c)).ok).toBe(true)
+  })
+
+  it('enforces the carrier rule: at most 5 provisioning actions (suspend/resume …) per line per day', async () => {
+    const c = db.client
+    // the server's day is the demo clock's as_of (fixtures: AS_OF); lines 1-3 are active
+    const day = AS_OF
+    const prev = new Date(Date.parse(`${AS_OF}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
+    // line 3: five provisioning events yesterday (not today: they do not count);
+    // line 4: an activation and three suspend/resume today, plus a hotline and a tag (not provisioning actions)
+    await c.exec(`
+      SET wingtel.sync_log = 'off';
+      INSERT INTO line_events (line_id, at, kind, detail, actor)
+      SELECT 3, '${prev}T2' || g || ':00:00.000Z', (ARRAY['suspended', 'resumed'])[1 + g % 2], '', 'system' FROM generate_series(0, 3) g
+      UNION ALL SELECT 3, '${prev}T23:59:59.999Z', 'disconnected', '', 'system'
+      UNION ALL SELECT 4, '${day}T00:00:00.000Z', 'activated', '', 'system'
+      UNION ALL SELECT 4, '${day}T00:00:01.000Z', 'suspended', '', 'system'
+      UNION ALL SELECT 4, '${day}T00:00:02.000Z', 'resumed', '', 'system'
+      UNION ALL SELECT 4, '${day}T00:00:03.000Z', 'suspended', '', 'system'
+      UNION ALL SELECT 4, '${day}T00:00:04.000Z', 'hotlined', '', 'system'
+      UNION ALL SELECT 4, '${day}T00:00:05.000Z', 'tagged', 'x', 'system';
+      UPDATE lines SET status = 'suspended' WHERE id = 4;
+      RESET wingtel.sync_log;
+    `)
+    const limit = 'carrier allows at most 5 provisioning actions per line per day'
+    // line 1: suspend, resume, suspend, resume, suspend apply; the 6th (resume) is refused; the op after it applies
+    const seqOps = async (lineId: number, actions: string[]) => {
+      const out: Result[] = []
+      for (const a of actions) {
+        const [res] = await push(c, { client_id: 'ws-1', ops: [op(a, lineId, a === 'suspend' ? { reason: 'test' } : {}, (await line(c, lineId)).row_version)] })
+        out.push(res)
+      }
+      return out
+    }
+    const r1 = await seqOps(1, ['suspend', 'resume', 'suspend', 'resume', 'suspend', 'resume'])
+    expect(r1.map((x) => x.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'rejected'])
+    expect(r1[5].reason).toBe(limit)
+    expect((await line(c, 1)).status).toBe('suspended')
+    // a 6th in a batch with other lines: only that op is refused; other lines and other actions are unaffected
+    const v1 = (await line(c, 1)).row_version
+    const r = await push(c, {
+      client_id: 'ws-1',
+      ops: [
+        op('resume', 1, {}, v1),
+        op('tag', 1, { tag: 'limit-hit' }, v1),
+        op('suspend', 2, {}, (await line(c, 2)).row_version),
+        op('suspend', 3, {}, (await line(c, 3)).row_version), // yesterday's five do not count
+        op('resume', 4, {}, (await line(c, 4)).row_version), // 4 provisioning events today: this is the 5th
+      ],
+    })
+    expect(r.map((x) => x.status)).toEqual(['rejected', 'applied', 'applied', 'applied', 'applied'])
+    expect(r[0].reason).toBe(limit)
+    const r4 = await push(c, { client_id: 'ws-1', ops: [op('suspend', 4, {}, (await line(c, 4)).row_version)] })
+    expect(r4[0]).toMatchObject({ status: 'rejected', reason: limit })
+    // a refused op leaves no trace but its result
+    const ev = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM line_events WHERE line_id = 1 AND kind IN ('suspended', 'resumed')`,
+    )
+    expect(ev.rows[0].n).toBe(5)
+    expect((await verifyLedger(c)).ok).toBe(true)
   })
 
   it('refuses roles other than operator and admin for the whole call (42501)', async () => {
