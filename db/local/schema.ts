@@ -108,6 +108,8 @@ export const lines = sqliteTable(
     index('lines_addons').on(t.addons, t.id),
     index('lines_tags').on(t.tags, t.id),
     index('lines_wallet').on(t.walletCents, t.id),
+    // console: a broad cohort's preview groups lines by what its rules and money read, from this index alone
+    index('lines_console_cover').on(t.status, t.planCode, t.cycleDay, t.planChangesMonth, t.addons, t.tags, t.rowVersion),
   ],
 )
 

@@ -1,0 +1,1 @@
+CREATE INDEX `lines_console_cover` ON `lines` (`status`,`plan_code`,`cycle_day`,`plan_changes_month`,`addons`,`tags`,`row_version`);
