@@ -228,4 +228,5 @@ export const CORPUS: CorpusCase[] = [
   err('suspend lines in zip 7870', /7870/),
   err('suspend lines on the HomeFi plan', /which plan/),
   err('add 2GB to 512-555-0123', /no 2GB top-up/),
+  err('text lines in Texas with under 10% data left: low', /percent/),
 ]

@@ -105,6 +105,8 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
   const { rest, payload } = splitPayload(text)
   if (rest.length > MAX_COMMAND_PART)
     fail(`the command part of the sentence is too long (over ${MAX_COMMAND_PART} characters)`, 'describe the lines in fewer words, or upload a CSV list', 'invalid')
+  if (/\d\s*%|\bper\s?cent\b/i.test(rest))
+    fail('percentages are not something a cohort can test', 'say the amount: "less than 500 MB remaining", "used over 10 GB", "owing over $100"', 'invalid')
   // the intent's offsets must match the tokens': both read the same normalized text
   const norm = normalizeSentence(trimCourtesy(rest.replace(/\s+/g, ' ')))
   const intent = detectIntent(norm.toLowerCase())
