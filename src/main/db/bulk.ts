@@ -74,7 +74,7 @@ export function beginBulkLoad(db: Db, opts: { cacheMb?: number } = {}): BulkSett
   db.pragma('journal_mode = OFF')
   if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'off') db.pragma('journal_mode = MEMORY')
   db.pragma('synchronous = OFF')
-  db.pragma(`cache_size = ${-1024 * (opts.cacheMb ?? 512)}`)
+  db.pragma(`cache_size = ${-1024 * (opts.cacheMb ?? 128)}`)
   return prev
 }
 

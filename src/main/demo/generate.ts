@@ -214,6 +214,16 @@ function accountShape(rng: Rng, businessShare: number): { business: boolean; nLi
 
 /** Lines per account, in account order (the last account is cut so the total is exactly N). Cheap and deterministic. */
 export function planAccounts(p: DemoParams): Int32Array {
+  const key = `${p.N}/${p.seed}/${p.businessShare}`
+  if (planCache?.key === key) return planCache.plan
+  const plan = computePlan(p)
+  planCache = { key, plan }
+  return plan
+}
+
+let planCache: { key: string; plan: Int32Array } | null = null
+
+function computePlan(p: DemoParams): Int32Array {
   const out: number[] = []
   let total = 0
   for (let i = 0; total < p.N; i++) {
