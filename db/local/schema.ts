@@ -298,3 +298,23 @@ export const knowledge = sqliteTable('knowledge', {
   body: text('body').notNull(),
   tags: text('tags').notNull().default(''),
 })
+
+/**
+ * The console's line groups: how many lines (and Σ id·4096 + row_version) share each combination of what a command's
+ * blocked reasons and money read. Kept exact by triggers on `lines` (migration 0004), so a preview of a broad cohort
+ * reads a few thousand groups instead of a million lines (src/main/console/preview.ts#evaluateGrouped).
+ */
+export const consoleLineGroups = sqliteTable(
+  'console_line_groups',
+  {
+    status: text('status').notNull(),
+    planCode: text('plan_code').notNull(),
+    cycleDay: integer('cycle_day').notNull(),
+    planChangesMonth: integer('plan_changes_month').notNull(),
+    addons: text('addons').notNull(),
+    tags: text('tags').notNull(),
+    n: integer('n').notNull(),
+    fp: integer('fp').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.status, t.planCode, t.cycleDay, t.planChangesMonth, t.addons, t.tags] })],
+)
