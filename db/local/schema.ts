@@ -110,6 +110,9 @@ export const lines = sqliteTable(
     index('lines_wallet').on(t.walletCents, t.id),
     // console: a broad cohort's preview groups lines by what its rules and money read, from this index alone
     index('lines_console_cover').on(t.status, t.planCode, t.cycleDay, t.planChangesMonth, t.addons, t.tags, t.rowVersion),
+    // console: per-line previews of plan / data and state / tenure cohorts read only these (no lookups into the table)
+    index('lines_console_plan').on(t.planCode, t.dataUsedMb, t.topupMb, t.status, t.cycleDay, t.planChangesMonth, t.addons, t.tags, t.rowVersion),
+    index('lines_console_state').on(t.state, t.activatedAt, t.status, t.planCode, t.cycleDay, t.planChangesMonth, t.addons, t.tags, t.rowVersion),
   ],
 )
 

@@ -51,10 +51,14 @@ const SAMPLE = 512
 /** Below this many lines any access path is fast; SQLite's own choice stands. Tests lower it. */
 export const accessTuning = { minLines: 20_000 }
 
-/** The index each cohort field can range-scan (data_remaining_mb narrows by plan first; tag/addon cannot). */
+/**
+ * The index each cohort field can range-scan (data_remaining_mb narrows by plan first; tag/addon cannot). plan and state
+ * use the console's covering indexes (migration 0005): they hold what the rules, the money and the fingerprint read, and
+ * the data / activation columns a plan / state cohort usually adds, so such a preview never reads the wide table.
+ */
 const FIELD_INDEX: Record<string, string> = {
-  plan: 'lines_plan',
-  data_remaining_mb: 'lines_plan',
+  plan: 'lines_console_plan',
+  data_remaining_mb: 'lines_console_plan',
   status: 'lines_status',
   data_used_mb: 'lines_data_used',
   failed_payments: 'lines_failed',
@@ -63,7 +67,7 @@ const FIELD_INDEX: Record<string, string> = {
   wallet_cents: 'lines_wallet',
   tenure_days: 'lines_activated',
   activated_at: 'lines_activated',
-  state: 'lines_state',
+  state: 'lines_console_state',
   zip: 'lines_zip',
   account_type: 'lines_account_type',
   account: 'lines_account',

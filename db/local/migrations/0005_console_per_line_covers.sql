@@ -1,0 +1,2 @@
+CREATE INDEX `lines_console_plan` ON `lines` (`plan_code`,`data_used_mb`,`topup_mb`,`status`,`cycle_day`,`plan_changes_month`,`addons`,`tags`,`row_version`);--> statement-breakpoint
+CREATE INDEX `lines_console_state` ON `lines` (`state`,`activated_at`,`status`,`plan_code`,`cycle_day`,`plan_changes_month`,`addons`,`tags`,`row_version`);
