@@ -65,6 +65,7 @@ export class SyncService {
   private lastError: string | null = null
   private bootstrap: BootstrapProgress | null = null
   private statusTimer: ReturnType<typeof setTimeout> | null = null
+  private statusDirty = false
   private emittingChange = false
   private pushSoon: ReturnType<typeof setTimeout> | null = null
   private offData: (() => void) | null = null
@@ -256,23 +257,36 @@ export class SyncService {
     this.emitStatus(e.type === 'activity')
   }
 
-  /** Emits `sync-status`, at most every 200 ms during a run (trailing edge kept). */
+  /** Emits `sync-status`: at once for state changes; progress at most every 200 ms (first one at once, last one kept). */
   private emitStatus(now = true): void {
-    if (now) {
-      if (this.statusTimer) clearTimeout(this.statusTimer)
-      this.statusTimer = null
-      this.ws.events.emit({ type: 'sync-status', status: this.statusSync() })
-      return
-    }
-    if (this.statusTimer) return
-    this.statusTimer = setTimeout(() => {
-      this.statusTimer = null
+    const emit = () => {
       try {
         this.ws.events.emit({ type: 'sync-status', status: this.statusSync() })
       } catch {
         /* workspace closed */
       }
-    }, 200)
+    }
+    if (now) {
+      if (this.statusTimer) clearTimeout(this.statusTimer)
+      this.statusTimer = null
+      this.statusDirty = false
+      emit()
+      return
+    }
+    if (this.statusTimer) {
+      this.statusDirty = true
+      return
+    }
+    emit()
+    const tick = () => {
+      if (this.statusDirty) {
+        this.statusDirty = false
+        emit()
+        this.statusTimer = setTimeout(tick, 200)
+        this.statusTimer.unref?.()
+      } else this.statusTimer = null
+    }
+    this.statusTimer = setTimeout(tick, 200)
     this.statusTimer.unref?.()
   }
 
