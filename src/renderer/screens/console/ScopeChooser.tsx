@@ -141,7 +141,7 @@ export function ScopeChooser({ mode, onMode, onScope, selection }: ScopeChooserP
         </>
       )}
       {mode === 'selection' && selection && (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="dimmed" data-testid="console-selection" data-count={selection.lineIds.length}>
           {selection.label}
         </Text>
       )}
