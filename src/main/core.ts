@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http'
 import type { Api } from '../shared/api'
 import type { LinesQueryParsed } from '../shared/api/lines'
 import { createApi } from './api'
+import { SETTINGS, syncService } from './sync/service'
 import { Workspace } from './workspace/workspace'
 
 export interface Core {
@@ -35,6 +36,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const api = createApi(ws)
   const { writeLinesCsv } = await import('./lines/export-csv')
   const ready = opts.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, opts.demo ?? FIRST_START_DEMO, opts.demoGate)
+  // With a real backend configured (Supabase or Postgres) the app syncs live: pull now, then on every poke, and push
+  // ops as the console queues them. The embedded sandbox syncs on demand from the Sync screen instead, because filling
+  // its in-process Postgres with the demo takes minutes of CPU that a first start should not spend unasked.
+  const live = ready.then(() => {
+    if (syncService(ws).source() !== 'sandbox') syncService(ws).start()
+  })
   return {
     ws,
     api,
@@ -43,6 +50,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     ready,
     async stop() {
       await ready.catch(() => undefined)
+      await live.catch(() => undefined)
+      await syncService(ws).close()
       ws.close()
     },
   }
@@ -51,7 +60,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 /** Builds the demo MVNO into an empty workspace that has no backend configured; emits progress events. */
 async function ensureDemoWorkspace(ws: Workspace, demo: { lines: number; months: number; seed: number }, gate?: Promise<void>): Promise<void> {
   const hasLines = ws.db.prepare('SELECT 1 FROM lines LIMIT 1').get()
-  const configured = ws.meta('sync.remote')
+  const configured = (ws.meta(SETTINGS.source) ?? 'sandbox') !== 'sandbox'
   if (hasLines || configured) {
     ws.events.emit({ type: 'workspace-ready', lines: hasLines ? -1 : 0 })
     return

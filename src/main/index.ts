@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron'
 import { linesQuery } from '../shared/api/lines'
 import { startCore, type Core } from './core'
 import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
@@ -12,6 +12,8 @@ import { installMenu } from './electron/menu'
 import { startUpdater } from './electron/updater'
 import { setSqlProcessEntry } from './reports/sql-runner'
 import { setWorkerUrlResolver } from './sync/host'
+import { EncryptedFileSecretStore, fileSecretStoreFor } from './sync/secrets'
+import { setSecretStoreFactory } from './sync/service'
 import { dispatch } from './transport/dispatch'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -53,6 +55,15 @@ async function createWindow(): Promise<void> {
 
 app.whenReady().then(async () => {
   const dbPath = process.env.WINGTEL_DB ?? join(app.getPath('userData'), 'workspace.sqlite')
+  // Session tokens and backend URLs are kept encrypted with the OS keychain (safeStorage) where it is available.
+  setSecretStoreFactory((ws) =>
+    safeStorage.isEncryptionAvailable()
+      ? new EncryptedFileSecretStore(`${ws.opts.dbPath}.secrets.safe.json`, {
+          encrypt: (plain) => safeStorage.encryptString(plain),
+          decrypt: (data) => safeStorage.decryptString(data),
+        })
+      : fileSecretStoreFor(ws.opts.dbPath),
+  )
   try {
     core = await startCore({ dbPath })
   } catch (e) {
