@@ -65,7 +65,7 @@ export class SyncService {
   private lastError: string | null = null
   private bootstrap: BootstrapProgress | null = null
   private statusTimer: ReturnType<typeof setTimeout> | null = null
-  private statusDirty = false
+  private pendingStatus: SyncStatus | null = null
   private emittingChange = false
   private pushSoon: ReturnType<typeof setTimeout> | null = null
   private offData: (() => void) | null = null
@@ -257,11 +257,15 @@ export class SyncService {
     this.emitStatus(e.type === 'activity')
   }
 
-  /** Emits `sync-status`: at once for state changes; progress at most every 200 ms (first one at once, last one kept). */
+  /**
+   * Emits `sync-status`: at once for state changes; progress at most every 200 ms (first one at once, last one kept).
+   * A progress status held back by the throttle is a snapshot taken when it happened, and it is flushed before any
+   * state change, so a fast bootstrap never loses its last progress report to the "idle" that follows it.
+   */
   private emitStatus(now = true): void {
-    const emit = () => {
+    const emit = (status: SyncStatus) => {
       try {
-        this.ws.events.emit({ type: 'sync-status', status: this.statusSync() })
+        this.ws.events.emit({ type: 'sync-status', status })
       } catch {
         /* workspace closed */
       }
@@ -269,19 +273,20 @@ export class SyncService {
     if (now) {
       if (this.statusTimer) clearTimeout(this.statusTimer)
       this.statusTimer = null
-      this.statusDirty = false
-      emit()
+      if (this.pendingStatus) emit(this.pendingStatus)
+      this.pendingStatus = null
+      emit(this.statusSync())
       return
     }
     if (this.statusTimer) {
-      this.statusDirty = true
+      this.pendingStatus = this.statusSync()
       return
     }
-    emit()
+    emit(this.statusSync())
     const tick = () => {
-      if (this.statusDirty) {
-        this.statusDirty = false
-        emit()
+      if (this.pendingStatus) {
+        emit(this.pendingStatus)
+        this.pendingStatus = null
         this.statusTimer = setTimeout(tick, 200)
         this.statusTimer.unref?.()
       } else this.statusTimer = null
