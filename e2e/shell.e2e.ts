@@ -33,6 +33,8 @@ describe('shell', () => {
     await app.page.keyboard.type('reports')
     await app.page.click('[data-action-id="nav:/reports"]')
     await app.page.waitForFunction(() => location.hash === '#/reports')
+    // the palette gives the keyboard back only once it has closed
+    await app.page.waitForSelector('[data-testid=palette-input]', { state: 'detached' })
     await app.page.keyboard.press('g')
     await app.page.keyboard.press('y')
     await app.page.waitForFunction(() => location.hash === '#/sync')

@@ -58,7 +58,6 @@ export default function KnowledgeScreen() {
               onChange={(e) => setQuestion(e.currentTarget.value)}
               onKeyDown={(e) => e.key === 'Enter' && void ask()}
               data-testid="ask-input"
-              autoFocus
             />
             <Button onClick={() => void ask()} loading={busy} leftSection={<IconSearch size={16} />}>
               Ask
