@@ -41,9 +41,10 @@ describe('shell', () => {
     await app.page.keyboard.press('Control+1')
     await app.page.waitForFunction(() => location.hash === '#/subscribers')
     await app.page.waitForFunction(() => document.body.dataset.gridState === 'loaded')
-    // `/` focuses the grid's quick search
+    // `/` focuses the grid's quick search (once the remounted screen has it again)
+    await app.page.waitForSelector('[data-testid=quick-search]')
     await app.page.keyboard.press('/')
-    expect(await app.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('quick-search')
+    await app.page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'quick-search')
   })
 
   test('? opens the help overlay listing the shortcuts', async () => {
