@@ -3,44 +3,15 @@
 import { z } from 'zod'
 import { procedure, router } from './trpc'
 import {
-  REPORT_DATASETS,
-  TIME_GRAINS,
-  AGGREGATIONS,
-  CHART_TYPES,
-  FIELD_TYPES,
-  FILTER_OPS,
-  reportDimension,
-  reportMeasure,
-  reportFilter,
-  reportSort,
   reportSpec,
   type Aggregation,
   type ChartType,
   type FieldType,
-  type FilterOp,
   type ReportDataset,
-  type ReportDimension,
-  type ReportFilter,
-  type ReportMeasure,
   type ReportSpec,
-  type ReportSpecInput,
-  type TimeGrain,
 } from '../domain/report-spec'
 
-export {
-  REPORT_DATASETS,
-  TIME_GRAINS,
-  AGGREGATIONS,
-  CHART_TYPES,
-  FIELD_TYPES,
-  FILTER_OPS,
-  reportDimension,
-  reportMeasure,
-  reportFilter,
-  reportSort,
-  reportSpec,
-}
-export type { Aggregation, ChartType, FieldType, FilterOp, ReportDataset, ReportDimension, ReportFilter, ReportMeasure, ReportSpec, ReportSpecInput, TimeGrain }
+export * from '../domain/report-spec'
 
 /** What the UI needs to build a report: each dataset's whitelisted fields (no SQL). */
 export interface DatasetField {
