@@ -12,6 +12,7 @@ import { CommandPalette } from './CommandPalette'
 import { MOD, useAppHotkeys } from './shortcuts'
 import { ShortcutsHelp } from './ShortcutsHelp'
 import { StatusBar } from './StatusBar'
+import { UpdateBanner } from './UpdateBanner'
 import { useShellStatus } from './workspace-status'
 
 function useThemeToggle(): { scheme: 'light' | 'dark'; toggle: () => void } {
@@ -149,6 +150,7 @@ export function AppLayout() {
         })}
       </AppShell.Navbar>
       <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+        <UpdateBanner />
         <Suspense fallback={<Loader m="xl" />}>
           <Outlet />
         </Suspense>
