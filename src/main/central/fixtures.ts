@@ -1,6 +1,7 @@
 // Small, deterministic central datasets and a SQL-side replica for the central tests (independent of the demo
 // generator, so these tests exercise the server alone).
 import { ADDONS, PLANS } from '../../shared/domain/catalog'
+import { SYNCED_TABLES } from '../../shared/sync/protocol'
 import { asRole, type DbRole } from './test-db'
 import type { SqlClient } from './client'
 
@@ -122,19 +123,8 @@ export interface PullPage {
   horizon: string
 }
 
-export const SYNCED = [
-  'plans',
-  'addons',
-  'accounts',
-  'lines',
-  'usage_cycles',
-  'usage_daily',
-  'invoices',
-  'invoice_items',
-  'payments',
-  'care_interactions',
-  'line_events',
-] as const
+/** The synced tables in bootstrap order: the protocol's own list. */
+export const SYNCED = SYNCED_TABLES
 
 /** Creates schema `replica` with empty copies of the synced tables and a replica.apply(changes jsonb) function. */
 export async function createReplica(client: SqlClient): Promise<void> {

@@ -1,6 +1,7 @@
 // The sync protocol (docs/SYNC-PROTOCOL.md, protocol 1) as zod schemas. Every reply from a server is parsed here
 // before anything touches the local store: a malformed reply is refused as a whole (nothing applied, cursor unchanged).
 import { z } from 'zod'
+import { ACTIONS } from '../command/schema'
 
 export const PROTOCOL_VERSION = 1
 /** Central schema versions this workstation can apply. */
@@ -75,17 +76,8 @@ export const pullReply = z.object({
 })
 export type PullReply = z.output<typeof pullReply>
 
-export const PUSH_ACTIONS = [
-  'change_plan',
-  'add_addon',
-  'remove_addon',
-  'credit_wallet',
-  'suspend',
-  'resume',
-  'send_notification',
-  'tag',
-  'untag',
-] as const
+/** The console contract's actions, plus `debit_wallet`, which only rollbacks produce (docs/CONSOLE.md). */
+export const PUSH_ACTIONS = [...ACTIONS, 'debit_wallet'] as const
 export type PushAction = (typeof PUSH_ACTIONS)[number]
 
 export interface PushOp {
