@@ -125,6 +125,44 @@ describe('preview', () => {
   })
 })
 
+describe('carrier provisioning limit', () => {
+  it('blocks a suspend or resume on a line that has had 5 provisioning actions on the clock day, as the server would', async () => {
+    const [l1, l2, l3] = pinLines(3)
+    const ev = ws.db.prepare("INSERT INTO line_events (line_id, at, kind) VALUES (?, ?, ?)")
+    const day = TEST_AS_OF
+    // l1: five provisioning events today → blocked
+    for (const [i, k] of ['suspended', 'resumed', 'suspended', 'resumed', 'reactivated'].entries()) ev.run(l1.id, `${day}T0${i}:00:00Z`, k)
+    // l2: five yesterday → not blocked
+    for (let i = 0; i < 5; i++) ev.run(l2.id, `2026-11-14T0${i}:00:00Z`, i % 2 ? 'resumed' : 'suspended')
+    // l3: four today plus a hotline and a plan change (not provisioning actions) → not blocked
+    for (const [i, k] of ['suspended', 'resumed', 'suspended', 'resumed', 'hotlined', 'plan_changed'].entries()) ev.run(l3.id, `${day}T0${i}:00:00Z`, k)
+    await api.console.session.signInDemo({ role: 'operator' })
+
+    const byList = await api.console.preview({ command: cmd({ action: 'suspend', params: {}, scope: list([l1, l2, l3]) }) })
+    expect(byList.affected).toBe(2)
+    expect(byList.blockedReasons).toEqual([{ code: 'provisioning_limit', label: 'carrier allows at most 5 provisioning actions per line per day', count: 1 }])
+    const rows = await api.console.previewRows({ previewId: byList.previewId, which: 'provisioning_limit' })
+    expect(rows.rows.map((r) => r.id)).toEqual([l1.id])
+
+    // a broad cohort is counted from the line groups; the limited line is corrected one by one
+    const active = (ws.db.prepare("SELECT count(*) AS n FROM lines WHERE status = 'active'").get() as { n: number }).n
+    const cohort = await api.console.preview({ command: cmd({ action: 'suspend', params: {}, scope: { kind: 'cohort', where: [{ field: 'status', op: '=', value: 'active' }] } }) })
+    expect(cohort.matched).toBe(active)
+    expect(cohort.affected).toBe(active - 1)
+    expect(cohort.blockedReasons.find((r) => r.code === 'provisioning_limit')?.count).toBe(1)
+
+    // the commit sends no op for the limited line
+    const c = await api.console.commit({ previewId: byList.previewId })
+    expect(c.ops).toBe(2)
+    const sent = ws.db.prepare('SELECT line_id FROM operations WHERE batch_id = ? ORDER BY line_id').all(c.batchId) as Array<{ line_id: number }>
+    expect(sent.map((o) => o.line_id)).toEqual([l2.id, l3.id].sort((a, b) => a - b))
+
+    // other actions are not provisioning actions
+    const tag = await api.console.preview({ command: cmd({ action: 'tag', params: { tag: 'x' }, scope: list([l1]) }) })
+    expect(tag.affected).toBe(1)
+  })
+})
+
 describe('commit', () => {
   it('writes exactly the previewed ids at the previewed versions, with the batch record', async () => {
     await api.console.session.signInDemo({ role: 'operator' })

@@ -8,7 +8,7 @@ import type { BlockedReason, ParserTier, PreviewMoney, PreviewResult, PreviewRow
 import type { Db } from '../db/open'
 import { cycleWeights, prorationTotal, type ConsoleCatalog } from './catalog'
 import { compileCondition, compileScope, type CompileContext, type SqlFragment } from './cohort-sql'
-import { moneyFor, reasonExpr, rulesFor, type MoneyExprs, type RuleDef } from './rules'
+import { moneyFor, provisioningLimitedLines, reasonExpr, rulesFor, type MoneyExprs, type RuleDef } from './rules'
 
 /** A command compiled to SQL over `lines`. */
 export interface CommandPlan {
@@ -113,8 +113,16 @@ export function accessPath(db: Db, cmd: Command, ctx: CompileContext, scope: Sql
   }
 }
 
+/** The clock's day when some line has used up its provisioning actions that day (usually none: null). */
+export function provisioningLimitDay(db: Db, cmd: Command, asOf: string): string | null {
+  if (cmd.action !== 'suspend' && cmd.action !== 'resume') return null
+  const day = asOf.slice(0, 10)
+  const q = provisioningLimitedLines(day)
+  return db.prepare(`${q.sql} LIMIT 1`).get(...q.params) ? day : null
+}
+
 export function planCommand(db: Db, cmd: Command, ctx: CompileContext): CommandPlan {
-  const rules = rulesFor(cmd, ctx.catalog, hasPendingOps(db))
+  const rules = rulesFor(cmd, ctx.catalog, { withPendingOps: hasPendingOps(db), provisioningDay: provisioningLimitDay(db, cmd, ctx.asOf) })
   const scope = compileScope(cmd.scope, ctx)
   const weights = cycleWeights(ctx.asOf)
   const from = accessPath(db, cmd, ctx, scope)
@@ -177,9 +185,12 @@ export function groupsTableReady(db: Db): boolean {
   }
 }
 
-/** The grouped query: one row per group, with its reason (without the pending-op rule), money, line count and fp. */
+/**
+ * The grouped query: one row per group, with its reason (without the rules over line sets: pending ops, the daily
+ * provisioning limit), money, line count and fp.
+ */
 function groupedSql(plan: CommandPlan, source: GroupSource): SqlFragment & { rulesNP: RuleDef[] } {
-  const rulesNP = plan.rules.filter((r) => r.code !== 'pending_op')
+  const rulesNP = plan.rules.filter((r) => !r.lines)
   const reason = reasonExpr(rulesNP)
   const cols = [`${reason.sql} AS r`, 'n', 'fp']
   const params: unknown[] = [...reason.params]
@@ -200,7 +211,7 @@ function groupedSql(plan: CommandPlan, source: GroupSource): SqlFragment & { rul
 /** Same result as evaluate(db, plan) for a groupable plan, without reading one row per line. */
 export function evaluateGrouped(db: Db, plan: CommandPlan, source: GroupSource = groupsTableReady(db) ? 'table' : 'index'): Aggregates {
   const q = groupedSql(plan, source)
-  // rule k of the grouped query (1-based, without pending_op) is rule index[k] of the plan
+  // rule k of the grouped query (1-based, without the line-set rules) is rule index[k] of the plan
   const index = [0, ...q.rulesNP.map((r) => plan.rules.indexOf(r) + 1)]
   const counts = new Array<number>(plan.rules.length + 1).fill(0)
   let fp = 0n
@@ -221,9 +232,10 @@ export function evaluateGrouped(db: Db, plan: CommandPlan, source: GroupSource =
       weighted += g.d * g.w! * g.n
     } else w0 += g.w! * g.n
   }
-  const pendingIdx = plan.rules.findIndex((r) => r.code === 'pending_op') + 1
-  if (pendingIdx > 0) {
-    // the outbox's lines in the cohort: their reason with and without the pending rule; move those it changes
+  const setRules = plan.rules.filter((r) => r.lines)
+  if (setRules.length > 0) {
+    // the lines of the line-set rules (the outbox's, those at the provisioning limit) in the cohort: their reason with
+    // and without those rules; move those it changes
     const full = reasonExpr(plan.rules)
     const np = reasonExpr(q.rulesNP)
     const cols = [`${full.sql} AS r1`, `${np.sql} AS r0`]
@@ -233,9 +245,9 @@ export function evaluateGrouped(db: Db, plan: CommandPlan, source: GroupSource =
       params.push(...plan.money.mrr.params)
     }
     if (!plan.money.mrrZero) cols.push(`${plan.cycle.sql} AS w`)
-    params.push(...plan.scope.params)
+    params.push(...setRules.flatMap((r) => r.lines!.params), ...plan.scope.params)
     const rows = db
-      .prepare(`SELECT ${cols.join(', ')} FROM lines WHERE id IN (SELECT line_id FROM operations WHERE status = 'pending') AND (${plan.scope.sql})`)
+      .prepare(`SELECT ${cols.join(', ')} FROM lines WHERE id IN (${setRules.map((r) => r.lines!.sql).join(' UNION ')}) AND (${plan.scope.sql})`)
       .safeIntegers(true)
       .all(...params) as Array<{ r1: bigint; r0: bigint; d?: bigint | null; w?: bigint }>
     for (const x of rows) {

@@ -4,7 +4,7 @@
 // Each matched line gets exactly one reason: the first rule that holds, in the order listed. Reason codes are stable
 // (the UI, the CLI and the tests switch on them); labels are for people.
 import type { Command } from '../../shared/command/schema'
-import { MAX_PLAN_CHANGES_PER_MONTH } from '../../shared/domain/catalog'
+import { MAX_PLAN_CHANGES_PER_MONTH, MAX_PROVISIONING_ACTIONS_PER_DAY, PROVISIONING_EVENT_KINDS } from '../../shared/domain/catalog'
 import type { ConsoleCatalog } from './catalog'
 import type { SqlFragment } from './cohort-sql'
 
@@ -13,6 +13,12 @@ export interface RuleDef {
   label: string
   /** true for the lines this rule blocks */
   test: SqlFragment
+  /**
+   * Set for a rule that depends on more than a line's own columns (its outbox ops, its events today): the ids of the
+   * lines it may block, as a SELECT of one column. A grouped preview leaves such rules out and corrects those lines
+   * one by one (they are few).
+   */
+  lines?: SqlFragment
 }
 
 // A substring test first (no allocation), the exact comma-delimited test only on lines that contain the text at all.
@@ -28,6 +34,7 @@ export const REASON_LABELS: Record<string, string> = {
   already_on_plan: 'already on that plan',
   suspended_plan_change: 'no plan changes while suspended (carrier rule)',
   plan_change_limit: `carrier allows at most ${MAX_PLAN_CHANGES_PER_MONTH} plan changes per month`,
+  provisioning_limit: `carrier allows at most ${MAX_PROVISIONING_ACTIONS_PER_DAY} provisioning actions per line per day`,
   already_suspended: 'already suspended',
   not_activated: 'line is not activated yet (pending)',
   not_suspended: 'not suspended',
@@ -42,13 +49,46 @@ function rule(code: string, test: SqlFragment, label = REASON_LABELS[code]): Rul
   return { code, label, test }
 }
 
+/** A rule over a set of line ids (see RuleDef.lines). */
+function setRule(code: string, lines: SqlFragment): RuleDef {
+  return { code, label: REASON_LABELS[code], test: { sql: `id IN (${lines.sql})`, params: lines.params }, lines }
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * The lines that have used up the carrier's provisioning actions on @day (YYYY-MM-DD): as many provisioning events
+ * that day as the limit allows. Reads line_events_kind_at (kind, at, line_id): one day of a few event kinds.
+ */
+export function provisioningLimitedLines(day: string): SqlFragment {
+  return {
+    sql: `SELECT line_id FROM line_events WHERE kind IN (${PROVISIONING_EVENT_KINDS.map(() => '?').join(', ')}) AND at >= ? AND at < ?
+      GROUP BY line_id HAVING count(*) >= ${MAX_PROVISIONING_ACTIONS_PER_DAY}`,
+    params: [...PROVISIONING_EVENT_KINDS, day, nextDay(day)],
+  }
+}
+
+export interface RuleOptions {
+  /** add the rule that refuses a line which already has an op in the outbox */
+  withPendingOps: boolean
+  /** the clock's day (YYYY-MM-DD) when some line has used up its provisioning actions that day; else null */
+  provisioningDay?: string | null
+}
+
 /**
  * The blocking rules of a command, in priority order. `withPendingOps` adds the rule that refuses a line which already
  * has an op in the outbox: the server checks base_version, so a second op on the same line would come back `conflict`.
  */
-export function rulesFor(cmd: Command, catalog: ConsoleCatalog, withPendingOps: boolean): RuleDef[] {
+export function rulesFor(cmd: Command, catalog: ConsoleCatalog, opts: RuleOptions | boolean): RuleDef[] {
+  const o: RuleOptions = typeof opts === 'boolean' ? { withPendingOps: opts } : opts
   const rules: RuleDef[] = []
-  const pending = withPendingOps ? [rule('pending_op', { sql: "id IN (SELECT line_id FROM operations WHERE status = 'pending')", params: [] })] : []
+  const pending = o.withPendingOps ? [setRule('pending_op', { sql: "SELECT line_id FROM operations WHERE status = 'pending'", params: [] })] : []
+  // the server refuses a suspend or resume past the carrier's daily limit, after its status checks
+  const provisioning = o.provisioningDay ? [setRule('provisioning_limit', provisioningLimitedLines(o.provisioningDay))] : []
   const disconnected = rule('disconnected', { sql: "status = 'disconnected'", params: [] })
   switch (cmd.action) {
     case 'change_plan': {
@@ -79,10 +119,12 @@ export function rulesFor(cmd: Command, catalog: ConsoleCatalog, withPendingOps: 
       rules.push(disconnected, ...pending)
       rules.push(rule('already_suspended', { sql: "status = 'suspended'", params: [] }))
       rules.push(rule('not_activated', { sql: "status = 'pending'", params: [] }))
+      rules.push(...provisioning)
       break
     case 'resume':
       rules.push(disconnected, ...pending)
       rules.push(rule('not_suspended', { sql: "status != 'suspended'", params: [] }))
+      rules.push(...provisioning)
       break
     case 'send_notification':
       rules.push(disconnected, ...pending)

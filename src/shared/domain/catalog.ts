@@ -42,3 +42,10 @@ export const ADDON_BY_CODE: ReadonlyMap<string, Addon> = new Map(ADDONS.map((a) 
 
 /** Carrier rule (Verizon ThingSpace): at most 4 service-plan changes per line per month, none while suspended. */
 export const MAX_PLAN_CHANGES_PER_MONTH = 4
+
+/**
+ * Carrier rule (Verizon ThingSpace): at most 5 provisioning actions (activate, suspend, restore, deactivate) per line per
+ * day. Counted over the line events of these kinds on the clock's current day (the central side's push_apply_op).
+ */
+export const MAX_PROVISIONING_ACTIONS_PER_DAY = 5
+export const PROVISIONING_EVENT_KINDS = ['activated', 'reactivated', 'suspended', 'resumed', 'disconnected'] as const
