@@ -8,6 +8,7 @@ import { billShock } from './dashboards/bill-shock'
 import { churnForecast } from './dashboards/churn-forecast'
 import { revenueWaterfall } from './dashboards/revenue-waterfall'
 import { subscriberGrowth } from './dashboards/subscriber-growth'
+import { ensureDashboardSummaries, watchDashboardSummaries } from './dashboards/summaries'
 import { datasetInfos } from './datasets'
 import { collect, fileOf, reportTable, writeTable } from './export'
 import { financeCsvTable, financeReport, financeTables } from './finance'
@@ -19,6 +20,8 @@ import { writeCsv, writeXlsx } from './table-export'
 
 export function reportsHandlers(ws: Workspace): ReportsApi {
   const runner = () => sqlRunnerFor(ws.opts.dbPath)
+  // Dashboards answer from persisted summaries, refreshed off the main thread when the data changes (see summaries.ts).
+  watchDashboardSummaries(ws)
   return {
     async datasets() {
       return datasetInfos()
@@ -55,16 +58,20 @@ export function reportsHandlers(ws: Workspace): ReportsApi {
       return schemaTables(ws)
     },
     async subscriberGrowth() {
-      return subscriberGrowth(ws)
+      await ensureDashboardSummaries(ws)
+      return subscriberGrowth(ws, undefined, { allowStale: true })
     },
     async churnForecast({ top }) {
-      return churnForecast(ws, top)
+      await ensureDashboardSummaries(ws)
+      return churnForecast(ws, top, { allowStale: true })
     },
     async revenueWaterfall() {
-      return revenueWaterfall(ws)
+      await ensureDashboardSummaries(ws)
+      return revenueWaterfall(ws, { allowStale: true })
     },
     async billShock({ top }) {
-      return billShock(ws, top)
+      await ensureDashboardSummaries(ws)
+      return billShock(ws, top, { allowStale: true })
     },
     async finance({ month }) {
       return financeReport(ws, month)

@@ -24,6 +24,11 @@ export function setSqlProcessEntry(fn: EntryResolver): void {
   resolveEntry = fn
 }
 
+/** The child's entry module (the dashboard summaries build runs in the same entry, see sql-process.ts). */
+export function sqlProcessEntry(): { path: string; execArgv: string[] } {
+  return resolveEntry()
+}
+
 export interface RunOptions {
   maxRows: number
   timeoutMs: number

@@ -113,6 +113,21 @@ export interface SchemaTable {
 
 // ---- Dashboards
 
+/**
+ * Where a dashboard's figures came from: the persisted dashboard summaries (a sidecar of the workspace file), built for
+ * one data generation. When the data changed after that build the answer is still shown, flagged stale, while a
+ * refresh runs off the main thread; it is never passed off as current.
+ */
+export interface DashboardFreshness {
+  /** when the summaries were built (ISO time) */
+  builtAt: string
+  /** the workspace's data generation the summaries were built for, and the current one */
+  generation: number
+  currentGeneration: number
+  stale: boolean
+  refreshing: boolean
+}
+
 export interface SubscriberGrowthRow {
   month: string
   planCode: string
@@ -122,6 +137,8 @@ export interface SubscriberGrowthRow {
 }
 export interface SubscriberGrowth {
   asOf: string
+  /** set when the answer was read from the dashboard summaries */
+  freshness?: DashboardFreshness
   months: string[]
   byMonth: Array<{ month: string; activations: number; disconnects: number; netAdds: number; endingActive: number }>
   byMonthPlan: SubscriberGrowthRow[]
@@ -159,6 +176,8 @@ export interface ChurnRiskLine {
 }
 export interface ChurnForecast {
   asOf: string
+  /** set when the answer was read from the dashboard summaries */
+  freshness?: DashboardFreshness
   trainMonths: string[]
   backtestMonth: string
   scoreMonth: string
@@ -188,6 +207,8 @@ export interface WaterfallMonth {
 }
 export interface RevenueWaterfall {
   asOf: string
+  /** set when the answer was read from the dashboard summaries */
+  freshness?: DashboardFreshness
   definition: string
   months: WaterfallMonth[]
 }
@@ -208,6 +229,8 @@ export interface BillShockLine {
 }
 export interface BillShock {
   asOf: string
+  /** set when the answer was read from the dashboard summaries */
+  freshness?: DashboardFreshness
   method: string
   lines: number
   top: BillShockLine[]

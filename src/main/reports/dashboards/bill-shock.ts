@@ -4,7 +4,8 @@
 import type { BillShock, BillShockLine } from '../../../shared/api/reports'
 import type { Workspace } from '../../workspace/workspace'
 import { cachedResult } from './cache'
-import { asOfOf } from './clock'
+import { asOfOf, type Source } from './clock'
+import { dashboardSummaries, type ReadOptions } from './summaries'
 
 export const BILL_SHOCK_METHOD =
   'Linear projection: used so far ÷ days elapsed in the cycle × days in the cycle, against the plan bucket plus this cycle’s top-ups. Active lines on capped plans, at least 3 days into the cycle.'
@@ -34,14 +35,30 @@ FROM lines l JOIN plans p ON p.code = l.plan_code WHERE l.id = @id`
 
 const MAX_IDS = 50_000
 
-export function billShock(ws: Workspace, top = 100): BillShock {
-  return cachedResult(ws, `billshock:${top}`, () => computeBillShock(ws, top))
+/** The summary-backed dashboard: reads the persisted per-line overshoots, largest first (see summaries.ts). */
+export function billShock(ws: Workspace, top = 100, opts: ReadOptions = {}): BillShock {
+  const s = dashboardSummaries(ws, opts)
+  return cachedResult(ws, `billshock:${top}:${s.key}`, () => {
+    const all = s.dash.prepare('SELECT line_id, plan_code, overshoot FROM bill_shock ORDER BY overshoot DESC, line_id').raw(true).all() as Array<[number, string, number]>
+    return { ...assemble(ws, s.asOf, all, top), freshness: s.freshness }
+  })
 }
 
-function computeBillShock(ws: Workspace, top: number): BillShock {
+/** Every line projected over its allowance at the as-of date. */
+export function buildBillShockSummary(src: Source, asOf: string): Array<[number, string, number]> {
+  return src.db.prepare(BILL_SHOCK_SQL).raw(true).all({ asOf }) as Array<[number, string, number]>
+}
+
+/** The direct computation on the base tables (the reference the summary-backed view must equal). */
+export function billShockDirect(ws: Source, top = 100): BillShock {
   const asOf = asOfOf(ws)
   const all = ws.db.prepare(BILL_SHOCK_SQL).raw(true).all({ asOf }) as Array<[number, string, number]>
   all.sort((a, b) => b[2] - a[2] || a[0] - b[0])
+  return assemble(ws, asOf, all, top)
+}
+
+/** `all`: the lines over their allowance, largest overshoot first (ties by line id). */
+function assemble(ws: Source, asOf: string, all: Array<[number, string, number]>, top: number): BillShock {
   const plansMap = new Map<string, { n: number; overshoot: number }>()
   for (const [, plan, over] of all) {
     const p = plansMap.get(plan) ?? { n: 0, overshoot: 0 }

@@ -12,7 +12,8 @@ import type { ChurnForecast, ChurnRiskLine } from '../../../shared/api/reports'
 import type { Workspace } from '../../workspace/workspace'
 import { accuracy, auc, precisionAtK, rawCoefficients, train, type Model } from './churn-model'
 import { cachedResult } from './cache'
-import { addDays, asOfOf } from './clock'
+import { addDays, asOfOf, type Source } from './clock'
+import { dashboardSummaries, type ReadOptions } from './summaries'
 
 export const CHURN_FEATURES = ['failure_streak', 'failed_payments_90d', 'days_past_due', 'in_dunning', 'care_contacts_30d', 'tenure_log_months', 'usage_trend', 'business', 'homefi', 'iot'] as const
 
@@ -95,7 +96,7 @@ interface Sample {
   streak: number[]
 }
 
-export function snapshot(ws: Workspace, d: string, step: number): Sample {
+export function snapshot(ws: Source, d: string, step: number): Sample {
   const maxId = (ws.db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null }).m ?? 0
   const rows = ws.db.prepare(SNAPSHOT_SQL).raw(true).all({ d, step, maxId }) as number[][]
   const X = rows.map((r) => r.slice(1, 11).map(Number))
@@ -116,16 +117,29 @@ function scoreSample(m: Model, s: Sample): number[] {
   return s.X.map((x) => logistic(x.reduce((a, v, j) => a + coef[j] * v, intercept)))
 }
 
-/** The model is trained and every line scored once per data version; the top list is cut from the cached ranking. */
-export function churnForecast(ws: Workspace, top = 100): ChurnForecast {
-  const full = cachedResult(ws, 'churn', () => computeChurn(ws, Math.max(top, 500)))
-  if (full.top.length >= top || full.top.length < 500) return { ...full, top: full.top.slice(0, top) }
-  return computeChurn(ws, top)
+/** What the summary keeps of a build: everything the dashboard shows but the top list (cut from the persisted scores). */
+export type ChurnSummary = Omit<ChurnForecast, 'top' | 'freshness'>
+
+/** The summary-backed dashboard: the model, metrics and bands of the last build; the top lines by persisted score. */
+export function churnForecast(ws: Workspace, top = 100, opts: ReadOptions = {}): ChurnForecast {
+  const s = dashboardSummaries(ws, opts)
+  return cachedResult(ws, `churn:${top}:${s.key}`, () => {
+    const ranked = s.dash.prepare('SELECT line_id, logit FROM churn_scores ORDER BY logit DESC, line_id LIMIT ?').raw(true).all(top) as Array<[number, number]>
+    return { ...s.churn, top: topLines(ws, s.asOf, ranked), freshness: s.freshness }
+  })
 }
 
-function computeChurn(ws: Workspace, top: number): ChurnForecast {
-  const t0 = performance.now()
+/** The direct computation on the base tables (the reference the summary-backed view must equal). */
+export function churnForecastDirect(ws: Source, top = 100): ChurnForecast {
   const asOf = asOfOf(ws)
+  const { summary, scored } = buildChurnSummary(ws, asOf)
+  scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  return { ...summary, top: topLines(ws, asOf, scored.slice(0, top)) }
+}
+
+/** Trains the model and scores every live line: the expensive part, done once per data generation. */
+export function buildChurnSummary(ws: Source, asOf: string): { summary: ChurnSummary; scored: Array<[number, number]> } {
+  const t0 = performance.now()
   const live = (ws.db.prepare("SELECT count(*) AS n FROM lines WHERE status IN ('active', 'suspended', 'hotlined')").get() as { n: number }).n
   const step = Math.max(1, Math.floor(live / SAMPLE_PER_SNAPSHOT))
   const historyStart = (ws.db.prepare('SELECT min(cycle_start) AS d FROM usage_cycles').get() as { d: string | null }).d ?? asOf
@@ -175,9 +189,26 @@ function computeChurn(ws: Workspace, top: number): ChurnForecast {
     expected += p
     bands.find((b) => p >= b.lo)!.lines++
   }
-  scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  const summary: ChurnSummary = {
+    asOf,
+    trainMonths: trainAt,
+    backtestMonth: `${addDays(backtestAt, 1)} … ${asOf}`,
+    scoreMonth: `${addDays(asOf, 1)} … ${addDays(asOf, HORIZON)}`,
+    features,
+    weights: features.map((f, j) => ({ feature: f, weight: final.w[j] })),
+    metrics,
+    activeLines: scored.length,
+    expectedChurners: Math.round(expected),
+    riskBands: bands.map((b) => ({ band: b.band, lines: b.lines })),
+    elapsedMs: performance.now() - t0,
+  }
+  return { summary, scored }
+}
+
+/** `ranked`: [line id, logit], riskiest first. */
+function topLines(ws: Source, asOf: string, ranked: Array<[number, number]>): ChurnRiskLine[] {
   const detail = ws.db.prepare(DETAIL_SQL)
-  const topLines: ChurnRiskLine[] = scored.slice(0, top).map(([id, z]) => {
+  return ranked.map(([id, z]) => {
     const r = detail.get({ asOf, id }) as { id: number; msisdn: string; account_id: string; account_name: string; plan_code: string; status: string; failed_payments: number; days_past_due: number; tenure: number; care: number }
     return {
       lineId: r.id,
@@ -193,19 +224,4 @@ function computeChurn(ws: Workspace, top: number): ChurnForecast {
       tenureMonths: r.tenure,
     }
   })
-  const result: ChurnForecast = {
-    asOf,
-    trainMonths: trainAt,
-    backtestMonth: `${addDays(backtestAt, 1)} … ${asOf}`,
-    scoreMonth: `${addDays(asOf, 1)} … ${addDays(asOf, HORIZON)}`,
-    features,
-    weights: features.map((f, j) => ({ feature: f, weight: final.w[j] })),
-    metrics,
-    activeLines: scored.length,
-    expectedChurners: Math.round(expected),
-    riskBands: bands.map((b) => ({ band: b.band, lines: b.lines })),
-    top: topLines,
-    elapsedMs: performance.now() - t0,
-  }
-  return result
 }

@@ -1,8 +1,14 @@
 // The demo clock and month arithmetic the dashboards share. "Now" is the workspace's meta('as_of'), never the wall clock.
 import { AppError } from '../../../shared/api/errors'
-import type { Workspace } from '../../workspace/workspace'
+import type { Db } from '../../db/open'
 
-export function asOfOf(ws: Workspace): string {
+/** What a dashboard computation reads: a connection to the workspace file and its meta. A Workspace is one. */
+export interface Source {
+  db: Db
+  meta(key: string): string | null
+}
+
+export function asOfOf(ws: Source): string {
   const asOf = ws.meta('as_of')
   if (!asOf || !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new AppError('UNAVAILABLE', 'this workspace has no as-of date (meta as_of); dashboards are relative to it')
   return asOf

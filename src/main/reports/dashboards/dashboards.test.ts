@@ -6,12 +6,16 @@ import { churnForecast } from './churn-forecast'
 import { auc, precisionAtK, train } from './churn-model'
 import { revenueWaterfall } from './revenue-waterfall'
 import { subscriberGrowth } from './subscriber-growth'
+import { closeDashboardSummaries } from './summaries'
 
 let t: Awaited<ReturnType<typeof makeTestWorkspace>>
 beforeAll(async () => {
   t = await makeTestWorkspace({ lines: 4000, months: 6, seed: 5 })
 })
-afterAll(() => t?.dispose())
+afterAll(() => {
+  if (t) closeDashboardSummaries(t.ws)
+  t?.dispose()
+})
 
 describe('revenue waterfall', () => {
   it('closes every month: opening + new + expansion − contraction − churn = closing, and closing carries over', () => {

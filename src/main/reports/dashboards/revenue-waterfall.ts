@@ -9,7 +9,8 @@
 import type { RevenueWaterfall, WaterfallMonth } from '../../../shared/api/reports'
 import type { Workspace } from '../../workspace/workspace'
 import { cachedResult } from './cache'
-import { addMonths, asOfOf, monthsBetween } from './clock'
+import { addMonths, asOfOf, monthsBetween, type Source } from './clock'
+import { dashboardSummaries, type ReadOptions } from './summaries'
 
 export const WATERFALL_DEFINITION =
   "Billed MRR: a line's plan and recurring add-on charges on the invoices of the month (one invoice per account per cycle). " +
@@ -43,24 +44,87 @@ FROM (
 )`
 }
 
+const RANGE_SQL = "SELECT min(period) AS lo, max(period) AS hi FROM invoices WHERE status <> 'void'"
+
 /** Complete invoiced months: after the first invoiced month, before the as-of month (or including it from day 28 on). */
-export function completeMonths(ws: Workspace, asOf: string): string[] {
-  const r = ws.db.prepare("SELECT min(period) AS lo, max(period) AS hi FROM invoices WHERE status <> 'void'").get() as { lo: string | null; hi: string | null }
-  if (!r.lo || !r.hi) return []
+function completeOf(lo: string | null, hi: string | null, asOf: string): string[] {
+  if (!lo || !hi) return []
   const asOfMonth = asOf.slice(0, 7)
   const lastComplete = Number(asOf.slice(8, 10)) >= 28 ? asOfMonth : addMonths(asOfMonth, -1)
-  return monthsBetween(r.lo, r.hi).filter((m) => m > r.lo! && m <= lastComplete)
+  return monthsBetween(lo, hi).filter((m) => m > lo && m <= lastComplete)
 }
 
-export function revenueWaterfall(ws: Workspace, opts: { maxMonths?: number } = {}): RevenueWaterfall {
-  return cachedResult(ws, `waterfall:${opts.maxMonths ?? 24}`, () => computeWaterfall(ws, opts))
+export function completeMonths(ws: Source, asOf: string): string[] {
+  const r = ws.db.prepare(RANGE_SQL).get() as { lo: string | null; hi: string | null }
+  return completeOf(r.lo, r.hi, asOf)
 }
 
-function computeWaterfall(ws: Workspace, opts: { maxMonths?: number }): RevenueWaterfall {
+/** The summary: the invoiced range, and per invoiced month its closing MRR and its movements from the month before. */
+export interface WaterfallSummary {
+  lo: string | null
+  hi: string | null
+}
+export interface WaterfallSummaryRow {
+  month: string
+  closing: number | null
+  lines: number | null
+  new: number | null
+  churn: number | null
+  expansion: number | null
+  contraction: number | null
+}
+
+/**
+ * A month's movements depend only on it and the calendar month before, so one pivot over the whole invoiced range
+ * gives every window the view can ask for (its months are consecutive).
+ */
+export function buildWaterfallSummary(src: Source): { meta: WaterfallSummary; rows: WaterfallSummaryRow[] } {
+  const r = src.db.prepare(RANGE_SQL).get() as { lo: string | null; hi: string | null }
+  if (!r.lo || !r.hi) return { meta: r, rows: [] }
+  const months = monthsBetween(r.lo, r.hi)
+  const row = src.db.prepare(waterfallSql(months)).get(Object.fromEntries(months.map((m, i) => [`m${i}`, m]))) as Record<string, number | null>
+  const rows = months.map((month, k) => ({
+    month,
+    closing: row[`closing${k}`],
+    lines: row[`lines${k}`],
+    new: k ? row[`new${k}`] : null,
+    churn: k ? row[`churn${k}`] : null,
+    expansion: k ? row[`expansion${k}`] : null,
+    contraction: k ? row[`contraction${k}`] : null,
+  }))
+  return { meta: r, rows }
+}
+
+/** The summary-backed dashboard: reads the persisted per-month movements (see summaries.ts). */
+export function revenueWaterfall(ws: Workspace, opts: { maxMonths?: number } & ReadOptions = {}): RevenueWaterfall {
+  const s = dashboardSummaries(ws, opts)
+  return cachedResult(ws, `waterfall:${opts.maxMonths ?? 24}:${s.key}`, () => {
+    const asOf = s.asOf
+    const months = completeOf(s.waterfall.lo, s.waterfall.hi, asOf).slice(-((opts.maxMonths ?? 24) + 1))
+    if (months.length < 2) return { asOf, definition: WATERFALL_DEFINITION, months: [], freshness: s.freshness }
+    const rows = s.dash.prepare('SELECT * FROM waterfall WHERE month BETWEEN ? AND ?').all(months[0], months[months.length - 1]) as WaterfallSummaryRow[]
+    const by = new Map(rows.map((r) => [r.month, r]))
+    const row: Record<string, number | null> = {}
+    months.forEach((m, k) => {
+      const r = by.get(m)
+      row[`closing${k}`] = r?.closing ?? null
+      row[`lines${k}`] = r?.lines ?? null
+      for (const x of ['new', 'churn', 'expansion', 'contraction'] as const) row[`${x}${k}`] = r?.[x] ?? null
+    })
+    return { ...assemble(asOf, months, row), freshness: s.freshness }
+  })
+}
+
+/** The direct computation on the base tables (the reference the summary-backed view must equal). */
+export function revenueWaterfallDirect(ws: Source, opts: { maxMonths?: number } = {}): RevenueWaterfall {
   const asOf = asOfOf(ws)
   const months = completeMonths(ws, asOf).slice(-((opts.maxMonths ?? 24) + 1))
   if (months.length < 2) return { asOf, definition: WATERFALL_DEFINITION, months: [] }
   const row = ws.db.prepare(waterfallSql(months)).get(Object.fromEntries(months.map((m, i) => [`m${i}`, m]))) as Record<string, number | null>
+  return assemble(asOf, months, row)
+}
+
+function assemble(asOf: string, months: string[], row: Record<string, number | null>): RevenueWaterfall {
   const v = (k: string) => row[k] ?? 0
   const out: WaterfallMonth[] = []
   for (let k = 1; k < months.length; k++) {

@@ -6,7 +6,8 @@ import type { SubscriberGrowth, SubscriberGrowthRow } from '../../../shared/api/
 import { PLANS } from '../../../shared/domain/catalog'
 import type { Workspace } from '../../workspace/workspace'
 import { cachedResult } from './cache'
-import { addDays, addMonths, asOfOf, monthsBetween } from './clock'
+import { addDays, addMonths, asOfOf, monthsBetween, type Source } from './clock'
+import { dashboardSummaries, type ReadOptions } from './summaries'
 
 const PLAN_LIST = PLANS.map((p) => `'${p.code}'`).join(', ')
 
@@ -23,25 +24,60 @@ ORDER BY 1, 2`
 
 export const LIVE_SQL = `SELECT count(*) AS n FROM lines WHERE status IN ('active', 'suspended', 'hotlined')`
 
-export function subscriberGrowth(ws: Workspace, monthsBack = 12): SubscriberGrowth {
-  return cachedResult(ws, `growth:${monthsBack}`, () => computeGrowth(ws, monthsBack))
+interface GrowthRow {
+  month: string
+  plan: string
+  activations: number
+  reactivations: number
+  disconnects: number
 }
 
-function computeGrowth(ws: Workspace, monthsBack: number): SubscriberGrowth {
-  const asOf = asOfOf(ws)
+/** What the summary keeps besides the month × plan rows: the history start and today's live count. */
+export interface GrowthSummary {
+  hist: string | null
+  live: number
+}
+
+const HIST_SQL = 'SELECT min(cycle_start) AS d FROM usage_cycles'
+
+/** The summary-backed dashboard: reads the persisted month × plan movements (see summaries.ts). */
+export function subscriberGrowth(ws: Workspace, monthsBack = 12, opts: ReadOptions = {}): SubscriberGrowth {
+  const s = dashboardSummaries(ws, opts)
+  return cachedResult(ws, `growth:${monthsBack}:${s.key}`, () => {
+    const asOf = s.asOf
+    const { first, months } = growthWindow(asOf, s.growth.hist, monthsBack)
+    const rows = s.dash.prepare('SELECT month, plan, activations, reactivations, disconnects FROM growth WHERE month >= ? ORDER BY month, plan').all(first) as GrowthRow[]
+    return { ...assemble(asOf, months, rows, s.growth.live), freshness: s.freshness }
+  })
+}
+
+/** Every month's movements up to the as-of date (the view cuts its window from them) and the live count. */
+export function buildGrowthSummary(src: Source, asOf: string): { meta: GrowthSummary; rows: GrowthRow[] } {
+  const hist = (src.db.prepare(HIST_SQL).get() as { d: string | null }).d
+  const rows = src.db.prepare(GROWTH_SQL).all('0000-01', addDays(asOf, 1)) as GrowthRow[]
+  const live = (src.db.prepare(LIVE_SQL).get() as { n: number }).n
+  return { meta: { hist, live }, rows }
+}
+
+function growthWindow(asOf: string, hist: string | null, monthsBack: number): { first: string; months: string[] } {
   const last = asOf.slice(0, 7)
   // Not before the history window: before it the store has the lines that survived, not the ones that left.
-  const hist = (ws.db.prepare('SELECT min(cycle_start) AS d FROM usage_cycles').get() as { d: string | null }).d
   const histMonth = hist ? (hist.endsWith('-01') ? hist.slice(0, 7) : addMonths(hist.slice(0, 7), 1)) : last
   const first = [addMonths(last, -(monthsBack - 1)), histMonth > last ? last : histMonth].sort()[1]
-  const months = monthsBetween(first, last)
-  const rows = ws.db.prepare(GROWTH_SQL).all(`${first}-01`, addDays(asOf, 1)) as Array<{
-    month: string
-    plan: string
-    activations: number
-    reactivations: number
-    disconnects: number
-  }>
+  return { first, months: monthsBetween(first, last) }
+}
+
+/** The direct computation on the base tables (the reference the summary-backed view must equal). */
+export function subscriberGrowthDirect(src: Source, monthsBack = 12): SubscriberGrowth {
+  const asOf = asOfOf(src)
+  const hist = (src.db.prepare(HIST_SQL).get() as { d: string | null }).d
+  const { first, months } = growthWindow(asOf, hist, monthsBack)
+  const rows = src.db.prepare(GROWTH_SQL).all(`${first}-01`, addDays(asOf, 1)) as GrowthRow[]
+  const live = (src.db.prepare(LIVE_SQL).get() as { n: number }).n
+  return assemble(asOf, months, rows, live)
+}
+
+function assemble(asOf: string, months: string[], rows: GrowthRow[], live: number): SubscriberGrowth {
   const byMonthPlan: SubscriberGrowthRow[] = rows.map((r) => ({
     month: r.month,
     planCode: r.plan,
@@ -49,7 +85,6 @@ function computeGrowth(ws: Workspace, monthsBack: number): SubscriberGrowth {
     disconnects: r.disconnects,
     netAdds: r.activations + r.reactivations - r.disconnects,
   }))
-  const live = (ws.db.prepare(LIVE_SQL).get() as { n: number }).n
   // Walk back from today's live count: the end of month M−1 is the end of M minus M's net adds.
   const totals = months.map((m) => {
     const rs = rows.filter((r) => r.month === m)

@@ -1,0 +1,241 @@
+// The dashboard summaries: what the four prebuilt dashboards read instead of scanning a million lines per view.
+//
+// They live in a sidecar SQLite file next to the workspace (`<workspace>.dashboards`), not in the workspace itself:
+// they are derived and can be deleted at any time; building them writes only there, so the workspace's write lock (sync
+// apply, console commits) is never held by a 20-second build; and no migration touches user data.
+//
+// Staleness: the sidecar keeps a data generation (`dirty_gen`) that this module bumps on every `data-changed` event
+// touching a table the dashboards read, and each build records the generation it started from plus a fingerprint of
+// the data (summary-build.ts). A build is fresh when both still match. After a change the summaries are refreshed in a
+// child process (sql-process.ts, WINGTEL_DASH_CHILD) a moment later; until then a view either rebuilds first (the
+// synchronous callers: CLI, benches, tests) or answers from the previous build flagged `stale` + `refreshing` (the
+// API handlers, so the main thread never computes a summary).
+import { fork } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import type Database from 'better-sqlite3'
+import type { DashboardFreshness } from '../../../shared/api/reports'
+import type { Workspace } from '../../workspace/workspace'
+import { sqlProcessEntry } from '../sql-runner'
+import { asOfOf } from './clock'
+import { builtState, buildSummaries, dirtyGeneration, fingerprint, openSummaries, type BuildStats, type BuiltState } from './summary-build'
+
+export interface ReadOptions {
+  /** answer from a stale build (flagged) and refresh in the background, instead of rebuilding before answering */
+  allowStale?: boolean
+}
+
+/** What a dashboard reads: the open summaries file, the last build's state and how fresh it is. */
+export interface SummaryView extends Pick<BuiltState, 'asOf' | 'growth' | 'waterfall' | 'churn'> {
+  dash: Database.Database
+  freshness: DashboardFreshness
+  /** identifies the build and its freshness, for the per-version result cache */
+  key: string
+}
+
+/** Tables whose changes cannot move a dashboard (the console's outbox, saved reports, the knowledge base). */
+const UNRELATED = new Set(['operations', 'op_batches', 'saved_reports', 'knowledge', 'console_line_groups'])
+
+/** Wait this long after a change before refreshing, so a burst of sync pages costs one build. */
+const REFRESH_DELAY_MS = 1000
+
+interface Entry {
+  dash: Database.Database | null
+  refreshing: Promise<BuildStats> | null
+  again: boolean
+  timer: NodeJS.Timeout | null
+  lastError: string | null
+  closed: boolean
+}
+
+const entries = new WeakMap<Workspace, Entry>()
+
+export function summariesPath(ws: Workspace): string {
+  return ws.opts.dbPath === ':memory:' ? ':memory:' : `${ws.opts.dbPath}.dashboards`
+}
+
+export function affectsDashboards(tables: string[]): boolean {
+  return tables.length === 0 || tables.some((t) => !UNRELATED.has(t))
+}
+
+function entry(ws: Workspace): Entry {
+  let e = entries.get(ws)
+  if (e) return e
+  const created: Entry = { dash: null, refreshing: null, again: false, timer: null, lastError: null, closed: false }
+  entries.set(ws, created)
+  ws.events.on((ev) => {
+    if (created.closed || ev.type !== 'data-changed' || !affectsDashboards(ev.tables)) return
+    // Nothing built yet (no file): nothing to mark stale, and no build to keep current until a dashboard is opened.
+    if (!created.dash && !existsSync(summariesPath(ws))) return
+    const dash = open(ws)
+    dash.prepare("UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'dirty_gen'").run()
+    if (created.refreshing) created.again = true
+    else scheduleRefresh(ws)
+  })
+  e = created
+  return e
+}
+
+function open(ws: Workspace): Database.Database {
+  const e = entry(ws)
+  e.dash ??= openSummaries(summariesPath(ws))
+  return e.dash
+}
+
+/** Starts listening for data changes (the API handlers call this when the workspace opens). */
+export function watchDashboardSummaries(ws: Workspace): void {
+  entry(ws)
+}
+
+function scheduleRefresh(ws: Workspace): void {
+  const e = entry(ws)
+  if (e.timer) return
+  e.timer = setTimeout(() => {
+    e.timer = null
+    refreshDashboardSummaries(ws).catch(() => undefined) // recorded in lastError; the next view retries
+  }, REFRESH_DELAY_MS)
+  e.timer.unref()
+}
+
+export interface SummaryStatus {
+  state: BuiltState | null
+  fresh: boolean
+  generation: number
+}
+
+export function summaryStatus(ws: Workspace): SummaryStatus {
+  const dash = open(ws)
+  const generation = dirtyGeneration(dash)
+  const state = builtState(dash)
+  const fresh = !!state && state.generation === generation && state.fingerprint === fingerprint(ws)
+  return { state, fresh, generation }
+}
+
+/**
+ * Rebuilds the summaries off the main thread (a child process; inline for an in-memory workspace). Concurrent calls
+ * share one run, and a change announced during a run makes it go again, so the promise settles on a build that started
+ * after the last change.
+ */
+export function refreshDashboardSummaries(ws: Workspace): Promise<BuildStats> {
+  const e = entry(ws)
+  if (e.timer) {
+    clearTimeout(e.timer)
+    e.timer = null
+  }
+  if (e.refreshing) {
+    e.again = true
+    return e.refreshing
+  }
+  const run = async (): Promise<BuildStats> => {
+    let stats: BuildStats
+    do {
+      e.again = false
+      stats = ws.opts.dbPath === ':memory:' ? buildSummaries(ws, open(ws)) : await buildInChild(ws.opts.dbPath, summariesPath(ws))
+    } while (e.again)
+    return stats
+  }
+  e.refreshing = run().then(
+    (s) => {
+      e.refreshing = null
+      e.lastError = null
+      return s
+    },
+    (err: Error) => {
+      e.refreshing = null
+      e.lastError = err.message
+      throw err
+    },
+  )
+  return e.refreshing
+}
+
+/** Builds in place on the calling thread: for the synchronous callers (CLI, benches, tests) and as a fallback. */
+export function buildDashboardSummariesInline(ws: Workspace): BuildStats {
+  return buildSummaries(ws, open(ws))
+}
+
+export interface ChildBuildStats extends BuildStats {
+  /** CPU time (user + system) the child spent, in ms */
+  cpuMs: number
+}
+
+type ChildReply = { ok: true; stats: BuildStats; cpuMs: number } | { ok: false; message: string }
+
+/** One child process per build: a 20-second build must not share the SQL runner's child (its time limit kills it). */
+export function buildInChild(dbPath: string, path: string): Promise<ChildBuildStats> {
+  const entryPoint = sqlProcessEntry()
+  const env: NodeJS.ProcessEnv = { ...process.env, WINGTEL_DASH_CHILD: '1' }
+  delete env.WINGTEL_SQL_CHILD
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
+  const proc = fork(entryPoint.path, [], { execArgv: entryPoint.execArgv, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
+  return new Promise<ChildBuildStats>((resolve, reject) => {
+    let settled = false
+    const done = (f: () => void) => {
+      if (settled) return
+      settled = true
+      proc.kill()
+      f()
+    }
+    proc.on('message', (m: ChildReply) => done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
+    proc.on('error', (err) => done(() => reject(err)))
+    proc.on('exit', (code) => done(() => reject(new Error(`the dashboard summaries process exited (${code}) before it finished`))))
+    proc.send({ dbPath, summariesPath: path })
+  })
+}
+
+/**
+ * The summaries a dashboard reads. Fresh ones as they are. Missing or stale ones: rebuilt first, inline, unless
+ * `allowStale` (then a stale build is returned flagged and a refresh is started; a missing one must have been built by
+ * `ensureDashboardSummaries` beforehand, else it is built inline).
+ */
+export function dashboardSummaries(ws: Workspace, opts: ReadOptions = {}): SummaryView {
+  const e = entry(ws)
+  let st = summaryStatus(ws)
+  if (!st.state || (!st.fresh && !opts.allowStale)) {
+    buildDashboardSummariesInline(ws)
+    st = summaryStatus(ws)
+  } else if (!st.fresh && !e.refreshing) {
+    refreshDashboardSummaries(ws).catch(() => undefined)
+  }
+  const state = st.state!
+  const freshness: DashboardFreshness = {
+    builtAt: state.builtAt,
+    generation: state.generation,
+    currentGeneration: st.generation,
+    stale: !st.fresh,
+    refreshing: !st.fresh && !!e.refreshing,
+  }
+  return {
+    dash: open(ws),
+    asOf: state.asOf,
+    growth: state.growth,
+    waterfall: state.waterfall,
+    churn: state.churn,
+    freshness,
+    key: `${state.builtAt}:${freshness.stale}:${freshness.refreshing}`,
+  }
+}
+
+/**
+ * For the API handlers, before a view: makes sure there is a build to answer from without computing on the main
+ * thread. No build yet: waits for one (off the main thread). A stale one: starts a refresh and returns at once.
+ */
+export async function ensureDashboardSummaries(ws: Workspace): Promise<void> {
+  asOfOf(ws) // a workspace without an as-of date gets the dashboards' own clear error, not a build failure
+  const st = summaryStatus(ws)
+  if (st.state && st.fresh) return
+  if (!st.state) {
+    await refreshDashboardSummaries(ws)
+    return
+  }
+  if (!entry(ws).refreshing) refreshDashboardSummaries(ws).catch(() => undefined)
+}
+
+/** Closes the summaries file (tests; a workspace that is closed). */
+export function closeDashboardSummaries(ws: Workspace): void {
+  const e = entries.get(ws)
+  if (!e) return
+  e.closed = true
+  if (e.timer) clearTimeout(e.timer)
+  e.dash?.close()
+  entries.delete(ws)
+}
