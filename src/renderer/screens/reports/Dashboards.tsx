@@ -5,31 +5,51 @@ import { Alert, Anchor, Badge, Button, Code, Group, Loader, Paper, SegmentedCont
 import { IconTerminal2 } from '@tabler/icons-react'
 import { useEffect, useState, type ReactNode } from 'react'
 import { useNavigate } from 'react-router'
-import type { BillShock, ChurnForecast, RevenueWaterfall, SubscriberGrowth } from '../../../shared/api/reports'
+import type { BillShock, ChurnForecast, DashboardFreshness, RevenueWaterfall, SubscriberGrowth } from '../../../shared/api/reports'
 import { api, errorMessage } from '../../api/client'
 import { count, dataSize, money } from '../../lib/format'
 import { setSelection } from '../../state/selection'
 
-function useLoad<T>(load: () => Promise<T>): { data: T | null; error: string | null } {
+/** While the server answers from a stale summary (flagged, with a refresh running), ask again every few seconds. */
+const STALE_POLL_MS = 2000
+
+function useLoad<T extends { freshness?: DashboardFreshness }>(load: () => Promise<T>): { data: T | null; error: string | null } {
   const [data, setData] = useState<T | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [tick, setTick] = useState(0)
   useEffect(() => {
     let live = true
+    let timer: ReturnType<typeof setTimeout> | undefined
     load().then(
-      (d) => live && setData(d),
+      (d) => {
+        if (!live) return
+        setData(d)
+        if (d.freshness?.stale) timer = setTimeout(() => setTick((n) => n + 1), STALE_POLL_MS)
+      },
       (e) => live && setError(errorMessage(e)),
     )
     return () => {
       live = false
+      clearTimeout(timer)
     }
-  }, [load])
+  }, [load, tick])
   return { data, error }
 }
 
-function Frame({ error, loading, children }: { error: string | null; loading: boolean; children: ReactNode }) {
+function Frame({ error, loading, freshness, children }: { error: string | null; loading: boolean; freshness?: DashboardFreshness; children: ReactNode }) {
   if (error) return <Alert color="red">{error}</Alert>
   if (loading) return <Group p="xl"><Loader size="sm" /><Text size="sm" c="dimmed">Computing…</Text></Group>
-  return <>{children}</>
+  return (
+    <>
+      {freshness?.stale && (
+        <Alert color="yellow" data-testid="dash-stale">
+          The data changed since these figures were computed: shown as of {new Date(freshness.builtAt).toLocaleString()} (data version {freshness.generation}, now{' '}
+          {freshness.currentGeneration}){freshness.refreshing ? ' — refreshing…' : '.'}
+        </Alert>
+      )}
+      {children}
+    </>
+  )
 }
 
 const Stat = ({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) => (
@@ -49,7 +69,7 @@ const loadShock = () => api.reports.billShock.query({ top: 50 })
 function Growth() {
   const { data, error } = useLoad<SubscriberGrowth>(loadGrowth)
   return (
-    <Frame error={error} loading={!data}>
+    <Frame error={error} loading={!data} freshness={data?.freshness}>
       {data && (
         <Stack gap="md" data-testid="dash-growth">
           <Text size="sm" c="dimmed">Activations, disconnects and net adds by month (line events), as of {data.asOf}.</Text>
@@ -93,7 +113,7 @@ function Churn() {
   const { data, error } = useLoad<ChurnForecast>(loadChurn)
   const navigate = useNavigate()
   return (
-    <Frame error={error} loading={!data}>
+    <Frame error={error} loading={!data} freshness={data?.freshness}>
       {data && (
         <Stack gap="md" data-testid="dash-churn">
           <Text size="sm" c="dimmed">
@@ -140,7 +160,7 @@ function Churn() {
 function Waterfall() {
   const { data, error } = useLoad<RevenueWaterfall>(loadWaterfall)
   return (
-    <Frame error={error} loading={!data}>
+    <Frame error={error} loading={!data} freshness={data?.freshness}>
       {data && (
         <Stack gap="md" data-testid="dash-waterfall">
           <Text size="sm" c="dimmed">{data.definition}</Text>
@@ -188,7 +208,7 @@ function Shock() {
     navigate('/console')
   }
   return (
-    <Frame error={error} loading={!data}>
+    <Frame error={error} loading={!data} freshness={data?.freshness}>
       {data && (
         <Stack gap="md" data-testid="dash-billshock">
           <Group justify="space-between">
