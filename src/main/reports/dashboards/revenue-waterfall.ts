@@ -75,13 +75,14 @@ export interface WaterfallSummaryRow {
 }
 
 /**
- * A month's movements depend only on it and the calendar month before, so one pivot over the whole invoiced range
- * gives every window the view can ask for (its months are consecutive).
+ * A month's movements depend only on it and the calendar month before, so one pivot over all the complete months
+ * gives every window the view can ask for (its months are consecutive complete months; the as-of date is part of the
+ * summaries' fingerprint).
  */
-export function buildWaterfallSummary(src: Source): { meta: WaterfallSummary; rows: WaterfallSummaryRow[] } {
+export function buildWaterfallSummary(src: Source, asOf: string): { meta: WaterfallSummary; rows: WaterfallSummaryRow[] } {
   const r = src.db.prepare(RANGE_SQL).get() as { lo: string | null; hi: string | null }
-  if (!r.lo || !r.hi) return { meta: r, rows: [] }
-  const months = monthsBetween(r.lo, r.hi)
+  const months = completeOf(r.lo, r.hi, asOf)
+  if (months.length === 0) return { meta: r, rows: [] }
   const row = src.db.prepare(waterfallSql(months)).get(Object.fromEntries(months.map((m, i) => [`m${i}`, m]))) as Record<string, number | null>
   const rows = months.map((month, k) => ({
     month,

@@ -51,10 +51,11 @@ export function subscriberGrowth(ws: Workspace, monthsBack = 12, opts: ReadOptio
   })
 }
 
-/** Every month's movements up to the as-of date (the view cuts its window from them) and the live count. */
+/** Every month's movements a window can show (from the history start to the as-of date) and the live count. */
 export function buildGrowthSummary(src: Source, asOf: string): { meta: GrowthSummary; rows: GrowthRow[] } {
   const hist = (src.db.prepare(HIST_SQL).get() as { d: string | null }).d
-  const rows = src.db.prepare(GROWTH_SQL).all('0000-01', addDays(asOf, 1)) as GrowthRow[]
+  const { first } = growthWindow(asOf, hist, Number.MAX_SAFE_INTEGER)
+  const rows = src.db.prepare(GROWTH_SQL).all(`${first}-01`, addDays(asOf, 1)) as GrowthRow[]
   const live = (src.db.prepare(LIVE_SQL).get() as { n: number }).n
   return { meta: { hist, live }, rows }
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reportsHandlers } from '../handlers'
 import { makeTestWorkspace } from '../test-workspace'
@@ -103,6 +104,26 @@ describe('dashboard summaries', () => {
     expect(summaryStatus(t.ws).fresh).toBe(true)
     t.ws.changed(['op_batches', 'operations'])
     t.ws.changed(['saved_reports'])
+    expect(summaryStatus(t.ws).fresh).toBe(true)
+  })
+
+  it('a change announced while a build holds the summaries file is not lost, and the main thread does not wait for it', () => {
+    expect(summaryStatus(t.ws).fresh).toBe(true)
+    const other = new Database(summariesPath(t.ws))
+    try {
+      other.exec('BEGIN IMMEDIATE') // what a build's write looks like from here
+      t.ws.changed(['payments'])
+      const st = summaryStatus(t.ws)
+      expect(st.fresh).toBe(false)
+      expect(st.generation).toBe(st.state!.generation + 1)
+    } finally {
+      other.exec('ROLLBACK')
+      other.close()
+    }
+    const after = summaryStatus(t.ws)
+    expect(after.fresh).toBe(false)
+    expect(after.generation).toBe(after.state!.generation + 1)
+    expectAllEqualDirect()
     expect(summaryStatus(t.ws).fresh).toBe(true)
   })
 })

@@ -45,6 +45,8 @@ interface Entry {
   timer: NodeJS.Timeout | null
   lastError: string | null
   closed: boolean
+  /** generation bumps not yet written: the summaries file was locked by a build's write (never wait on the main thread) */
+  pending: number
 }
 
 const entries = new WeakMap<Workspace, Entry>()
@@ -60,14 +62,14 @@ export function affectsDashboards(tables: string[]): boolean {
 function entry(ws: Workspace): Entry {
   let e = entries.get(ws)
   if (e) return e
-  const created: Entry = { dash: null, refreshing: null, again: false, timer: null, lastError: null, closed: false }
+  const created: Entry = { dash: null, refreshing: null, again: false, timer: null, lastError: null, closed: false, pending: 0 }
   entries.set(ws, created)
   ws.events.on((ev) => {
     if (created.closed || ev.type !== 'data-changed' || !affectsDashboards(ev.tables)) return
     // Nothing built yet (no file): nothing to mark stale, and no build to keep current until a dashboard is opened.
     if (!created.dash && !existsSync(summariesPath(ws))) return
-    const dash = open(ws)
-    dash.prepare("UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'dirty_gen'").run()
+    created.pending++
+    flushBumps(ws)
     if (created.refreshing) created.again = true
     else scheduleRefresh(ws)
   })
@@ -77,8 +79,27 @@ function entry(ws: Workspace): Entry {
 
 function open(ws: Workspace): Database.Database {
   const e = entry(ws)
-  e.dash ??= openSummaries(summariesPath(ws))
+  if (!e.dash) {
+    e.dash = openSummaries(summariesPath(ws))
+    // The main thread only reads (WAL readers never wait) and bumps the generation; a bump that finds the file locked
+    // by a build's write is kept in memory and retried, instead of blocking the event loop for the build's write.
+    e.dash.pragma('busy_timeout = 0')
+  }
   return e.dash
+}
+
+const RETRY_BUMP_MS = 200
+
+function flushBumps(ws: Workspace): void {
+  const e = entry(ws)
+  if (!e.pending || e.closed) return
+  try {
+    open(ws).prepare("UPDATE state SET value = CAST(value AS INTEGER) + ? WHERE key = 'dirty_gen'").run(e.pending)
+    e.pending = 0
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err
+    setTimeout(() => flushBumps(ws), RETRY_BUMP_MS).unref()
+  }
 }
 
 /** Starts listening for data changes (the API handlers call this when the workspace opens). */
@@ -104,7 +125,8 @@ export interface SummaryStatus {
 
 export function summaryStatus(ws: Workspace): SummaryStatus {
   const dash = open(ws)
-  const generation = dirtyGeneration(dash)
+  flushBumps(ws)
+  const generation = dirtyGeneration(dash) + entry(ws).pending
   const state = builtState(dash)
   const fresh = !!state && state.generation === generation && state.fingerprint === fingerprint(ws)
   return { state, fresh, generation }
@@ -129,7 +151,7 @@ export function refreshDashboardSummaries(ws: Workspace): Promise<BuildStats> {
     let stats: BuildStats
     do {
       e.again = false
-      stats = ws.opts.dbPath === ':memory:' ? buildSummaries(ws, open(ws)) : await buildInChild(ws.opts.dbPath, summariesPath(ws))
+      stats = ws.opts.dbPath === ':memory:' ? buildDashboardSummariesInline(ws) : await buildInChild(ws.opts.dbPath, summariesPath(ws))
     } while (e.again)
     return stats
   }
@@ -150,7 +172,14 @@ export function refreshDashboardSummaries(ws: Workspace): Promise<BuildStats> {
 
 /** Builds in place on the calling thread: for the synchronous callers (CLI, benches, tests) and as a fallback. */
 export function buildDashboardSummariesInline(ws: Workspace): BuildStats {
-  return buildSummaries(ws, open(ws))
+  const dash = open(ws)
+  flushBumps(ws)
+  dash.pragma('busy_timeout = 5000')
+  try {
+    return buildSummaries(ws, dash)
+  } finally {
+    dash.pragma('busy_timeout = 0')
+  }
 }
 
 export interface ChildBuildStats extends BuildStats {

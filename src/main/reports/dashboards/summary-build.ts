@@ -117,7 +117,7 @@ export function buildSummaries(src: Source, dash: Database.Database): BuildStats
     lap()
     growth = buildGrowthSummary(src, asOf)
     parts.growth = lap()
-    waterfall = buildWaterfallSummary(src)
+    waterfall = buildWaterfallSummary(src, asOf)
     parts.waterfall = lap()
     shock = buildBillShockSummary(src, asOf)
     parts.billShock = lap()
