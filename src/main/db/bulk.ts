@@ -35,10 +35,13 @@ export function dropSecondaryIndexes(db: Db, tables: readonly string[]): SavedIn
 export function recreateIndexes(db: Db, saved: readonly SavedIndex[], onIndex?: (done: number, total: number, name: string) => void): void {
   const prevThreads = db.pragma('threads', { simple: true }) as number
   const prevCache = db.pragma('cache_size', { simple: true }) as number
+  const prevMmap = db.pragma('mmap_size', { simple: true }) as number
   // A moderate cache makes the sorter spill into several in-memory runs that its helper threads sort in parallel;
   // with a huge cache every index is one single-threaded in-memory sort.
   db.pragma('threads = 4')
   db.pragma('cache_size = -65536')
+  // every CREATE INDEX scans its whole table: reading it through a memory map saves copying each page (system time)
+  db.pragma('mmap_size = 8589934592')
   try {
     saved.forEach((ix, i) => {
       db.exec(ix.sql)
@@ -47,7 +50,36 @@ export function recreateIndexes(db: Db, saved: readonly SavedIndex[], onIndex?: 
   } finally {
     db.pragma(`threads = ${Number(prevThreads) || 0}`)
     db.pragma(`cache_size = ${prevCache}`)
+    db.pragma(`mmap_size = ${Number(prevMmap) || 0}`)
   }
+}
+
+export interface SavedTrigger {
+  name: string
+  table: string
+  sql: string
+}
+
+/** Drops the triggers of the given tables (a bulk load that maintains their effect itself) and returns them. */
+export function dropTriggers(db: Db, tables: readonly string[]): SavedTrigger[] {
+  if (tables.length === 0) return []
+  const rows = db
+    .prepare(
+      `SELECT name, tbl_name AS "table", sql FROM sqlite_master
+       WHERE type = 'trigger' AND tbl_name IN (${tables.map(() => '?').join(',')}) ORDER BY name`,
+    )
+    .all(...tables) as SavedTrigger[]
+  db.transaction(() => {
+    for (const r of rows) db.exec(`DROP TRIGGER IF EXISTS "${r.name.replace(/"/g, '""')}"`)
+  })()
+  return rows
+}
+
+/** Recreates triggers saved by `dropTriggers`. */
+export function recreateTriggers(db: Db, saved: readonly SavedTrigger[]): void {
+  db.transaction(() => {
+    for (const t of saved) db.exec(t.sql)
+  })()
 }
 
 export interface BulkSettings {

@@ -66,6 +66,33 @@ describe('demo generator: determinism', () => {
     const w = await buildDemoWorkspace(join(dir, 'w.sqlite'), { lines: LINES, months: MONTHS, seed: 7, asOf: AS_OF, workers: 3 })
     expect(checksums(w.path)).toEqual(checksums(a.path))
     expect(w.rows).toEqual(a.rows)
+    // same schema (every index and trigger rebuilt) and the same trigger-maintained console groups
+    const schema = (path: string) => {
+      const x = new Database(path, { readonly: true })
+      try {
+        return {
+          objects: x.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").all(),
+          groups: x.prepare('SELECT * FROM console_line_groups ORDER BY status, plan_code, cycle_day, plan_changes_month, addons, tags').raw().all(),
+          recomputed: x
+            .prepare(
+              `SELECT status, plan_code, cycle_day, plan_changes_month, addons, tags, count(*), sum(id * 4096 + row_version) FROM lines
+               GROUP BY status, plan_code, cycle_day, plan_changes_month, addons, tags ORDER BY status, plan_code, cycle_day, plan_changes_month, addons, tags`,
+            )
+            .raw()
+            .all(),
+          integrity: x.pragma('integrity_check', { simple: true }),
+        }
+      } finally {
+        x.close()
+      }
+    }
+    const sw = schema(w.path)
+    const sa = schema(a.path)
+    expect(sw.objects).toEqual(sa.objects)
+    expect(sw.objects.filter((o) => (o as { type: string }).type === 'trigger').length).toBeGreaterThan(0)
+    expect(sw.groups).toEqual(sa.groups)
+    expect(sw.groups).toEqual(sw.recomputed)
+    expect(sw.integrity).toBe('ok')
   })
 
   it('refuses to overwrite a workspace with data unless forced', async () => {

@@ -1,31 +1,43 @@
-// Worker thread of the parallel demo generator: generates one range of accounts into its own temporary SQLite file
-// (same tables, no secondary indexes), which the main thread then merges into the workspace with id offsets.
+// Worker thread of the parallel demo generator (see parallel.ts): generates one range of accounts into scratch SQLite
+// files (accounts and lines in one, the other tables in another; no secondary indexes). The first worker then gathers
+// the other shards' accounts and lines into its file and builds their indexes there.
 import { parentPort, workerData } from 'node:worker_threads'
-import Database from 'better-sqlite3'
-import { generateShard, type DemoParams, type ShardSpec } from './generate'
+import { recreateIndexes } from '../db/bulk'
+import { generateShard } from './generate'
+import { LINE_TABLES, mergeShard, openScratch, tableOf, type WorkerInput } from './parallel'
+import type { DemoTable } from './sink'
 import { SqliteDemoSink } from './sqlite-sink'
 
-interface Input {
-  params: DemoParams
-  shard: ShardSpec
-  path: string
-  /** CREATE TABLE statements of the demo tables */
-  ddl: string[]
-}
-
 async function main(): Promise<void> {
-  const input = workerData as Input
-  const db = new Database(input.path)
+  const input = workerData as WorkerInput
+  const other = input.ddl.map(tableOf).filter((t) => t && !LINE_TABLES.includes(t as DemoTable))
+  const db = openScratch(input.path, input.ddl, other)
+  const lines = openScratch(input.linesPath, input.ddl, LINE_TABLES)
+  const timings: Record<string, number> = {}
   try {
-    for (const s of input.ddl) db.exec(s)
-    const sink = new SqliteDemoSink(db, { analyze: false })
+    const sink = new SqliteDemoSink(db, { analyze: false, route: Object.fromEntries(LINE_TABLES.map((t) => [t, lines])) })
     sink.begin()
-    const r = await generateShard(sink, input.params, input.shard, (lines) => parentPort!.postMessage({ type: 'progress', lines }))
+    const r = await generateShard(sink, input.params, input.shard, (n) => parentPort!.postMessage({ type: 'progress', lines: n }))
     sink.finish()
-    parentPort!.postMessage({ type: 'done', rows: r.rows, ids: r.ids })
-  } finally {
     db.close()
+    if (!input.lineIndexes) lines.close()
+    // (listening only when a message will come: a listener keeps the thread alive)
+    const gathering = input.lineIndexes ? new Promise<{ paths: string[] }>((resolve) => parentPort!.once('message', resolve)) : null
+    parentPort!.postMessage({ type: 'generated', rows: r.rows, ids: r.ids })
+    if (input.lineIndexes && gathering) {
+      const m = await gathering
+      const t0 = performance.now()
+      for (const path of m.paths) mergeShard(lines, path, null, LINE_TABLES)
+      const t1 = performance.now()
+      recreateIndexes(lines, input.lineIndexes.map((sql) => ({ name: '', table: '', sql })))
+      timings.gather_lines_ms = t1 - t0
+      timings.index_lines_ms = performance.now() - t1
+    }
+  } finally {
+    if (db.open) db.close()
+    if (lines.open) lines.close()
   }
+  parentPort!.postMessage({ type: 'done', timings })
 }
 
 main().catch((e: unknown) => {

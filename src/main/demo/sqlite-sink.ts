@@ -2,7 +2,17 @@
 // durability relaxed (no journal, no fsync) and restored, multi-row prepared INSERTs, one transaction per batch.
 // Meant for a store that is being built from scratch: a crash mid-load leaves a file to throw away.
 import type { Db } from '../db/open'
-import { beginBulkLoad, dropSecondaryIndexes, endBulkLoad, recreateIndexes, type BulkSettings, type SavedIndex } from '../db/bulk'
+import {
+  beginBulkLoad,
+  dropSecondaryIndexes,
+  dropTriggers,
+  endBulkLoad,
+  recreateIndexes,
+  recreateTriggers,
+  type BulkSettings,
+  type SavedIndex,
+  type SavedTrigger,
+} from '../db/bulk'
 import { DEMO_TABLES, type DemoSink, type DemoTable } from './sink'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -78,20 +88,42 @@ function makeInserter(db: Db, table: DemoTable): Inserter {
   }
 }
 
+/**
+ * Rebuilds `console_line_groups` from `lines` in one pass: what its triggers (migration 0004) maintain row by row,
+ * which the load skips (the triggers are dropped while it runs). No-op in a store without that table.
+ */
+export function rebuildConsoleLineGroups(db: Db): void {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'console_line_groups'").get()
+  if (!has) return
+  db.transaction(() => {
+    db.exec('DELETE FROM console_line_groups')
+    db.exec(`INSERT INTO console_line_groups (status, plan_code, cycle_day, plan_changes_month, addons, tags, n, fp)
+      SELECT status, plan_code, cycle_day, plan_changes_month, addons, tags, count(*), sum(id * 4096 + row_version)
+      FROM lines GROUP BY status, plan_code, cycle_day, plan_changes_month, addons, tags`)
+  })()
+}
+
 export interface SqliteSinkOptions {
   /** progress while the indexes are rebuilt */
   onIndex?: (done: number, total: number, name: string) => void
   /** run a quick ANALYZE at the end (default true) */
   analyze?: boolean
+  /**
+   * tables written to another connection instead (the parallel generator keeps accounts and lines apart, see
+   * parallel.ts); that connection is expected to be set up for a bulk load (no indexes, durability relaxed)
+   */
+  route?: Partial<Record<DemoTable, Db>>
 }
 
 export class SqliteDemoSink implements DemoSink {
   private readonly ins = new Map<DemoTable, Inserter>()
   private saved: SavedIndex[] = []
+  private triggers: SavedTrigger[] = []
   private prev: BulkSettings | null = null
-  private inTx = false
+  /** connections with an open transaction */
+  private readonly inTx = new Set<Db>()
   /** milliseconds spent inserting, rebuilding indexes and analyzing (for benchmarks) */
-  readonly timings = { insert_ms: 0, index_ms: 0, analyze_ms: 0 }
+  readonly timings = { insert_ms: 0, index_ms: 0, groups_ms: 0, analyze_ms: 0 }
 
   constructor(
     private readonly db: Db,
@@ -102,29 +134,41 @@ export class SqliteDemoSink implements DemoSink {
     const tables = Object.keys(DEMO_TABLES) as DemoTable[]
     this.prev = beginBulkLoad(this.db)
     this.saved = dropSecondaryIndexes(this.db, tables)
+    // console_line_groups is rebuilt in one pass at the end instead of one trigger upsert per line
+    this.triggers = dropTriggers(this.db, ['lines'])
   }
 
   private put(table: DemoTable, rows: readonly Row[]): void {
     if (rows.length === 0) return
-    if (!this.inTx) {
-      this.db.exec('BEGIN')
-      this.inTx = true
+    const db = this.opts.route?.[table] ?? this.db
+    if (!this.inTx.has(db)) {
+      db.exec('BEGIN')
+      this.inTx.add(db)
     }
     const t0 = performance.now()
     let ins = this.ins.get(table)
     if (!ins) {
-      ins = makeInserter(this.db, table)
+      ins = makeInserter(db, table)
       this.ins.set(table, ins)
     }
     ins.insert(rows)
     this.timings.insert_ms += performance.now() - t0
   }
 
-  private commit(): void {
-    if (this.inTx) {
-      this.db.exec('COMMIT')
-      this.inTx = false
-    }
+  /** Commits the open batch (every connection). */
+  commit(): void {
+    for (const db of this.inTx) db.exec('COMMIT')
+    this.inTx.clear()
+  }
+
+  /** Rebuilds the dropped indexes of `tables` now (all of them by default); finish() builds the rest. */
+  buildIndexes(tables?: readonly string[]): void {
+    const now = tables ? this.saved.filter((ix) => tables.includes(ix.table)) : this.saved
+    if (now.length === 0) return
+    const t0 = performance.now()
+    recreateIndexes(this.db, now, this.opts.onIndex)
+    this.saved = this.saved.filter((ix) => !now.includes(ix))
+    this.timings.index_ms += performance.now() - t0
   }
 
   plans(rows: Row[]): void {
@@ -170,10 +214,15 @@ export class SqliteDemoSink implements DemoSink {
   finish(): void {
     this.commit()
     try {
+      this.buildIndexes()
       const t0 = performance.now()
-      recreateIndexes(this.db, this.saved, this.opts.onIndex)
+      if (this.triggers.length > 0) {
+        rebuildConsoleLineGroups(this.db)
+        recreateTriggers(this.db, this.triggers)
+        this.triggers = []
+      }
       const t1 = performance.now()
-      this.timings.index_ms += t1 - t0
+      this.timings.groups_ms += t1 - t0
       if (this.opts.analyze ?? true) {
         this.db.pragma('analysis_limit = 1000')
         this.db.exec('ANALYZE')
@@ -187,16 +236,20 @@ export class SqliteDemoSink implements DemoSink {
 
   /** Restores settings and rebuilds indexes after a failed load (the data is incomplete). */
   abort(): void {
-    if (this.inTx) {
+    for (const db of this.inTx) {
       try {
-        this.db.exec('ROLLBACK')
+        db.exec('ROLLBACK')
       } catch {
         /* ignore */
       }
-      this.inTx = false
     }
+    this.inTx.clear()
     try {
       recreateIndexes(this.db, this.saved)
+      this.saved = []
+      if (this.triggers.length > 0) rebuildConsoleLineGroups(this.db)
+      recreateTriggers(this.db, this.triggers)
+      this.triggers = []
     } finally {
       if (this.prev) endBulkLoad(this.db, this.prev)
       this.prev = null
