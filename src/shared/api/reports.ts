@@ -126,6 +126,8 @@ export interface DashboardFreshness {
   currentGeneration: number
   stale: boolean
   refreshing: boolean
+  /** why the last refresh failed, while stale */
+  refreshError?: string
 }
 
 export interface SubscriberGrowthRow {

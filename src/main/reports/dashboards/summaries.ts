@@ -35,16 +35,24 @@ export interface SummaryView extends Pick<BuiltState, 'asOf' | 'growth' | 'water
 /** Tables whose changes cannot move a dashboard (the console's outbox, saved reports, the knowledge base). */
 const UNRELATED = new Set(['operations', 'op_batches', 'saved_reports', 'knowledge', 'console_line_groups'])
 
-/** Wait this long after a change before refreshing, so a burst of sync pages costs one build. */
-const REFRESH_DELAY_MS = 1000
+/**
+ * Refresh this long after the last change (each change restarts the wait), so a burst of sync pages or a bootstrap
+ * costs one build at its end, not one per page. A view of a stale dashboard refreshes at once.
+ */
+const REFRESH_DELAY_MS = 3000
 
 interface Entry {
   dash: Database.Database | null
   refreshing: Promise<BuildStats> | null
+  /** an explicit refresh was asked for during a run: run again before settling */
   again: boolean
+  /** data changed during a run: schedule another refresh when it ends */
+  changedDuring: boolean
   timer: NodeJS.Timeout | null
   lastError: string | null
   closed: boolean
+  /** the summaries file could not be opened (a read-only folder): summaries are kept in memory, built inline */
+  memoryOnly: boolean
   /** generation bumps not yet written: the summaries file was locked by a build's write (never wait on the main thread) */
   pending: number
 }
@@ -62,7 +70,7 @@ export function affectsDashboards(tables: string[]): boolean {
 function entry(ws: Workspace): Entry {
   let e = entries.get(ws)
   if (e) return e
-  const created: Entry = { dash: null, refreshing: null, again: false, timer: null, lastError: null, closed: false, pending: 0 }
+  const created: Entry = { dash: null, refreshing: null, again: false, changedDuring: false, timer: null, lastError: null, closed: false, memoryOnly: false, pending: 0 }
   entries.set(ws, created)
   ws.events.on((ev) => {
     if (created.closed || ev.type !== 'data-changed' || !affectsDashboards(ev.tables)) return
@@ -70,7 +78,7 @@ function entry(ws: Workspace): Entry {
     if (!created.dash && !existsSync(summariesPath(ws))) return
     created.pending++
     flushBumps(ws)
-    if (created.refreshing) created.again = true
+    if (created.refreshing) created.changedDuring = true
     else scheduleRefresh(ws)
   })
   e = created
@@ -80,7 +88,12 @@ function entry(ws: Workspace): Entry {
 function open(ws: Workspace): Database.Database {
   const e = entry(ws)
   if (!e.dash) {
-    e.dash = openSummaries(summariesPath(ws))
+    try {
+      e.dash = openSummaries(summariesPath(ws))
+    } catch {
+      e.memoryOnly = true
+      e.dash = openSummaries(':memory:')
+    }
     // The main thread only reads (WAL readers never wait) and bumps the generation; a bump that finds the file locked
     // by a build's write is kept in memory and retried, instead of blocking the event loop for the build's write.
     e.dash.pragma('busy_timeout = 0')
@@ -109,7 +122,7 @@ export function watchDashboardSummaries(ws: Workspace): void {
 
 function scheduleRefresh(ws: Workspace): void {
   const e = entry(ws)
-  if (e.timer) return
+  if (e.timer) clearTimeout(e.timer)
   e.timer = setTimeout(() => {
     e.timer = null
     refreshDashboardSummaries(ws).catch(() => undefined) // recorded in lastError; the next view retries
@@ -133,9 +146,9 @@ export function summaryStatus(ws: Workspace): SummaryStatus {
 }
 
 /**
- * Rebuilds the summaries off the main thread (a child process; inline for an in-memory workspace). Concurrent calls
- * share one run, and a change announced during a run makes it go again, so the promise settles on a build that started
- * after the last change.
+ * Rebuilds the summaries off the main thread (a child process; inline for an in-memory workspace). A call during a run
+ * makes it go again before settling, so the promise settles on a build that started after the call; a change announced
+ * during a run schedules the next refresh instead (see REFRESH_DELAY_MS).
  */
 export function refreshDashboardSummaries(ws: Workspace): Promise<BuildStats> {
   const e = entry(ws)
@@ -151,7 +164,9 @@ export function refreshDashboardSummaries(ws: Workspace): Promise<BuildStats> {
     let stats: BuildStats
     do {
       e.again = false
-      stats = ws.opts.dbPath === ':memory:' ? buildDashboardSummariesInline(ws) : await buildInChild(ws.opts.dbPath, summariesPath(ws))
+      e.changedDuring = false
+      open(ws)
+      stats = ws.opts.dbPath === ':memory:' || e.memoryOnly ? buildDashboardSummariesInline(ws) : await buildInChild(ws.opts.dbPath, summariesPath(ws))
     } while (e.again)
     return stats
   }
@@ -159,6 +174,7 @@ export function refreshDashboardSummaries(ws: Workspace): Promise<BuildStats> {
     (s) => {
       e.refreshing = null
       e.lastError = null
+      if (e.changedDuring && !e.closed) scheduleRefresh(ws)
       return s
     },
     (err: Error) => {
@@ -232,6 +248,7 @@ export function dashboardSummaries(ws: Workspace, opts: ReadOptions = {}): Summa
     currentGeneration: st.generation,
     stale: !st.fresh,
     refreshing: !st.fresh && !!e.refreshing,
+    ...(!st.fresh && e.lastError ? { refreshError: e.lastError } : {}),
   }
   return {
     dash: open(ws),

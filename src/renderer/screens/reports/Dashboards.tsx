@@ -10,7 +10,7 @@ import { api, errorMessage } from '../../api/client'
 import { count, dataSize, money } from '../../lib/format'
 import { setSelection } from '../../state/selection'
 
-/** While the server answers from a stale summary (flagged, with a refresh running), ask again every few seconds. */
+/** While the server answers from a stale summary with a refresh running, ask again every few seconds. */
 const STALE_POLL_MS = 2000
 
 function useLoad<T extends { freshness?: DashboardFreshness }>(load: () => Promise<T>): { data: T | null; error: string | null } {
@@ -24,7 +24,7 @@ function useLoad<T extends { freshness?: DashboardFreshness }>(load: () => Promi
       (d) => {
         if (!live) return
         setData(d)
-        if (d.freshness?.stale) timer = setTimeout(() => setTick((n) => n + 1), STALE_POLL_MS)
+        if (d.freshness?.stale && d.freshness.refreshing) timer = setTimeout(() => setTick((n) => n + 1), STALE_POLL_MS)
       },
       (e) => live && setError(errorMessage(e)),
     )
@@ -45,6 +45,7 @@ function Frame({ error, loading, freshness, children }: { error: string | null; 
         <Alert color="yellow" data-testid="dash-stale">
           The data changed since these figures were computed: shown as of {new Date(freshness.builtAt).toLocaleString()} (data version {freshness.generation}, now{' '}
           {freshness.currentGeneration}){freshness.refreshing ? ' — refreshing…' : '.'}
+          {freshness.refreshError && ` The last refresh failed: ${freshness.refreshError}`}
         </Alert>
       )}
       {children}
