@@ -126,4 +126,18 @@ describe('dashboard summaries', () => {
     expectAllEqualDirect()
     expect(summaryStatus(t.ws).fresh).toBe(true)
   })
+
+  it('the first view through the API waits for a build off the main thread, then answers fresh', async () => {
+    const w = await makeTestWorkspace({ lines: 800, months: 4, seed: 3 })
+    try {
+      expect(existsSync(summariesPath(w.ws))).toBe(false)
+      const c = await reportsHandlers(w.ws).churnForecast({ top: 10 })
+      expect(existsSync(summariesPath(w.ws))).toBe(true)
+      expect(c.freshness).toMatchObject({ stale: false, refreshing: false })
+      expect(noTiming(strip(c))).toEqual(noTiming(churnForecastDirect(w.ws, 10)))
+    } finally {
+      closeDashboardSummaries(w.ws)
+      w.dispose()
+    }
+  })
 })
