@@ -99,7 +99,7 @@ export async function run(args: { flags: Record<string, string | boolean> }): Pr
       dashboard_summaries_build_cpu_ms: build.cpuMs,
       dashboard_summaries_build_parts_ms: build.parts,
       dashboard_summaries_rows: build.rows,
-      dashboard_summaries_refresh: 'full rebuild in a child process, started 1 s after a data-changed event that touches a table the dashboards read',
+      dashboard_summaries_refresh: 'full rebuild in a child process, 3 s after the last data-changed event touching a table the dashboards read (at once when a stale dashboard is viewed)',
       dashboard_summaries_fresh_when_measured: summaryStatus(ws).fresh,
       subscriber_growth_p95_ms: growth.p95,
       churn_forecast_p95_ms: churn.p95,
