@@ -10,7 +10,7 @@
 // indexed accounts and lines into the workspace with `INSERT INTO t SELECT * FROM other.t`, which SQLite runs as a raw
 // copy of the rows and of every index's entries in order (its transfer optimisation: empty target, same columns and
 // indexes, no triggers) — several times cheaper than building those indexes.
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -82,6 +82,20 @@ export interface WorkerInput {
 }
 type ResolvedParams = ReturnType<typeof resolveParams>
 
+/**
+ * CPU time of the calling thread in ms (Linux: /proc/thread-self/stat, in USER_HZ = 100 ticks; NaN elsewhere). Reported
+ * next to the phases' wall time: on a shared machine, wall time alone says little.
+ */
+export function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) * 10
+  } catch {
+    return NaN
+  }
+}
+
 /** The table a CREATE TABLE statement creates. */
 export function tableOf(ddl: string): string {
   return /^CREATE TABLE [`"]?(\w+)/i.exec(ddl)?.[1] ?? ''
@@ -146,6 +160,7 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
   const script = workerScript()
   if (!script) throw new Error('parallel demo generation needs the source tree (worker script not found)')
   const t0 = performance.now()
+  const c0 = threadCpuMs()
   const p = resolveParams(opts)
   const plan = planAccounts(p)
   // split the accounts by lines: the main shard first, then equal worker shards
@@ -212,6 +227,7 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
     mainLinesOpen = false
     const rows = { ...main.rows }
     const mainDoneAt = performance.now()
+    const c1 = threadCpuMs()
     const results = await Promise.all(pool.map((w) => w.generated))
     const generatedAt = performance.now()
     // the first worker gathers every shard's accounts and lines and indexes them while this thread does the rest
@@ -231,14 +247,17 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
     const meta = metaRows(p)
     sink.meta(meta)
     onProgress?.({ phase: 'finish', done: 0, total: 1 })
+    const c2 = threadCpuMs()
     sink.buildIndexes(OTHER_TABLES)
     // the (still empty) accounts and lines get their indexes, so that the copy below carries the worker's over
     sink.buildIndexes(LINE_TABLES)
+    const c3 = threadCpuMs()
     const tw = performance.now()
     const lineTimings = await pool[0].finished
     const tx = performance.now()
     copyTables(db, linePaths[1], LINE_TABLES)
     const copyMs = performance.now() - tx
+    const c4 = threadCpuMs()
     sink.finish()
     rows.plans = cat.plans.length
     rows.addons = cat.addons.length
@@ -251,6 +270,12 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
       merge_ms: mergeMs,
       copy_lines_ms: copyMs,
       ...lineTimings,
+      // CPU of the main thread by phase
+      main_shard_cpu_ms: c1 - c0,
+      merge_cpu_ms: c2 - c1,
+      index_cpu_ms: c3 - c2,
+      copy_lines_cpu_ms: c4 - c3,
+      finish_cpu_ms: threadCpuMs() - c4,
     })
     return { lines: rows.lines, accounts: rows.accounts, months: p.M, seed: p.seed, asOf: p.asOfIso, rows, generate_s: Math.round((performance.now() - t0) / 10) / 100, phases }
   } catch (e) {

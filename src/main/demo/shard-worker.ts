@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { recreateIndexes } from '../db/bulk'
 import { generateShard } from './generate'
-import { LINE_TABLES, mergeShard, openScratch, tableOf, type WorkerInput } from './parallel'
+import { LINE_TABLES, mergeShard, openScratch, tableOf, threadCpuMs, type WorkerInput } from './parallel'
 import type { DemoTable } from './sink'
 import { SqliteDemoSink } from './sqlite-sink'
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     sink.begin()
     const r = await generateShard(sink, input.params, input.shard, (n) => parentPort!.postMessage({ type: 'progress', lines: n }))
     sink.finish()
+    timings.worker_shard_cpu_ms = threadCpuMs()
     db.close()
     if (!input.lineIndexes) lines.close()
     // (listening only when a message will come: a listener keeps the thread alive)
@@ -27,11 +28,15 @@ async function main(): Promise<void> {
     if (input.lineIndexes && gathering) {
       const m = await gathering
       const t0 = performance.now()
+      const c0 = threadCpuMs()
       for (const path of m.paths) mergeShard(lines, path, null, LINE_TABLES)
       const t1 = performance.now()
+      const c1 = threadCpuMs()
       recreateIndexes(lines, input.lineIndexes.map((sql) => ({ name: '', table: '', sql })))
       timings.gather_lines_ms = t1 - t0
       timings.index_lines_ms = performance.now() - t1
+      timings.gather_lines_cpu_ms = c1 - c0
+      timings.index_lines_cpu_ms = threadCpuMs() - c1
     }
   } finally {
     if (db.open) db.close()
