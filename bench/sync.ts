@@ -7,13 +7,16 @@
 //
 // Prints:
 // - bootstrap_s, bootstrap_rows_per_s: a fresh workspace pulled to "up to date" through the sync worker (the app path);
-// - incremental_visible_p50_ms (+p95): server COMMIT → the row readable in the local store, the engine live on pokes
-//   (LISTEN sync_changes; the writer NOTIFYs in its transaction as the central trigger would);
-// - push_ops_per_s over --ops (default 10,000) ops;
+// - incremental_visible_p50_ms (+p95): server COMMIT of a plain UPDATE → the row readable in the local store, the engine
+//   live on the central side's pokes alone (LISTEN sync_changes, NOTIFYed by migration 8; no poll);
+// - push_ops_per_s over --ops (default 10,000) ops, with the CPU it took here (main + sync worker) and on the server
+//   (the engine's backends, by application_name);
+// --from-copy skips the bootstrap: the workspace starts as a copy of the file the central database was filled from
+// (see prepareFromCopy), for measuring incremental and push alone.
 // - page_local_p95_ms beside page_central_p95_ms: the same 100-row grid pages (default order at random offsets, and
 //   sorted by data used among active lines) from the local store (lines.list through the API caller) and from central
 //   Postgres through `pg` as an operator under RLS, in the same run, with their ratio.
-import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -26,8 +29,9 @@ import { applyCentralMigrations } from '../src/main/central/migrate'
 import { flagNumber, flagString, type ParsedArgs } from '../src/main/cli/registry'
 import { openDatabase } from '../src/main/db/open'
 import { WorkerSyncClient } from '../src/main/sync/host'
-import type { EngineEvent } from '../src/main/sync/engine'
-import { claimsFor } from '../src/main/sync/remote'
+import { META } from '../src/main/sync/apply'
+import { remoteIdOf, type EngineEvent } from '../src/main/sync/engine'
+import { claimsFor, type RemoteConfig } from '../src/main/sync/remote'
 import { Workspace } from '../src/main/workspace/workspace'
 import { insertLocalOps } from '../src/main/sync/test-checksums'
 import { BENCH_AS_OF } from './workspace'
@@ -41,6 +45,29 @@ function pct(xs: number[], p: number): number {
 
 function compact(n: number): string {
   return n % 1_000_000 === 0 ? `${n / 1_000_000}m` : n % 1000 === 0 ? `${n / 1000}k` : String(n)
+}
+
+const ENGINE_APP = 'wingtel-bench-sync-engine'
+
+/** CPU ms used so far by each server backend of the engine, when the server runs on this machine. */
+async function serverCpuMs(pool: pg.Pool): Promise<Map<number, number> | null> {
+  const pids = (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [ENGINE_APP])).rows.map((r) => r.pid)
+  const out = new Map<number, number>()
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      out.set(pid, (Number(f[11]) + Number(f[12])) * 10)
+    } catch {
+      if (!existsSync('/proc/self/stat')) return null
+    }
+  }
+  return out
+}
+
+function cpuDelta(a: Map<number, number>, b: Map<number, number>): number {
+  let ms = 0
+  for (const [pid, v] of b) ms += v - (a.get(pid) ?? 0)
+  return ms
 }
 
 async function ensureDatabase(baseUrl: string, name: string): Promise<string> {
@@ -201,6 +228,47 @@ async function ensureCentral(baseUrl: string, lines: number, months: number, how
   }
 }
 
+/**
+ * --from-copy: instead of bootstrapping, start from a copy of the workspace the central database was filled from (same
+ * rows, same row versions; the fill bypassed the change log), marked as synced with a log cursor from the start of the
+ * log, so the first pull replays only what changed centrally since the fill (earlier bench runs). The cursor follows
+ * sync_pull's log cursor (migration 3; opaque to the app, built here only for this shortcut) and is checked with the
+ * server first: a reset would mean a full bootstrap.
+ */
+async function prepareFromCopy(pool: pg.Pool, dbPath: string, remote: RemoteConfig & { kind: 'postgres' }, lines: number, months: number): Promise<void> {
+  const { ensureBenchWorkspace } = await import('./workspace')
+  const src = await ensureBenchWorkspace({ lines, months })
+  const m = (await pool.query<{ i: string; v: number }>('SELECT instance_id::text AS i, sync_schema_version() AS v FROM sync_meta')).rows[0]
+  const cursor = JSON.stringify({ v: m.v, i: m.i, p: 'l', x: '0', s: 0 })
+  const conn = await pool.connect()
+  try {
+    await conn.query('BEGIN')
+    await conn.query('SET LOCAL ROLE authenticated')
+    await conn.query("SELECT set_config('request.jwt.claims', $1, true), set_config('request.jwt.claim.sub', $2, true)", [JSON.stringify(remote.claims), remote.claims.sub])
+    const r = await conn.query<{ reset: boolean }>("SELECT (sync_pull($1::text, 1)::jsonb ->> 'reset')::boolean AS reset", [cursor])
+    await conn.query('COMMIT')
+    if (r.rows[0].reset) throw new Error('--from-copy: the server resets a log cursor from the start of the log (cursor format changed?)')
+  } finally {
+    conn.release()
+  }
+  log(`copying ${src.path} to ${dbPath}`)
+  copyFileSync(src.path, dbPath)
+  openDatabase(dbPath).close() // local migrations, if the copy lacks any
+  const db = new Database(dbPath)
+  try {
+    const set = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+    db.transaction(() => {
+      set.run(META.remoteId, remoteIdOf(remote))
+      set.run(META.cursor, cursor)
+      set.run(META.phase, 'log')
+      // a fresh workstation identity: op ids restart at the copy's, so a reused client id would replay as duplicates
+      db.prepare('DELETE FROM meta WHERE key = ?').run(META.clientId)
+    })()
+  } finally {
+    db.close()
+  }
+}
+
 export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
   const baseUrl = process.env.TEST_DATABASE_URL
   if (!baseUrl) throw new Error('bench sync needs TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)')
@@ -223,13 +291,26 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
   out.central_reused = central.reused
   const dir = mkdtempSync(join(tmpdir(), 'wt-bench-sync-'))
   const dbPath = join(dir, 'ws.sqlite')
-  openDatabase(dbPath).close() // migrated, empty
   const claims = claimsFor('operator')
+  // the engine's connections carry an application_name, so the server CPU they use can be told apart
+  const engineUrl = new URL(central.url)
+  engineUrl.searchParams.set('application_name', ENGINE_APP)
+  const remoteCfg = { kind: 'postgres' as const, url: engineUrl.toString(), claims, pollMs: 0 }
+  const fromCopy = Boolean(args.flags['from-copy'])
+  out.from_copy = fromCopy
+  if (fromCopy) {
+    const p = new pg.Pool({ connectionString: central.url, max: 1 })
+    try {
+      await prepareFromCopy(p, dbPath, remoteCfg, lines, months)
+    } finally {
+      await p.end()
+    }
+  } else openDatabase(dbPath).close() // migrated, empty
   const events: EngineEvent[] = []
   let lastProgress = 0
   const client = new WorkerSyncClient({
     dbPath,
-    remote: { kind: 'postgres', url: central.url, claims, pollMs: 0 },
+    remote: remoteCfg,
     live: true,
     onEvent: (e) => {
       if (e.type === 'progress' && e.bootstrap && performance.now() - lastProgress > 5000) {
@@ -254,6 +335,12 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
     out.bootstrap_server_wait_s = Math.round((boot.waitMs ?? 0) / 100) / 10
     out.bootstrap_local_apply_s = Math.round((boot.applyMs ?? 0) / 100) / 10
     log(`bootstrap: ${boot.changes} rows in ${out.bootstrap_s} s`)
+    if (fromCopy) {
+      // not a bootstrap: the catch-up on the log since the fill
+      for (const k of Object.keys(out)) if (k.startsWith('bootstrap_')) delete out[k]
+      out.catchup_s = Math.round(bootS * 10) / 10
+      out.catchup_changes = boot.changes
+    }
 
     // 2. incremental: commit on the server (with the poke), wait until the local store shows it
     const reader = new Database(dbPath, { readonly: true })
@@ -261,14 +348,17 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
     const ids = (reader.prepare('SELECT id FROM lines ORDER BY id LIMIT 1000').all() as Array<{ id: number }>).map((r) => r.id)
     const lat: number[] = []
     const writer = await pool.connect()
+    let incCpu: NodeJS.CpuUsage | null = null
+    let incSrv: [Map<number, number> | null, Map<number, number> | null] = [null, null]
     try {
       await client.pull() // settle
+      incSrv = [await serverCpuMs(pool), null]
+      incCpu = process.cpuUsage()
       for (let i = 0; i < samples; i++) {
         const id = ids[(i * 37) % ids.length]
         const v = 900_000 + i
         await writer.query('BEGIN')
         await writer.query('UPDATE lines SET data_used_mb = $1 WHERE id = $2', [v, id])
-        await writer.query('NOTIFY sync_changes')
         await writer.query('COMMIT')
         const c0 = performance.now()
         for (;;) {
@@ -278,12 +368,17 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
         }
         lat.push(performance.now() - c0)
       }
+      incCpu = process.cpuUsage(incCpu)
+      incSrv[1] = await serverCpuMs(pool)
     } finally {
       writer.release()
       reader.close()
     }
     out.incremental_visible_p50_ms = pct(lat, 50)
     out.incremental_visible_p95_ms = pct(lat, 95)
+    // CPU over all the samples (wall: the latencies above plus the writer's round trips)
+    if (incCpu) out.incremental_client_cpu_s = Math.round((incCpu.user + incCpu.system) / 10_000) / 100
+    if (incSrv[0] && incSrv[1]) out.incremental_server_cpu_s = Math.round(cpuDelta(incSrv[0], incSrv[1]) / 10) / 100
 
     // 3. push: opsN ops on distinct lines, one fresh tag per run so every op applies
     const ws = new Workspace({ dbPath })
@@ -295,18 +390,27 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
         targets.map((id) => ({ line: id, action: 'tag', params: { tag } })),
         `b-${tag}`,
       )
+      const srv0 = await serverCpuMs(pool)
+      const cpu0 = process.cpuUsage()
       const p0 = performance.now()
       const pushed = await client.push({ batchSize: 1000, ignoreBackoff: true })
       const pushS = (performance.now() - p0) / 1000
+      const cpu1 = process.cpuUsage(cpu0)
+      const srv1 = await serverCpuMs(pool)
       out.push_ops = pushed.sent
       out.push_applied = pushed.applied
       out.push_ops_per_s = Math.round(pushed.sent / pushS)
+      out.push_wall_s = Math.round(pushS * 100) / 100
+      // CPU beside wall time (the machine is shared): this process (main + sync worker) and the server backends
+      out.push_client_cpu_s = Math.round((cpu1.user + cpu1.system) / 10_000) / 100
+      if (srv0 && srv1) out.push_server_cpu_s = Math.round(cpuDelta(srv0, srv1) / 10) / 100
 
       // 4. the same 100-row grid pages, local vs central
       const caller = createCaller(createApi(ws))
       const total = lines
       const pages: Array<{ offset: number; sorted: boolean }> = []
-      for (let i = 0; i < 40; i++) pages.push({ offset: Math.floor(((i * 7919) % 1000) / 1000 * Math.min(total - 100, 50_000)), sorted: i % 2 === 1 })
+      // --no-pages: skip them (40 central queries of seconds each: heavy on a shared machine)
+      for (let i = 0; i < (args.flags['no-pages'] ? 0 : 40); i++) pages.push({ offset: Math.floor(((i * 7919) % 1000) / 1000 * Math.min(total - 100, 50_000)), sorted: i % 2 === 1 })
       const localMs: number[] = []
       const centralMs: number[] = []
       for (const p of pages) {
@@ -342,6 +446,7 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
       out.page_local_p95_ms = pct(localMs, 95)
       out.page_central_p95_ms = pct(centralMs, 95)
       out.page_central_over_local = Math.round((out.page_central_p95_ms as number) / Math.max(0.01, out.page_local_p95_ms as number))
+      if (pages.length === 0) for (const k of Object.keys(out)) if (k.startsWith('page_')) delete out[k]
     } finally {
       ws.close()
     }

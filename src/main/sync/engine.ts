@@ -11,6 +11,11 @@ import { Outbox } from './outbox'
 import { createRemote, type Remote, type RemoteConfig, type Session } from './remote'
 
 export const DEFAULT_PAGE = 5000
+/** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
+const POKE_RETRY_MIN_MS = 20
+const POKE_RETRY_MAX_MS = 1000
+/** live: a poke that arrives during a push waits for the push, but at most about this long (checked between batches) */
+const POKE_DURING_PUSH_MS = 1000
 
 export type EngineEvent =
   | { type: 'activity'; activity: 'idle' | 'pulling' | 'bootstrapping' | 'pushing' }
@@ -66,6 +71,12 @@ export class SyncEngine {
   private repull = false
   private stopLive: (() => void) | null = null
   private pushTimer: ReturnType<typeof setTimeout> | null = null
+  /** live: the newest poked xid no pull has passed yet (its horizon <= it), and the retry waiting for that */
+  private pokedXid: bigint | null = null
+  private pokeTimer: ReturnType<typeof setTimeout> | null = null
+  private pokeDelayMs = POKE_RETRY_MIN_MS
+  /** live: when the first poke that arrived during a push did (the push pulls between batches once it is old) */
+  private pokedDuringPushAt: number | null = null
   private ownsDb: boolean
 
   private constructor(
@@ -238,17 +249,25 @@ export class SyncEngine {
       const out = await this.outbox.pushAll((b) => this.remote.push(b), {
         batchSize: opts.batchSize,
         ignoreBackoff: opts.ignoreBackoff,
-        onBatch: (o) => {
+        onBatch: async (o) => {
           this.emit({ type: 'changed', tables: ['operations'] })
           this.emit({ type: 'pushed', applied: o.applied, rejected: o.rejected, conflict: o.conflict, pending: this.outbox.counts().pending })
+          // a long push does not hold other workstations' changes back for long (most pokes now are this push's own)
+          if (this.pokedDuringPushAt !== null && performance.now() - this.pokedDuringPushAt >= POKE_DURING_PUSH_MS) {
+            this.pokedDuringPushAt = null
+            await this.pull().catch(() => {})
+          }
         },
       })
       this.applier.setMeta(META.lastPushAt, new Date().toISOString())
       this.emit({ type: 'changed', tables: ['operations'] })
       const counts = this.outbox.counts()
       if (out.nextAttemptAt && this.livePull) this.schedulePush(out.nextAttemptAt)
-      // live: bring the applied ops' effects back right away, so their overlay gives way to the synced rows
-      if (this.livePull && out.applied > 0) this.pull().catch(() => {})
+      // live: bring the applied ops' effects back right away, so their overlay gives way to the synced rows (and what
+      // was poked meanwhile)
+      const poked = this.pokedDuringPushAt !== null
+      this.pokedDuringPushAt = null
+      if (this.livePull && (out.applied > 0 || poked)) this.pullForPoke()
       if (out.stoppedBy) {
         this.online(!out.stoppedBy.retryable, out.stoppedBy)
         // network trouble is not the caller's error: the ops wait for the retry; anything else is surfaced
@@ -280,13 +299,54 @@ export class SyncEngine {
     this.pushTimer.unref?.()
   }
 
-  /** Live mode: pull on every poke (Realtime / NOTIFY / poll), push when asked or when backoff elapses. */
+  /**
+   * Live mode: pull on every poke (Realtime / NOTIFY / poll), push when asked or when backoff elapses. A poke names the
+   * transaction that committed; while the pulled horizon has not passed it (an older transaction still open on the
+   * server), pull again shortly. During a push, pokes wait for it (the push pulls when done, or between batches once a
+   * poke is POKE_DURING_PUSH_MS old): pulling our own push's effects batch by batch would only slow the push down.
+   */
   startLive(): void {
     if (this.stopLive) return
     this.livePull = true
-    this.stopLive = this.remote.onPoke(() => {
-      this.pull().catch(() => {})
+    this.stopLive = this.remote.onPoke((xid) => {
+      if (xid !== null) {
+        const x = BigInt(xid)
+        if (this.pokedXid === null || x > this.pokedXid) this.pokedXid = x
+      }
+      if (this.pushing) {
+        this.pokedDuringPushAt ??= performance.now()
+        return
+      }
+      this.pullForPoke()
     })
+  }
+
+  private pullForPoke(): void {
+    if (this.pokeTimer) {
+      clearTimeout(this.pokeTimer)
+      this.pokeTimer = null
+    }
+    this.pull().then(
+      (s) => {
+        if (this.pokedXid !== null && s.horizon !== null && /^\d+$/.test(s.horizon) && BigInt(s.horizon) > this.pokedXid) this.pokedXid = null
+        if (this.pokedXid === null || !this.stopLive) {
+          this.pokeDelayMs = POKE_RETRY_MIN_MS
+          return
+        }
+        // the poked transaction is committed but not below the horizon yet: look again soon
+        this.pokeTimer = setTimeout(() => {
+          this.pokeTimer = null
+          if (this.pushing) this.pokedDuringPushAt ??= performance.now()
+          else this.pullForPoke()
+        }, this.pokeDelayMs)
+        this.pokeTimer.unref?.()
+        this.pokeDelayMs = Math.min(POKE_RETRY_MAX_MS, this.pokeDelayMs * 2)
+      },
+      () => {
+        // offline or failing: the next poke (or the poll, or the reconnected LISTEN) tries again
+        this.pokeDelayMs = POKE_RETRY_MIN_MS
+      },
+    )
   }
 
   async ledgerVerify(): Promise<LedgerVerifyReply> {
@@ -298,6 +358,7 @@ export class SyncEngine {
     this.stopLive?.()
     this.stopLive = null
     if (this.pushTimer) clearTimeout(this.pushTimer)
+    if (this.pokeTimer) clearTimeout(this.pokeTimer)
     await Promise.allSettled([this.pulling, this.pushing])
     await this.remote.close()
     if (this.ownsDb) this.db.close()

@@ -120,7 +120,7 @@ export class Outbox {
    * for its content (4xx, SQLSTATE class 22/23, a per-op 42501) is split until the offending op is alone, which is
    * then rejected with the server's message; the others go through.
    */
-  async pushAll(push: PushFn, opts: { batchSize?: number; now?: () => Date; onBatch?: (o: PushOutcome) => void; ignoreBackoff?: boolean } = {}): Promise<PushOutcome> {
+  async pushAll(push: PushFn, opts: { batchSize?: number; now?: () => Date; onBatch?: (o: PushOutcome) => void | Promise<void>; ignoreBackoff?: boolean } = {}): Promise<PushOutcome> {
     const now = opts.now ?? (() => new Date())
     const size = opts.batchSize ?? PUSH_BATCH
     const out: PushOutcome = { sent: 0, applied: 0, rejected: 0, conflict: 0, stoppedBy: null, nextAttemptAt: null }
@@ -138,7 +138,7 @@ export class Outbox {
           out.nextAttemptAt = this.backoff(missing, now(), 'the server did not answer for this op')
           return false
         }
-        opts.onBatch?.(out)
+        await opts.onBatch?.(out)
         return true
       } catch (e) {
         const err = e instanceof RemoteError ? e : new RemoteError('server', (e as Error).message)

@@ -68,8 +68,8 @@ export class SandboxRemote extends SqlRemote {
     return next
   }
 
-  protected async listen(fire: () => void): Promise<void> {
-    if (this.pglite) this.unlistenFn = await this.pglite.listen(POKE_CHANNEL, () => fire())
+  protected async listen(fire: (payload: string | null) => void): Promise<void> {
+    if (this.pglite) this.unlistenFn = await this.pglite.listen(POKE_CHANNEL, (payload) => fire(payload))
   }
 
   protected async unlisten(): Promise<void> {

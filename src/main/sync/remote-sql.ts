@@ -16,8 +16,16 @@ import type { Claims, Remote } from './remote'
 
 export type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>
 
-/** The channel the central side NOTIFYs after writing sync_changes (a poke only; the payload is ignored). */
+/**
+ * The channel the central side NOTIFYs on, once per transaction that wrote sync_changes (migration 8). The payload is
+ * that transaction's xid (a poke only, never data).
+ */
 export const POKE_CHANNEL = 'sync_changes'
+
+/** The xid a poke carries, or null (anything that is not a plain xid8 number is ignored). */
+export function pokeXid(payload: unknown): string | null {
+  return typeof payload === 'string' && /^\d{1,20}$/.test(payload) ? payload : null
+}
 
 export function parseJsonText(what: string, text: unknown): unknown {
   if (typeof text !== 'string') {
@@ -35,7 +43,7 @@ export abstract class SqlRemote implements Remote {
   abstract readonly kind: 'sandbox' | 'postgres'
   abstract readonly label: string
   private pokeTimer: ReturnType<typeof setInterval> | null = null
-  private pokeListeners = new Set<() => void>()
+  private pokeListeners = new Set<(xid: string | null) => void>()
 
   constructor(
     protected claims: Claims,
@@ -44,8 +52,8 @@ export abstract class SqlRemote implements Remote {
 
   /** Runs fn in one transaction on one connection. */
   protected abstract tx<T>(fn: (q: Query) => Promise<T>): Promise<T>
-  /** Starts LISTEN on the poke channel (optional); calls fire() on each notification. */
-  protected abstract listen(fire: () => void): Promise<void>
+  /** Starts LISTEN on the poke channel (optional); calls fire(payload) on each notification. */
+  protected abstract listen(fire: (payload: string | null) => void): Promise<void>
   protected abstract unlisten(): Promise<void>
   abstract close(): Promise<void>
 
@@ -105,16 +113,17 @@ export abstract class SqlRemote implements Remote {
     }
   }
 
-  onPoke(cb: () => void): () => void {
+  onPoke(cb: (xid: string | null) => void): () => void {
     this.pokeListeners.add(cb)
     if (this.pokeListeners.size === 1) {
-      const fire = () => {
-        for (const l of this.pokeListeners) l()
+      const fire = (payload: string | null) => {
+        const xid = pokeXid(payload)
+        for (const l of this.pokeListeners) l(xid)
       }
       this.listen(fire).catch(() => {
         /* no LISTEN: polling only */
       })
-      if (this.pollMs > 0) this.pokeTimer = setInterval(fire, this.pollMs)
+      if (this.pollMs > 0) this.pokeTimer = setInterval(() => fire(null), this.pollMs)
       this.pokeTimer?.unref?.()
     }
     return () => {

@@ -18,7 +18,7 @@ import {
 } from '../../shared/sync/protocol'
 import { RemoteError } from './errors'
 import type { Remote, Session } from './remote'
-import { POKE_CHANNEL } from './remote-sql'
+import { POKE_CHANNEL, pokeXid } from './remote-sql'
 
 interface RpcOutcome {
   data: unknown
@@ -53,7 +53,7 @@ export class SupabaseRemote implements Remote {
   readonly label: string
   private auth: SupabaseClient
   private data: SupabaseClient
-  private pokeListeners = new Set<() => void>()
+  private pokeListeners = new Set<(xid: string | null) => void>()
   private channel: ReturnType<SupabaseClient['channel']> | null = null
   private pollTimer: ReturnType<typeof setInterval> | null = null
 
@@ -163,16 +163,17 @@ export class SupabaseRemote implements Remote {
     }
   }
 
-  private fire = () => {
-    for (const l of this.pokeListeners) l()
+  private fire = (xid: string | null = null) => {
+    for (const l of this.pokeListeners) l(xid)
   }
 
   private subscribeRealtime(): void {
-    // Either signal will do: a broadcast "poke" on the sync channel, or an INSERT into sync_changes.
+    // The central side broadcasts one `poke` per transaction that wrote the change log (migration 8: realtime.send on
+    // the private topic `sync_changes`, payload {"xid": "..."}; joining needs the signed-in user's JWT, set on the
+    // client). No postgres_changes: the log is never streamed row by row.
     this.channel = this.data
-      .channel(POKE_CHANNEL)
-      .on('broadcast', { event: 'poke' }, () => this.fire())
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'sync_changes' }, () => this.fire())
+      .channel(POKE_CHANNEL, { config: { private: true } })
+      .on('broadcast', { event: 'poke' }, (m: { payload?: { xid?: unknown } }) => this.fire(pokeXid(m.payload?.xid)))
       .subscribe()
   }
 
@@ -183,12 +184,12 @@ export class SupabaseRemote implements Remote {
     }
   }
 
-  onPoke(cb: () => void): () => void {
+  onPoke(cb: (xid: string | null) => void): () => void {
     this.pokeListeners.add(cb)
     if (this.pokeListeners.size === 1) {
       this.subscribeRealtime()
       if (this.pollMs > 0) {
-        this.pollTimer = setInterval(this.fire, this.pollMs)
+        this.pollTimer = setInterval(() => this.fire(null), this.pollMs)
         this.pollTimer.unref?.()
       }
     }

@@ -19,8 +19,11 @@ export interface Remote {
   signIn?(email: string, password: string): Promise<Session>
   pull(cursor: string | null, limit: number): Promise<PullReply>
   push(batch: PushBatch): Promise<PushReply>
-  /** "pull now" signals; never data. Returns the unsubscribe. */
-  onPoke(cb: () => void): () => void
+  /**
+   * "pull now" signals; never data. `xid` is the committed transaction that poked (the central side sends it: pull until
+   * the horizon passes it), null for a poll tick or a poke without one. Returns the unsubscribe.
+   */
+  onPoke(cb: (xid: string | null) => void): () => void
   /** optional: ledger check (direct/sandbox call ledger_verify(); Supabase through rpc) */
   ledgerVerify?(): Promise<LedgerVerifyReply>
   /** optional: the server's next xid, for the horizon lag */
