@@ -38,7 +38,9 @@ function compact(n: number): string {
 }
 
 export function benchWorkspacePath(lines: number, months: number, dir?: string): string {
-  const root = dir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bench-data')
+  // BENCH_DATA_DIR: build and use the bench workspaces elsewhere (e.g. /tmp, to measure a generator change without
+  // touching the shared bench-data files)
+  const root = dir ?? process.env.BENCH_DATA_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bench-data')
   return join(root, `demo-${compact(lines)}-${months}mo.sqlite`)
 }
 
