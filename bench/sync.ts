@@ -347,6 +347,8 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
     const readLine = reader.prepare('SELECT data_used_mb AS v FROM lines WHERE id = ?')
     const ids = (reader.prepare('SELECT id FROM lines ORDER BY id LIMIT 1000').all() as Array<{ id: number }>).map((r) => r.id)
     const lat: number[] = []
+    // values no earlier run wrote (else the row may already show it: a zero latency)
+    const runBase = 1_000_000 + (Date.now() % 1_000_000) * 1000
     const writer = await pool.connect()
     let incCpu: NodeJS.CpuUsage | null = null
     let incSrv: [Map<number, number> | null, Map<number, number> | null] = [null, null]
@@ -356,7 +358,7 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
       incCpu = process.cpuUsage()
       for (let i = 0; i < samples; i++) {
         const id = ids[(i * 37) % ids.length]
-        const v = 900_000 + i
+        const v = runBase + i
         await writer.query('BEGIN')
         await writer.query('UPDATE lines SET data_used_mb = $1 WHERE id = $2', [v, id])
         await writer.query('COMMIT')
@@ -399,6 +401,8 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
       const srv1 = await serverCpuMs(pool)
       out.push_ops = pushed.sent
       out.push_applied = pushed.applied
+      out.push_rejected = pushed.rejected
+      out.push_conflict = pushed.conflict
       out.push_ops_per_s = Math.round(pushed.sent / pushS)
       out.push_wall_s = Math.round(pushS * 100) / 100
       // CPU beside wall time (the machine is shared): this process (main + sync worker) and the server backends

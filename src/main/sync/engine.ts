@@ -14,8 +14,11 @@ export const DEFAULT_PAGE = 5000
 /** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
 const POKE_RETRY_MIN_MS = 20
 const POKE_RETRY_MAX_MS = 1000
-/** live: a poke that arrives during a push waits for the push, but at most about this long (checked between batches) */
-const POKE_DURING_PUSH_MS = 1000
+/**
+ * live: a poke that arrives during a push waits for the push, but at most about this long (checked between batches).
+ * Most pokes then come from the push itself, and pulling them into a large replica costs more than the push.
+ */
+const POKE_DURING_PUSH_MS = 5000
 
 export type EngineEvent =
   | { type: 'activity'; activity: 'idle' | 'pulling' | 'bootstrapping' | 'pushing' }
