@@ -317,22 +317,26 @@ describe('push_operations', () => {
     expect(n.rows[0].n).toBe(7)
   })
 
-  it('rolls an op back with its ledger entry when it fails half-way, and goes on with the next op', async () => {
+  it('rolls an op back with its ledger entry when it fails half-way, keeps the ops before it, goes on with the next', async () => {
     const c = db.client
     // make line 2's account vanish so credit_wallet fails after the line was read; and break add_addon for line 3 by
     // a CHECK that fires during the UPDATE (an unexpected error inside the op's subtransaction)
     await c.exec(`SET wingtel.sync_log = 'off'; ALTER TABLE lines ADD CONSTRAINT no_hotspot CHECK (addons NOT LIKE '%HOTSPOT%'); RESET wingtel.sync_log`)
     const r = await push(c, {
       client_id: 'ws-1',
-      ops: [op('add_addon', 3, { addon: 'HOTSPOT' }, 1), op('tag', 4, { tag: 'after' }, 1)],
+      ops: [op('tag', 5, { tag: 'before' }, 1), op('add_addon', 3, { addon: 'HOTSPOT' }, 1), op('tag', 4, { tag: 'after' }, 1)],
     })
-    expect(r[0].status).toBe('rejected')
-    expect(r[0].reason).toMatch(/server error: .*no_hotspot/)
-    expect(r[1].status).toBe('applied')
+    expect(r.map((x) => x.status)).toEqual(['applied', 'rejected', 'applied'])
+    expect(r[1].reason).toMatch(/server error: .*no_hotspot/)
+    // the op before the failure was applied exactly once (the server may apply the batch again op by op after the
+    // failure: the first attempt left nothing behind)
+    expect(await line(c, 5)).toMatchObject({ tags: 'before', row_version: 2 })
+    expect(r.map((x) => x.ledger_id)).toEqual([1, null, 2])
     expect((await line(c, 3)).addons).not.toMatch(/HOTSPOT/)
     expect((await line(c, 3)).row_version).toBe(1)
     const led = await c.query<{ line_id: number }>('SELECT line_id::int FROM ledger ORDER BY id')
-    expect(led.rows.map((x) => x.line_id)).toEqual([4])
+    expect(led.rows.map((x) => x.line_id)).toEqual([5, 4])
+    expect((await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM line_events WHERE line_id = 5 AND kind = 'tagged'`)).rows[0].n).toBe(1)
     const ev = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM line_events WHERE line_id = 3 AND kind = 'addon_added'`)
     expect(ev.rows[0].n).toBe(0)
     expect((await verifyLedger(c)).ok).toBe(true)
