@@ -9,7 +9,16 @@
 import { dropSecondaryIndexes, recreateIndexes, type SavedIndex } from '../db/bulk'
 import type Database from 'better-sqlite3'
 import type { Db } from '../db/open'
-import { LINE_ACCOUNT_COLUMNS, SYNCED_TABLES, TABLE_PKS, type Change, type PullReply, type SyncedTable } from '../../shared/sync/protocol'
+import {
+  LINE_ACCOUNT_COLUMNS,
+  SYNCED_TABLES,
+  TABLE_PKS,
+  type Change,
+  type PullReply,
+  type SnapshotPlan,
+  type SnapshotTable,
+  type SyncedTable,
+} from '../../shared/sync/protocol'
 
 export const META = {
   cursor: 'sync.cursor',
@@ -25,7 +34,36 @@ export const META = {
   lastError: 'sync.last_error',
   lastPushAt: 'sync.last_push_at',
   horizonLag: 'sync.horizon_lag',
+  /** the bulk bootstrap's plan (sync_snapshot_begin's reply) while it runs */
+  bulkPlan: 'sync.bulk_plan',
 } as const
+
+/**
+ * The cursor during a bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap"): this client's own position, never sent
+ * to the server: `bulk:` + {"t": table being copied (null = all copied), "k": primary key of its last stored row}.
+ */
+export const BULK_PREFIX = 'bulk:'
+export interface BulkPosition {
+  t: string | null
+  k: unknown[] | null
+}
+export function bulkCursor(p: BulkPosition): string {
+  return BULK_PREFIX + JSON.stringify({ t: p.t, k: p.k ? p.k.map((v) => (typeof v === 'bigint' ? String(v) : v)) : null })
+}
+export function parseBulkCursor(c: string | null): BulkPosition | null {
+  if (c === null || !c.startsWith(BULK_PREFIX)) return null
+  return JSON.parse(c.slice(BULK_PREFIX.length)) as BulkPosition
+}
+
+/** Rows of one table for one bulk transaction, in `columns` order. */
+export interface BulkPiece {
+  table: SyncedTable
+  columns: readonly string[]
+  rows: unknown[][]
+}
+
+/** rows per multi-row INSERT statement of the bulk path */
+const BULK_ROWS_PER_STATEMENT = 64
 
 const ACCOUNT_COLS = Object.keys(LINE_ACCOUNT_COLUMNS) as Array<keyof typeof LINE_ACCOUNT_COLUMNS>
 const ACCOUNT_DEFAULTS: Record<string, string> = {
@@ -76,6 +114,7 @@ export class Applier {
   private plans = new Map<string, UpsertPlan>()
   private lastPlan = new Map<string, UpsertPlan>()
   private stmts = new Map<string, Database.Statement<unknown[]>>()
+  private bulkInserters = new Map<string, (rows: unknown[][]) => void>()
   private metaGet: Database.Statement<unknown[]>
   private metaSet: Database.Statement<unknown[]>
   private metaDel: Database.Statement<unknown[]>
@@ -195,7 +234,128 @@ export class Applier {
       this.setMeta(META.horizon, null)
       this.setMeta(META.bootstrapRows, null)
       this.setMeta(META.bootstrapStartedAt, null)
+      this.setMeta(META.bulkPlan, null)
     })()
+  }
+
+  // ---- bulk bootstrap --------------------------------------------------------------------------------------------------
+
+  /**
+   * Starts a bulk bootstrap, in one transaction: the secondary indexes of the synced tables dropped (saved for the
+   * rebuild), the replica emptied, the plan stored, the cursor at the first table. Only from a null cursor.
+   */
+  beginBulk(plan: SnapshotPlan, now = new Date()): string {
+    const cursor = bulkCursor({ t: plan.tables[0]?.table ?? null, k: null })
+    this.db.transaction(() => {
+      if (this.cursor !== null) throw new Error('the sync cursor moved while the bootstrap was starting (another puller?); nothing was applied')
+      const already = this.savedIndexes()
+      const dropped = dropSecondaryIndexes(this.db, SYNCED_TABLES)
+      for (const t of SYNCED_TABLES) this.db.exec(`DELETE FROM ${q(t)}`)
+      const byName = new Map([...already, ...dropped].map((ix) => [ix.name, ix]))
+      this.setMeta(META.savedIndexes, JSON.stringify([...byName.values()]))
+      this.setMeta(META.bootstrapRows, '0')
+      this.setMeta(META.bootstrapStartedAt, now.toISOString())
+      this.setMeta(META.bulkPlan, JSON.stringify(plan))
+      this.setMeta(META.horizon, plan.horizon)
+      this.setMeta(META.phase, 'snapshot')
+      this.setMeta(META.cursor, cursor)
+    })()
+    return cursor
+  }
+
+  bulkPlan(): SnapshotPlan | null {
+    const s = this.meta(META.bulkPlan)
+    return s ? (JSON.parse(s) as SnapshotPlan) : null
+  }
+
+  /** The columns of `table` the bulk copy asks for: the server's that this store keeps (lines: not the account ones). */
+  bulkColumns(table: SnapshotTable): string[] {
+    const cols = this.columns.get(table.table)!
+    return table.columns.map((c) => c.name).filter((n) => cols.has(n) && !(table.table === 'lines' && n in LINE_ACCOUNT_COLUMNS))
+  }
+
+  private bulkInserter(table: SyncedTable, columns: readonly string[]): (rows: unknown[][]) => void {
+    const key = `bulk|${table}|${columns.join(',')}`
+    const cached = this.bulkInserters.get(key)
+    if (cached) return cached
+    const n = columns.length
+    const k = Math.max(1, Math.min(BULK_ROWS_PER_STATEMENT, Math.floor(30000 / n)))
+    const tuple = `(${columns.map(() => '?').join(',')})`
+    const sqlFor = (rows: number): string => {
+      const values = `VALUES ${Array.from({ length: rows }, () => tuple).join(',')}`
+      if (table !== 'lines') return `INSERT INTO ${q(table)} (${columns.map(q).join(',')}) ${values}`
+      // lines: the denormalized account columns from the local accounts (copied before lines), one join per statement
+      const acct = ACCOUNT_COLS.map((c) => `coalesce(a.${q(LINE_ACCOUNT_COLUMNS[c])}, ${ACCOUNT_DEFAULTS[c]})`)
+      const pos = (c: string) => `v.column${columns.indexOf(c) + 1}`
+      return `INSERT INTO lines (${[...columns, ...ACCOUNT_COLS].map(q).join(',')})
+        SELECT ${columns.map(pos).join(',')}, ${acct.join(',')} FROM (${values}) AS v LEFT JOIN accounts AS a ON a.id = ${pos('account_id')}`
+    }
+    const many = this.db.prepare(sqlFor(k))
+    const one = this.db.prepare(sqlFor(1))
+    const bufMany: unknown[] = new Array(k * n)
+    const bufOne: unknown[] = new Array(n)
+    const insert = (rows: unknown[][]): void => {
+      let i = 0
+      for (; i + k <= rows.length; i += k) {
+        let p = 0
+        for (let r = i; r < i + k; r++) {
+          const row = rows[r]
+          for (let c = 0; c < n; c++) bufMany[p++] = row[c]
+        }
+        many.run(bufMany)
+      }
+      for (; i < rows.length; i++) {
+        const row = rows[i]
+        for (let c = 0; c < n; c++) bufOne[c] = row[c]
+        one.run(bufOne)
+      }
+    }
+    this.bulkInserters.set(key, insert)
+    return insert
+  }
+
+  /**
+   * Writes chunks of the bulk snapshot (one or more tables, in order) with the position after the last one
+   * (`nextCursor`), in one transaction: plain multi-row INSERTs (the replica of a table holds only keys below its
+   * chunk's). Refuses chunks asked for from a cursor that is no longer the stored one.
+   */
+  applyBulkChunks(pieces: readonly BulkPiece[], sentCursor: string, nextCursor: string): void {
+    const inserts = pieces.map((p) => this.bulkInserter(p.table, p.columns))
+    let n = 0
+    this.db.transaction(() => {
+      if (this.cursor !== sentCursor) throw new Error('the sync cursor moved while this chunk was in flight (another puller?); the chunk was not applied')
+      pieces.forEach((p, i) => {
+        inserts[i](p.rows)
+        n += p.rows.length
+      })
+      this.setMeta(META.cursor, nextCursor)
+      this.setMeta(META.bootstrapRows, String(Number(this.meta(META.bootstrapRows) ?? '0') + n))
+    })()
+  }
+
+  /** Moves the bulk cursor on (a table finished). */
+  moveBulkCursor(sentCursor: string, nextCursor: string): void {
+    this.db.transaction(() => {
+      if (this.cursor !== sentCursor) throw new Error('the sync cursor moved during the bootstrap (another puller?)')
+      this.setMeta(META.cursor, nextCursor)
+    })()
+  }
+
+  /**
+   * Ends the copy: the dropped indexes rebuilt (resumable, see rebuildIndexes), then the cursor set to the plan's log
+   * cursor, so the next sync_pull replays the log from H0. Returns the index build's milliseconds.
+   */
+  finishBulk(sentCursor: string, plan: SnapshotPlan, onIndex?: (done: number, total: number, name: string) => void): number {
+    const t0 = performance.now()
+    this.rebuildIndexes(onIndex)
+    const ms = performance.now() - t0
+    this.db.transaction(() => {
+      if (this.cursor !== sentCursor) throw new Error('the sync cursor moved during the bootstrap (another puller?)')
+      this.setMeta(META.cursor, plan.log_cursor)
+      this.setMeta(META.phase, 'log')
+      this.setMeta(META.bulkPlan, null)
+    })()
+    return ms
   }
 
   private savedIndexes(): SavedIndex[] {
@@ -237,7 +397,7 @@ export class Applier {
       if (this.cursor !== sentCursor) throw new Error('the sync cursor moved while this page was in flight (another puller?); the page was not applied')
       if (reply.reset) {
         for (const t of SYNCED_TABLES) this.db.exec(`DELETE FROM ${q(t)}`)
-        for (const k of [META.cursor, META.phase, META.horizon, META.bootstrapRows, META.bootstrapStartedAt]) this.setMeta(k, null)
+        for (const k of [META.cursor, META.phase, META.horizon, META.bootstrapRows, META.bootstrapStartedAt, META.bulkPlan]) this.setMeta(k, null)
         SYNCED_TABLES.forEach((t) => tables.add(t))
         return
       }

@@ -2,8 +2,14 @@
 // NOTIFYs once per transaction that writes the change log, migration 8), re-established when its connection drops,
 // plus a slow poll as a safety net.
 import pg from 'pg'
+import { to as copyTo } from 'pg-copy-streams'
+import { ProtocolError, type SnapshotChunk, type SnapshotTable } from '../../shared/sync/protocol'
+import { CopyTextParser } from './copy-text'
+import { classifyPgError } from './errors'
 import type { Claims } from './remote'
 import { POKE_CHANNEL, SqlRemote, type Query } from './remote-sql'
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
 export function redactUrl(url: string): string {
   try {
@@ -55,6 +61,71 @@ export class PgRemote extends SqlRemote {
       throw e
     } finally {
       client.release(broken)
+    }
+  }
+
+  /**
+   * The bulk snapshot as one COPY (SELECT ... ORDER BY pk) TO STDOUT in the text format, run in a read-only
+   * transaction under the caller's role and JWT claims (so RLS applies exactly as to sync_pull), parsed as it streams.
+   * The stream pauses while the caller writes a chunk (backpressure).
+   */
+  override async *snapshotRows(table: SnapshotTable, columns: readonly string[], after: readonly unknown[] | null, chunkRows: number): AsyncGenerator<SnapshotChunk> {
+    const kinds = new Map(table.columns.map((c) => [c.name, c.type]))
+    const cols = columns.map((name) => ({ name, type: kinds.get(name) ?? 'text' }))
+    const pkPos = table.pk.map((k) => columns.indexOf(k))
+    if (pkPos.some((p) => p < 0)) throw new ProtocolError('malformed', `snapshot of ${table.table}: the primary key must be among the columns`)
+    let where = ''
+    if (after) {
+      const lits = table.pk.map((k, i) => {
+        const v = after[i]
+        if (kinds.get(k) === 'int') {
+          if (!/^-?\d+$/.test(String(v))) throw new ProtocolError('malformed', `snapshot of ${table.table}: bad resume key ${String(v)}`)
+          return `${String(v)}::bigint`
+        }
+        return `${pg.Client.prototype.escapeLiteral(String(v))}::text`
+      })
+      where = `WHERE (${table.pk.map(ident).join(', ')}) > (${lits.join(', ')})`
+    }
+    const sql = `COPY (SELECT ${columns.map(ident).join(', ')} FROM public.${ident(table.table)} ${where} ORDER BY ${table.pk.map(ident).join(', ')}) TO STDOUT`
+    let client: pg.PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (e) {
+      throw classifyPgError(e, 'snapshot')
+    }
+    let clean = false
+    let stream: ReturnType<typeof copyTo> | null = null
+    try {
+      await client.query('BEGIN READ ONLY')
+      await client.query('SET LOCAL ROLE authenticated')
+      await client.query("SELECT set_config('request.jwt.claims', $1, true), set_config('request.jwt.claim.sub', $2, true)", [JSON.stringify(this.claims), this.claims.sub])
+      await client.query("SET LOCAL bytea_output = 'hex'")
+      const parser = new CopyTextParser(table.table, cols)
+      stream = client.query(copyTo(sql))
+      let rows: unknown[][] = []
+      const take = (n: number): SnapshotChunk => {
+        const out = n >= rows.length ? rows : rows.slice(0, n)
+        rows = n >= rows.length ? [] : rows.slice(n)
+        const lastRow = out[out.length - 1]
+        return { rows: out, last: pkPos.map((p) => lastRow[p]) }
+      }
+      for await (const buf of stream as AsyncIterable<Buffer>) {
+        parser.push(buf, rows)
+        while (rows.length >= chunkRows) yield take(chunkRows)
+      }
+      parser.end()
+      if (stream.rowCount !== parser.count) {
+        throw new ProtocolError('malformed', `The server sent a malformed snapshot of ${table.table} (${parser.count} rows received, ${stream.rowCount} sent). Nothing of the last chunk was applied.`)
+      }
+      if (rows.length) yield take(rows.length)
+      await client.query('COMMIT')
+      clean = true
+    } catch (e) {
+      throw classifyPgError(e, `snapshot of ${table.table}`)
+    } finally {
+      // a COPY left mid-stream (the caller stopped, or an error) leaves the connection unusable: drop it
+      if (!clean) stream?.destroy()
+      client.release(!clean)
     }
   }
 

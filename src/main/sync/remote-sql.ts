@@ -5,14 +5,18 @@ import {
   parseLedgerVerify,
   parsePullReply,
   parsePushReply,
+  parseSnapshotPlan,
   ProtocolError,
   type LedgerVerifyReply,
   type PullReply,
   type PushBatch,
   type PushReply,
+  type SnapshotChunk,
+  type SnapshotPlan,
+  type SnapshotTable,
 } from '../../shared/sync/protocol'
 import { classifyPgError, RemoteError } from './errors'
-import type { Claims, Remote } from './remote'
+import { rpcSnapshotRows, type Claims, type Remote } from './remote'
 
 export type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>
 
@@ -81,6 +85,29 @@ export abstract class SqlRemote implements Remote {
       return parsePullReply(parseJsonText('sync_pull', text))
     } catch (e) {
       throw classifyPgError(e, 'sync_pull')
+    }
+  }
+
+  async snapshotBegin(): Promise<SnapshotPlan> {
+    const text = await this.callAs('SELECT sync_snapshot_begin()::text AS r', [], 'sync_snapshot_begin')
+    try {
+      return parseSnapshotPlan(parseJsonText('sync_snapshot_begin', text))
+    } catch (e) {
+      throw classifyPgError(e, 'sync_snapshot_begin')
+    }
+  }
+
+  /** The RPC form (one keyset page per call); the direct-Postgres remote streams COPY instead. */
+  async *snapshotRows(table: SnapshotTable, columns: readonly string[], after: readonly unknown[] | null, chunkRows: number): AsyncGenerator<SnapshotChunk> {
+    const call = async (k: Record<string, unknown> | null, limit: number) =>
+      parseJsonText(
+        'sync_snapshot_chunk',
+        await this.callAs('SELECT sync_snapshot_chunk($1::text, $2::jsonb, $3::int)::text AS r', [table.table, k === null ? null : JSON.stringify(k), limit], 'sync_snapshot_chunk'),
+      )
+    try {
+      yield* rpcSnapshotRows(call, table, columns, after, chunkRows)
+    } catch (e) {
+      throw classifyPgError(e, 'sync_snapshot_chunk')
     }
   }
 

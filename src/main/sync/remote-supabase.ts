@@ -10,14 +10,18 @@ import {
   parseLedgerVerify,
   parsePullReply,
   parsePushReply,
+  parseSnapshotPlan,
   ProtocolError,
   type LedgerVerifyReply,
   type PullReply,
   type PushBatch,
   type PushReply,
+  type SnapshotChunk,
+  type SnapshotPlan,
+  type SnapshotTable,
 } from '../../shared/sync/protocol'
 import { RemoteError } from './errors'
-import type { Remote, Session } from './remote'
+import { rpcSnapshotRows, type Remote, type Session } from './remote'
 import { POKE_CHANNEL, pokeXid } from './remote-sql'
 
 interface RpcOutcome {
@@ -137,6 +141,26 @@ export class SupabaseRemote implements Remote {
     const data = await this.rpc('sync_pull', { p_cursor: cursor, p_limit: limit })
     try {
       return parsePullReply(data)
+    } catch (e) {
+      if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
+      throw e
+    }
+  }
+
+  async snapshotBegin(): Promise<SnapshotPlan> {
+    const data = await this.rpc('sync_snapshot_begin', {})
+    try {
+      return parseSnapshotPlan(data)
+    } catch (e) {
+      if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
+      throw e
+    }
+  }
+
+  async *snapshotRows(table: SnapshotTable, columns: readonly string[], after: readonly unknown[] | null, chunkRows: number): AsyncGenerator<SnapshotChunk> {
+    const call = (k: Record<string, unknown> | null, limit: number) => this.rpc('sync_snapshot_chunk', { p_table: table.table, p_after: k, p_limit: limit })
+    try {
+      yield* rpcSnapshotRows(call, table, columns, after, chunkRows)
     } catch (e) {
       if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
       throw e

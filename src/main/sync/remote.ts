@@ -1,7 +1,16 @@
 // One remote interface, three implementations: Supabase (supabase-js), direct Postgres (pg) and the sandbox (PGlite in
 // process). Every reply goes through src/shared/sync/protocol.ts before the engine sees it.
 import type { SyncRole } from '../../shared/api/sync'
-import type { LedgerVerifyReply, PullReply, PushBatch, PushReply } from '../../shared/sync/protocol'
+import {
+  parseSnapshotChunk,
+  type LedgerVerifyReply,
+  type PullReply,
+  type PushBatch,
+  type PushReply,
+  type SnapshotChunk,
+  type SnapshotPlan,
+  type SnapshotTable,
+} from '../../shared/sync/protocol'
 
 export interface Session {
   accessToken: string
@@ -18,6 +27,17 @@ export interface Remote {
   /** email/password sign-in (Supabase). Other remotes act under configured claims. */
   signIn?(email: string, password: string): Promise<Session>
   pull(cursor: string | null, limit: number): Promise<PullReply>
+  /**
+   * Bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap"): the plan (H0 noted first, the log cursor to replay from,
+   * the caller's readable tables). Absent or failing with "no such function" = the server only has sync_pull's JSON
+   * snapshot.
+   */
+  snapshotBegin?(): Promise<SnapshotPlan>
+  /**
+   * One table's rows after `after` (primary key values, null = from the start) in key order, only `columns`, in chunks
+   * of about `chunkRows` rows, as the caller's role may read them. Each chunk is complete and validated.
+   */
+  snapshotRows?(table: SnapshotTable, columns: readonly string[], after: readonly unknown[] | null, chunkRows: number): AsyncIterable<SnapshotChunk>
   push(batch: PushBatch): Promise<PushReply>
   /**
    * "pull now" signals; never data. `xid` is the committed transaction that poked (the central side sends it: pull until
@@ -72,5 +92,40 @@ export async function createRemote(cfg: RemoteConfig, hooks: { onSession?: (s: S
       const { SupabaseRemote } = await import('./remote-supabase')
       return new SupabaseRemote(cfg.url, cfg.anonKey, cfg.session, hooks.onSession)
     }
+  }
+}
+
+/** A primary key as sync_snapshot_chunk's `p_after` object. */
+export function keyObject(table: SnapshotTable, key: readonly unknown[] | null): Record<string, unknown> | null {
+  if (!key) return null
+  return Object.fromEntries(table.pk.map((c, i) => [c, typeof key[i] === 'bigint' ? String(key[i]) : key[i]]))
+}
+
+/**
+ * snapshotRows over the sync_snapshot_chunk RPC (PostgREST, the sandbox): keyset pages, the next one asked for while
+ * the caller writes the current one. `call` returns the raw reply; each is validated before it is yielded.
+ */
+export async function* rpcSnapshotRows(
+  call: (after: Record<string, unknown> | null, limit: number) => Promise<unknown>,
+  table: SnapshotTable,
+  columns: readonly string[],
+  after: readonly unknown[] | null,
+  chunkRows: number,
+): AsyncGenerator<SnapshotChunk> {
+  let pos = after
+  let next: Promise<unknown> | null = call(keyObject(table, pos), chunkRows)
+  try {
+    while (next) {
+      const chunk = parseSnapshotChunk(await next, table, columns, pos)
+      next = null
+      if (!chunk.done && chunk.rows.length > 0) {
+        next = call(keyObject(table, chunk.last), chunkRows)
+        next.catch(() => {})
+      }
+      if (chunk.rows.length) yield { rows: chunk.rows, last: chunk.last }
+      pos = chunk.last ?? pos
+    }
+  } finally {
+    next?.catch(() => {})
   }
 }

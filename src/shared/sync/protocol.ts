@@ -229,3 +229,145 @@ export function parseLedgerVerify(raw: unknown): LedgerVerifyReply {
   if (!r.success) throw new ProtocolError('malformed', `The server sent a malformed ledger_verify reply (${describeIssues(r.error)}).`)
   return r.data
 }
+
+// ---- bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap") ---------------------------------------------------------
+
+export const COLUMN_KINDS = ['int', 'bool', 'bytea', 'text'] as const
+export type ColumnKind = (typeof COLUMN_KINDS)[number]
+
+const snapshotTableSchema = z.object({
+  table: tableName,
+  pk: z.array(z.string()).min(1),
+  columns: z.array(z.object({ name: z.string().min(1), type: z.enum(COLUMN_KINDS) })).min(1),
+  estimate: z.number().nonnegative(),
+})
+export type SnapshotTable = z.output<typeof snapshotTableSchema>
+
+export const snapshotPlan = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  schema_version: z.number().int(),
+  horizon: positionText,
+  log_cursor: z.string().min(1),
+  tables: z.array(snapshotTableSchema),
+})
+export type SnapshotPlan = z.output<typeof snapshotPlan>
+
+/** One chunk of a table's bulk snapshot: rows in the column order asked for, values ready for SQLite. */
+export interface SnapshotChunk {
+  rows: unknown[][]
+  /** the primary key values (in key order) of the last row of the chunk; null for an empty chunk */
+  last: unknown[] | null
+}
+
+/** sync_snapshot_begin's reply: versions first, then the shape; each table's key must be the one this client knows. */
+export function parseSnapshotPlan(raw: unknown): SnapshotPlan {
+  checkVersions('sync_snapshot_begin', raw, true)
+  const r = snapshotPlan.safeParse(raw)
+  if (!r.success) {
+    throw new ProtocolError('malformed', `The server sent a malformed sync_snapshot_begin reply (${describeIssues(r.error)}). Nothing was applied.`)
+  }
+  let prev = -1
+  for (const t of r.data.tables) {
+    const pk = TABLE_PKS[t.table]
+    const names = new Set(t.columns.map((c) => c.name))
+    if (t.pk.join(',') !== pk.join(',') || pk.some((k) => !names.has(k))) {
+      throw new ProtocolError('malformed', `The server sent a malformed sync_snapshot_begin reply (${t.table}: unexpected primary key ${t.pk.join(', ')}). Nothing was applied.`)
+    }
+    const ord = SYNCED_TABLES.indexOf(t.table)
+    if (ord <= prev) throw new ProtocolError('malformed', 'The server sent a malformed sync_snapshot_begin reply (tables out of bootstrap order). Nothing was applied.')
+    prev = ord
+  }
+  return r.data
+}
+
+/** Turns a JSON value of a bulk row into what the local store keeps (booleans as 0/1, bytea from base64). */
+function jsonValue(v: unknown, kind: ColumnKind): unknown {
+  if (v === null) return null
+  switch (kind) {
+    case 'int':
+      if (typeof v === 'number' && Number.isInteger(v)) return v
+      if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number.isSafeInteger(Number(v)) ? Number(v) : BigInt(v)
+      break
+    case 'bool':
+      if (typeof v === 'boolean') return v ? 1 : 0
+      break
+    case 'bytea':
+      if (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v)) return Buffer.from(v, 'base64')
+      break
+    case 'text':
+      if (typeof v === 'string') return v
+      break
+  }
+  throw new Error(`expected ${kind}, got ${preview(v)}`)
+}
+
+/**
+ * sync_snapshot_chunk's reply for `table`, asked for `columns` (a subset of the plan's, in that order): every row is an
+ * array of exactly the server's columns, keys present and increasing past `after`, `last` the key of the last row.
+ * Any defect refuses the whole chunk (nothing of it is applied).
+ */
+export function parseSnapshotChunk(
+  raw: unknown,
+  table: SnapshotTable,
+  columns: readonly string[],
+  after: readonly unknown[] | null,
+): SnapshotChunk & { done: boolean } {
+  const fail = (why: string): never => {
+    throw new ProtocolError('malformed', `The server sent a malformed sync_snapshot_chunk reply for ${table.table} (${why}). Nothing of it was applied.`)
+  }
+  checkVersions('sync_snapshot_chunk', raw, true)
+  const o = raw as Record<string, unknown>
+  if (o.table !== table.table) fail(`table ${preview(o.table)}`)
+  if (!Array.isArray(o.columns) || o.columns.some((c) => typeof c !== 'string')) fail('columns must be a list of names')
+  if (!Array.isArray(o.rows)) fail('rows must be a list')
+  if (typeof o.done !== 'boolean') fail('done must be a boolean')
+  const sent = o.columns as string[]
+  const kinds = new Map(table.columns.map((c) => [c.name, c.type]))
+  const idx = columns.map((c) => {
+    const i = sent.indexOf(c)
+    if (i < 0) fail(`column ${c} missing`)
+    return i
+  })
+  const kindOf = columns.map((c) => kinds.get(c) ?? 'text')
+  const pkPos = table.pk.map((k) => columns.indexOf(k))
+  const rows: unknown[][] = []
+  const src = o.rows as unknown[]
+  let prev: unknown[] | null = after ? [...after] : null
+  for (let r = 0; r < src.length; r++) {
+    const row = src[r]
+    if (!Array.isArray(row) || row.length !== sent.length) fail(`rows.${r}: expected ${sent.length} values`)
+    const out = new Array<unknown>(columns.length)
+    for (let i = 0; i < columns.length; i++) {
+      try {
+        out[i] = jsonValue((row as unknown[])[idx[i]], kindOf[i])
+      } catch (e) {
+        fail(`rows.${r}.${columns[i]}: ${(e as Error).message}`)
+      }
+    }
+    const key = pkPos.map((p) => out[p])
+    if (key.some((v) => v === null)) fail(`rows.${r}: primary key missing`)
+    if (prev && !follows(key, prev)) fail(`rows.${r}: primary key not increasing`)
+    prev = key
+    rows.push(out)
+  }
+  const last = rows.length ? pkPos.map((p) => rows[rows.length - 1][p]) : null
+  if (rows.length && (o.last === null || typeof o.last !== 'object' || table.pk.some((k, i) => String((o.last as Record<string, unknown>)[k]) !== String(last![i])))) {
+    fail('last does not match the last row')
+  }
+  return { rows, last, done: o.done as boolean }
+}
+
+/**
+ * Whether key `a` may follow key `b` in the server's keyset order: compared part by part, numbers numerically; a text
+ * part only has to differ (its order is the server's collation, which this side does not know).
+ */
+function follows(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i]
+    if (x === y) continue
+    if ((typeof x === 'number' || typeof x === 'bigint') && (typeof y === 'number' || typeof y === 'bigint')) return x > y
+    return true
+  }
+  return false
+}
