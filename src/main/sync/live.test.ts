@@ -7,8 +7,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppEvent } from '../../shared/events'
+import type { PullReply, PushBatch, PushReply } from '../../shared/sync/protocol'
+import { openDatabase } from '../db/open'
 import { Workspace } from '../workspace/workspace'
-import { claimsFor } from './remote'
+import { META } from './apply'
+import { SyncEngine } from './engine'
+import { claimsFor, type Remote } from './remote'
 import { SyncService } from './service'
 import { createTestCentral, seedSmall, type TestCentral } from './test-central'
 import { insertLocalOps } from './test-checksums'
@@ -74,5 +78,88 @@ describe.skipIf(!usePg)('live sync (PostgreSQL)', () => {
     ws.changed(['operations'])
     await pushed
     expect(ws.db.prepare('SELECT status FROM operations ORDER BY seq').all()).toEqual([{ status: 'applied' }, { status: 'applied' }])
+  })
+})
+
+/** A remote that answers pulls with the horizons it is given and holds pushes until released; records the calls. */
+class FakeRemote implements Remote {
+  readonly kind = 'sandbox' as const
+  readonly label = 'fake'
+  pulls = 0
+  horizons: string[] = []
+  poke: ((xid: string | null) => void) | null = null
+  private waiters: Array<{ n: number; resolve: () => void }> = []
+  releasePush: (() => void) | null = null
+
+  pulled(n: number): Promise<void> {
+    return this.pulls >= n ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ n, resolve }))
+  }
+  async pull(): Promise<PullReply> {
+    this.pulls++
+    for (const w of this.waiters.filter((x) => x.n <= this.pulls)) w.resolve()
+    const horizon = this.horizons.length > 1 ? this.horizons.shift()! : (this.horizons[0] ?? '1')
+    return { protocol: 1, schema_version: 1, reset: false, phase: 'log', changes: [], cursor: `c${this.pulls}`, has_more: false, remaining_estimate: 0, horizon }
+  }
+  async push(batch: PushBatch): Promise<PushReply> {
+    await new Promise<void>((resolve) => (this.releasePush = resolve))
+    return { protocol: 1, results: batch.ops.map((o) => ({ op_id: o.op_id, status: 'applied', reason: null, row_version: 2, ledger_id: o.op_id })) }
+  }
+  onPoke(cb: (xid: string | null) => void): () => void {
+    this.poke = cb
+    return () => (this.poke = null)
+  }
+  async close(): Promise<void> {}
+}
+
+describe('live: the engine on pokes (fake remote)', () => {
+  async function engineWith(fake: FakeRemote): Promise<{ engine: SyncEngine; done: () => Promise<void> }> {
+    const d = mkdtempSync(join(tmpdir(), 'wt-poke-'))
+    const db = openDatabase(join(d, 'ws.sqlite'))
+    const remote = { kind: 'sandbox' as const, dir: d, claims: claimsFor('operator') }
+    const engine = await SyncEngine.open({ dbPath: join(d, 'ws.sqlite'), db, remote, remoteImpl: fake })
+    // an up-to-date replica: a log cursor, so a pull is one log page
+    engine.applier.setMeta(META.cursor, 'c0')
+    engine.applier.setMeta(META.phase, 'log')
+    engine.startLive()
+    return {
+      engine,
+      done: async () => {
+        await engine.close()
+        db.close()
+        rmSync(d, { recursive: true, force: true })
+      },
+    }
+  }
+
+  it('pulls again, without another poke, until the horizon passes the poked xid', async () => {
+    const fake = new FakeRemote()
+    const { done } = await engineWith(fake)
+    try {
+      // the poked transaction (150) committed, but an older one holds the horizon at 100 for two pulls
+      fake.horizons = ['100', '100', '151']
+      fake.poke!('150')
+      await fake.pulled(3)
+      expect(fake.pulls).toBe(3)
+    } finally {
+      await done()
+    }
+  })
+
+  it('a poke during a push waits for it; the push pulls when it is done', async () => {
+    const fake = new FakeRemote()
+    const { engine, done } = await engineWith(fake)
+    try {
+      insertLocalOps(engine.db, [{ line: 1, action: 'tag', params: { tag: 'x' } }])
+      const pushed = engine.push()
+      while (!fake.releasePush) await new Promise((r) => setImmediate(r))
+      fake.poke!('5')
+      await new Promise((r) => setImmediate(r))
+      expect(fake.pulls).toBe(0)
+      fake.releasePush()
+      expect((await pushed).applied).toBe(1)
+      await fake.pulled(1)
+    } finally {
+      await done()
+    }
   })
 })
