@@ -1,0 +1,179 @@
+// The bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap") against a real central database: PostgreSQL when
+// TEST_DATABASE_URL is set (COPY and the sync_snapshot_chunk RPC), else PGlite (the RPC). The replica equals the server
+// (whole-table checksums) including rows committed while the bootstrap runs, a role receives only the tables its
+// policies allow, and a malformed or truncated chunk is refused with a clear error, nothing of it applied.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { SYNCED_TABLES, type SnapshotChunk, type SnapshotTable } from '../../shared/sync/protocol'
+import { openDatabase, type Db } from '../db/open'
+import { META, parseBulkCursor } from './apply'
+import type { BulkStats } from './bootstrap'
+import { CopyTextParser } from './copy-text'
+import { SyncEngine } from './engine'
+import { claimsFor, rpcSnapshotRows, type Remote } from './remote'
+import { SqlRemote } from './remote-sql'
+import { createTestCentral, seedSmall, type TestCentral } from './test-central'
+import { centralChecksums, localChecksums, pullPast, writeXid } from './test-checksums'
+
+let c: TestCentral
+let dir: string
+let db: Db
+
+beforeAll(async () => {
+  c = await createTestCentral()
+  await seedSmall(c, 80, 3)
+}, 120_000)
+afterAll(async () => {
+  await c?.close()
+})
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wt-bulk-'))
+  db = openDatabase(join(dir, 'ws.sqlite'))
+})
+afterEach(() => {
+  db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+type Mode = 'copy' | 'rpc'
+const modes: Mode[] = isPg() ? ['copy', 'rpc'] : ['rpc']
+function isPg(): boolean {
+  return Boolean(process.env.TEST_DATABASE_URL)
+}
+
+/** A remote for `role`; `rpc` forces sync_snapshot_chunk even on PostgreSQL; `hook` sees each chunk before it is applied. */
+function remoteFor(role: 'operator' | 'agent' | 'analyst', mode: Mode, hook?: (table: string, n: number) => Promise<void>): Remote {
+  const base = c.remote(claimsFor(role)) as SqlRemote
+  const rows =
+    mode === 'rpc' ? SqlRemote.prototype.snapshotRows.bind(base) : (base.snapshotRows.bind(base) as Remote['snapshotRows'] & object)
+  const counts = new Map<string, number>()
+  return Object.assign(Object.create(base) as Remote, {
+    snapshotRows: async function* (t: SnapshotTable, cols: readonly string[], after: readonly unknown[] | null, n: number): AsyncGenerator<SnapshotChunk> {
+      for await (const chunk of rows(t, cols, after, n)) {
+        const k = (counts.get(t.table) ?? 0) + 1
+        counts.set(t.table, k)
+        await hook?.(t.table, k)
+        yield chunk
+      }
+    },
+  })
+}
+
+async function engine(remote: Remote, role: 'operator' | 'agent' | 'analyst' = 'operator') {
+  return SyncEngine.open({ dbPath: 'x', db, remote: { kind: 'postgres', url: `postgres://test/${role}`, claims: claimsFor(role) }, remoteImpl: remote })
+}
+
+async function expectConverged(): Promise<void> {
+  expect(localChecksums(db)).toEqual(await centralChecksums(c))
+  const bad = db
+    .prepare('SELECT count(*) AS n FROM lines l JOIN accounts a ON a.id = l.account_id WHERE l.account_name <> a.name OR l.wallet_cents <> a.wallet_cents OR l.state <> a.state')
+    .get() as { n: number }
+  expect(bad.n).toBe(0)
+}
+
+describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
+  for (const mode of modes) {
+    it(`${mode}: the replica equals the server, including rows committed during the bootstrap`, async () => {
+      let wrote = ''
+      const remote = remoteFor('operator', mode, async (table, n) => {
+        // while lines are being copied: change an account already copied, a line not copied yet, delete a care note
+        // (a later table) and add one
+        if (table === 'lines' && n === 1) {
+          wrote = await writeXid(
+            c,
+            `UPDATE accounts SET name = 'Renamed during bootstrap', wallet_cents = 777 WHERE id = 'ACC-000001';
+             UPDATE lines SET data_used_mb = 4242 WHERE id = (SELECT max(id) FROM lines);
+             DELETE FROM care_interactions WHERE id = (SELECT min(id) FROM care_interactions);
+             INSERT INTO care_interactions (account_id, line_id, created_at, channel, category, summary, agent)
+               VALUES ('ACC-000002', 201, '2026-03-03T10:00:00Z', 'chat', 'billing', 'written mid-bootstrap', 'agent2');`,
+          )
+        }
+      })
+      const e = await engine(remote)
+      const r = (await e.pull({ limit: 50 })) as Awaited<ReturnType<SyncEngine['pull']>> & { bulk?: BulkStats }
+      expect(r.bootstrapped).toBe(true)
+      expect(r.bulk?.rows).toBeGreaterThan(0)
+      expect(wrote).not.toBe('')
+      await pullPast(() => e.pull(), wrote)
+      await expectConverged()
+      expect(db.prepare("SELECT account_name FROM lines WHERE account_id = 'ACC-000001' LIMIT 1").get()).toEqual({ account_name: 'Renamed during bootstrap' })
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type='index' AND name='lines_status'").get()).toEqual({ n: 1 })
+      expect(parseBulkCursor(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META.cursor) as string)).toBeNull()
+      await e.close()
+    })
+  }
+
+  for (const mode of modes) {
+    it(`${mode}: an agent receives only the tables its policies allow`, async () => {
+      const e = await engine(remoteFor('agent', mode), 'agent')
+      await e.pull({ limit: 40 })
+      const readable = (
+        await c.sql<{ t: string[] }>(
+          `SELECT app_role_tables('agent') AS t`,
+        )
+      )[0].t
+      const server = await centralChecksums(c)
+      const local = localChecksums(db)
+      for (const t of SYNCED_TABLES) {
+        if (readable.includes(t)) expect(local[t], t).toEqual(server[t])
+        else expect(local[t].rows, t).toBe(0)
+      }
+      expect(readable).not.toContain('usage_daily')
+      await e.close()
+    })
+  }
+
+  it('a malformed chunk is refused with a clear error, nothing of it applied; the next pull resumes and converges', async () => {
+    let broken = true
+    const base = c.remote(claimsFor('operator')) as SqlRemote
+    const call = async (table: string, k: Record<string, unknown> | null, limit: number) => {
+      const rows = await c.sql<{ r: string }>('SELECT sync_snapshot_chunk($1::text, $2::jsonb, $3::int)::text AS r', [table, k === null ? null : JSON.stringify(k), limit])
+      const doc = JSON.parse(rows[0].r) as { rows: unknown[][] }
+      // the third page of lines loses the last value of one row (a truncated reply)
+      if (broken && table === 'lines' && k !== null && doc.rows.length > 3) {
+        calls++
+        if (calls === 2) doc.rows[3] = doc.rows[3].slice(0, -1)
+      }
+      return doc
+    }
+    let calls = 0
+    const remote = Object.assign(Object.create(base) as Remote, {
+      snapshotRows: (t: SnapshotTable, cols: readonly string[], after: readonly unknown[] | null, n: number) =>
+        rpcSnapshotRows((k, limit) => call(t.table, k, limit), t, cols, after, n),
+    })
+    const e = await engine(remote)
+    await expect(e.pull({ limit: 40 })).rejects.toThrow(/malformed sync_snapshot_chunk reply for lines \(rows\.3: expected \d+ values\)/)
+    // the chunks before the bad one are stored, with the position after them; none of the bad chunk's rows
+    const pos = parseBulkCursor(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META.cursor) as string)
+    expect(pos?.t).toBe('lines')
+    const stored = db.prepare('SELECT count(*) AS n, max(id) AS m FROM lines').get() as { n: number; m: number }
+    expect(stored.n % 40).toBe(0)
+    expect(stored.m).toBe(pos?.k?.[0])
+    broken = false
+    const r = await e.pull({ limit: 40 })
+    expect(r.bootstrapped).toBe(false) // resumed
+    await expectConverged()
+    await e.close()
+  })
+
+  it('COPY text: a truncated stream or a wrong field count is refused', () => {
+    const cols = [
+      { name: 'id', type: 'int' as const },
+      { name: 'name', type: 'text' as const },
+      { name: 'ok', type: 'bool' as const },
+      { name: 'mb', type: 'bytea' as const },
+    ]
+    const rows: unknown[][] = []
+    const p = new CopyTextParser('t', cols)
+    p.push(Buffer.from('1\ta\\tb\\\\c\tt\t\\\\x0102\n2\t\\N\tf\t\\N\n3\tpart'), rows)
+    expect(rows).toEqual([
+      [1, 'a\tb\\c', 1, Buffer.from([1, 2])],
+      [2, null, 0, null],
+    ])
+    expect(() => p.end()).toThrow(/malformed snapshot of t \(row 3: truncated line/)
+    expect(() => new CopyTextParser('t', cols).push(Buffer.from('1\ta\tt\n'), [])).toThrow(/expected 4 fields, got 3/)
+    expect(() => new CopyTextParser('t', cols).push(Buffer.from('x\ta\tt\t\\N\n'), [])).toThrow(/id: not an integer/)
+  })
+})
