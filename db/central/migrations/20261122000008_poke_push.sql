@@ -16,11 +16,20 @@
 -- the same at ~12 us per logged row; this costs one setting read per row.)
 
 -- The Realtime half (SECURITY DEFINER: realtime.messages is not writable by workstation roles). Absent schema = no-op.
+-- Best effort: a poke that cannot be sent (no rights on realtime.send, a Realtime schema of another shape) must never
+-- fail the writer's transaction; the workstation's slow poll covers it.
 CREATE OR REPLACE FUNCTION sync_poke_realtime(p_xid text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
   IF to_regprocedure('realtime.send(jsonb,text,text,boolean)') IS NOT NULL THEN
-    EXECUTE 'SELECT realtime.send($1, $2, $3, true)' USING jsonb_build_object('xid', p_xid), 'poke', 'sync_changes';
+    BEGIN
+      EXECUTE 'SELECT realtime.send($1, $2, $3, true)' USING jsonb_build_object('xid', p_xid), 'poke', 'sync_changes';
+    EXCEPTION
+      WHEN query_canceled OR admin_shutdown THEN
+        RAISE;
+      WHEN OTHERS THEN
+        RAISE WARNING 'sync poke: realtime.send failed: %', SQLERRM;
+    END;
   END IF;
 END
 $$;

@@ -99,6 +99,13 @@ describe('central pokes (migration 8)', () => {
     }
   })
 
+  it('a Realtime poke that fails does not fail the writing transaction', async () => {
+    await db.client.exec(`CREATE OR REPLACE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true) RETURNS void
+      LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'realtime is down'; END $$`)
+    await db.client.exec(`UPDATE lines SET data_used_mb = 9 WHERE id = 8`)
+    expect((await db.client.query<{ v: number }>('SELECT data_used_mb::int AS v FROM lines WHERE id = 8')).rows[0].v).toBe(9)
+  })
+
   it('creates the Realtime receive policy when the realtime schema exists, and reapplies cleanly', async () => {
     await db.client.exec(`
       CREATE TABLE IF NOT EXISTS realtime.messages (id bigserial, topic text, extension text, payload jsonb, event text, private boolean);
