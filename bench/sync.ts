@@ -7,6 +7,8 @@
 //
 // Prints:
 // - bootstrap_s, bootstrap_rows_per_s: a fresh workspace pulled to "up to date" through the sync worker (the app path);
+//   with where the time went (bulk path: wait = COPY streaming + parsing, write, index build, log replay, per table),
+//   the process's CPU (sync worker included), the server backends' CPU and the load average; --bootstrap-only stops there;
 // - incremental_visible_p50_ms (+p95): server COMMIT of a plain UPDATE → the row readable in the local store, the engine
 //   live on the central side's pokes alone (LISTEN sync_changes, NOTIFYed by migration 8; no poll);
 // - push_ops_per_s over --ops (default 10,000) ops, with the CPU it took here (main + sync worker) and on the server
@@ -17,7 +19,7 @@
 //   sorted by data used among active lines) from the local store (lines.list through the API caller) and from central
 //   Postgres through `pg` as an operator under RLS, in the same run, with their ratio.
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -30,6 +32,7 @@ import { flagNumber, flagString, type ParsedArgs } from '../src/main/cli/registr
 import { openDatabase } from '../src/main/db/open'
 import { WorkerSyncClient } from '../src/main/sync/host'
 import { META } from '../src/main/sync/apply'
+import type { BulkStats } from '../src/main/sync/bootstrap'
 import { remoteIdOf, type EngineEvent } from '../src/main/sync/engine'
 import { claimsFor, type RemoteConfig } from '../src/main/sync/remote'
 import { Workspace } from '../src/main/workspace/workspace'
@@ -324,17 +327,35 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
   pool.on('error', () => {})
   try {
     // 1. bootstrap through the worker
+    const bootSrv0 = await serverCpuMs(pool)
+    const bootCpu0 = process.cpuUsage() // the whole process: the sync worker thread included
+    out.bootstrap_load_avg = loadavg().map((x) => Math.round(x * 100) / 100)
     const t0 = performance.now()
-    const boot = await client.pull({ limit: pageLimit })
+    const boot = (await client.pull({ limit: pageLimit })) as Awaited<ReturnType<WorkerSyncClient['pull']>> & { bulk?: BulkStats }
     const bootS = (performance.now() - t0) / 1000
+    const bootCpu = process.cpuUsage(bootCpu0)
+    const bootSrv1 = await serverCpuMs(pool)
+    const s1 = (ms: number) => Math.round(ms / 100) / 10
     out.bootstrap_s = Math.round(bootS * 10) / 10
     out.bootstrap_rows = boot.changes
     out.bootstrap_pages = boot.pages
     out.bootstrap_rows_per_s = Math.round(boot.changes / bootS)
-    // where the time went: waiting on the server (its sync_pull) vs writing SQLite (the worker)
-    out.bootstrap_server_wait_s = Math.round((boot.waitMs ?? 0) / 100) / 10
-    out.bootstrap_local_apply_s = Math.round((boot.applyMs ?? 0) / 100) / 10
+    // where the time went: waiting on the server (bulk: COPY streaming + parsing as it arrives) vs writing SQLite
+    // (the worker; the index build included)
+    out.bootstrap_server_wait_s = s1(boot.waitMs ?? 0)
+    out.bootstrap_local_apply_s = s1(boot.applyMs ?? 0)
+    out.bootstrap_path = boot.bulk ? 'bulk' : 'json'
+    if (boot.bulk) {
+      out.bootstrap_write_s = s1(boot.bulk.applyMs)
+      out.bootstrap_index_build_s = s1(boot.bulk.indexMs)
+      out.bootstrap_log_replay_s = s1(boot.ms - boot.bulk.waitMs - boot.bulk.applyMs - boot.bulk.indexMs)
+      out.bootstrap_tables = Object.fromEntries(Object.entries(boot.bulk.tables).map(([t, v]) => [t, { rows: v.rows, wait_s: s1(v.waitMs), write_s: s1(v.applyMs) }]))
+    }
+    out.bootstrap_cpu_s = s1((bootCpu.user + bootCpu.system) / 1000)
+    if (bootSrv0 && bootSrv1) out.bootstrap_server_cpu_s = s1(cpuDelta(bootSrv0, bootSrv1))
+    out.bootstrap_load_avg_after = loadavg().map((x) => Math.round(x * 100) / 100)
     log(`bootstrap: ${boot.changes} rows in ${out.bootstrap_s} s`)
+    if (args.flags['bootstrap-only']) return out
     if (fromCopy) {
       // not a bootstrap: the catch-up on the log since the fill
       for (const k of Object.keys(out)) if (k.startsWith('bootstrap_')) delete out[k]
