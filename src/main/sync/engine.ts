@@ -349,7 +349,7 @@ export class SyncEngine {
     if (this.stopLive) return
     this.livePull = true
     this.stopLive = this.remote.onPoke((xid) => {
-      if (xid !== null) {
+      if (xid !== null && /^\d+$/.test(xid)) {
         const x = BigInt(xid)
         if (this.pokedXid === null || x > this.pokedXid) this.pokedXid = x
       }
