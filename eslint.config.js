@@ -12,7 +12,7 @@ const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads
 const layer = (groups, message) => ['error', { patterns: groups.map((g) => ({ group: g.group, message: g.message ?? message })) }]
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist-web/', 'release/', 'test-results/', 'bench-data/', 'coverage/', 'db/local/migrations/'] },
+  { ignores: ['node_modules/', 'out/', 'dist-web/', 'release/', 'test-results/', 'bench-data/', 'coverage/', 'scratch/', 'db/local/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -280,6 +280,14 @@ export function parseSnapshotPlan(raw: unknown): SnapshotPlan {
   return r.data
 }
 
+/** base64 → bytes without Node's Buffer (this module is shared with the renderer); SQLite stores a Uint8Array as a blob. */
+function fromBase64(v: string): Uint8Array {
+  const bin = atob(v)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
 /** Turns a JSON value of a bulk row into what the local store keeps (booleans as 0/1, bytea from base64). */
 function jsonValue(v: unknown, kind: ColumnKind): unknown {
   if (v === null) return null
@@ -292,7 +300,7 @@ function jsonValue(v: unknown, kind: ColumnKind): unknown {
       if (typeof v === 'boolean') return v ? 1 : 0
       break
     case 'bytea':
-      if (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v)) return Buffer.from(v, 'base64')
+      if (typeof v === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(v)) return fromBase64(v)
       break
     case 'text':
       if (typeof v === 'string') return v
