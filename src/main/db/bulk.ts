@@ -1,6 +1,11 @@
 // Bulk loading helpers for the local store (demo generator, sync bootstrap): drop the secondary indexes of the tables
 // being filled and rebuild them afterwards (one sorted build is far cheaper than a million random B-tree inserts), and
 // relax durability while the load runs. Generic: the index definitions are read from sqlite_master, not hard-coded.
+import { existsSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
 import type { Db } from './open'
 
 export interface SavedIndex {
@@ -136,5 +141,140 @@ export async function withBulkLoad<T>(
     } finally {
       endBulkLoad(db, prev)
     }
+  }
+}
+
+// ---- indexes built aside, in a worker thread ------------------------------------------------------------------------
+
+/** Input of index-worker.ts. */
+export interface AsideInput {
+  srcPath: string
+  scratchPath: string
+  tables: string[]
+  /** CREATE TABLE statements of `tables` */
+  tableDdl: string[]
+  indexes: SavedIndex[]
+}
+
+/** Opens a scratch file for a bulk load with the given CREATE TABLE statements: no journal, no fsync, no FK checks. */
+export function openScratchStore(path: string, tableDdl: readonly string[]): Db {
+  rmSync(path, { force: true })
+  const db = new Database(path) as unknown as Db
+  db.unsafeMode(true)
+  db.pragma('journal_mode = OFF')
+  db.pragma('synchronous = OFF')
+  db.pragma('foreign_keys = OFF')
+  db.pragma('cache_size = -131072')
+  for (const s of tableDdl) db.exec(s)
+  return db
+}
+
+/** The worker script next to this module when running from source (tsx, vitest); null in a bundle. */
+function indexWorkerScript(): URL | null {
+  try {
+    const url = new URL('./index-worker.ts', import.meta.url)
+    return existsSync(fileURLToPath(url)) ? url : null
+  } catch {
+    return null
+  }
+}
+
+export interface IndexesAside {
+  tables: string[]
+  /** the worker's copy and index build, ms */
+  done: Promise<{ copyMs: number; indexMs: number }>
+  /** stops the worker and deletes the scratch file (the bootstrap failed; the next run starts a new one) */
+  cancel: () => void
+}
+
+const qi = (s: string) => `"${s.replace(/"/g, '""')}"`
+
+/**
+ * Starts building the saved indexes of `tables` aside (the secondary-index build that costs most, e.g. lines' 25):
+ * a worker thread copies those tables of the store into `scratchPath` and builds their indexes there, while the
+ * caller builds the other tables' indexes on its own connection; `finishIndexesAside` then moves the indexed tables
+ * back in one transaction. Returns null when it cannot run here (in-memory store, no worker script in a bundle, not
+ * in WAL mode): the caller builds those indexes itself.
+ */
+export function startIndexesAside(db: Db, tables: readonly string[], saved: readonly SavedIndex[], scratchPath: string): IndexesAside | null {
+  const script = indexWorkerScript()
+  if (!script || db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
+  const mine = saved.filter((ix) => tables.includes(ix.table))
+  if (mine.length === 0) return null
+  const tableDdl = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(',')})`).all(...tables) as Array<{ sql: string }>).map((r) => r.sql)
+  const input: AsideInput = { srcPath: db.name, scratchPath, tables: [...tables], tableDdl, indexes: mine }
+  const require = createRequire(import.meta.url)
+  const tsx = pathToFileURL(require.resolve('tsx')).href
+  // data_version moves when another connection commits: a local write to these tables while the worker copies them
+  // means the copy is stale (finishIndexesAside then gives up and the caller builds the indexes itself)
+  const version = Number(db.pragma('data_version', { simple: true }))
+  versions.set(scratchPath, version)
+  const w = new Worker(script, { workerData: input, execArgv: ['--import', tsx] })
+  const done = new Promise<{ copyMs: number; indexMs: number }>((ok, fail) => {
+    w.on('message', (m: { type: string; copyMs?: number; indexMs?: number; message?: string }) => {
+      if (m.type === 'done') ok({ copyMs: m.copyMs!, indexMs: m.indexMs! })
+      else fail(new Error(`index worker failed: ${m.message}`))
+    })
+    w.on('error', fail)
+    w.on('exit', (code) => fail(new Error(`index worker exited with code ${code}`)))
+  })
+  done.catch(() => undefined)
+  const cancel = () => {
+    versions.delete(scratchPath)
+    void w.terminate().finally(() => rmSync(scratchPath, { force: true }))
+  }
+  return { tables: [...tables], done: done.finally(() => void w.terminate()), cancel }
+}
+const versions = new Map<string, number>()
+
+/**
+ * Waits for the worker, then in one transaction empties the store's tables, creates their indexes (on no rows) and
+ * copies the indexed tables in from the scratch file (SQLite's transfer optimisation: rows and index entries copied
+ * raw, in order; the triggers and FK checks are off for it: the rows are the very ones deleted). Returns false — and
+ * leaves the store untouched — when the worker failed or another connection wrote to the store meanwhile. The scratch
+ * file is deleted either way.
+ */
+export async function finishIndexesAside(db: Db, aside: IndexesAside, saved: readonly SavedIndex[], scratchPath: string): Promise<boolean> {
+  try {
+    try {
+      await aside.done
+    } catch {
+      return false
+    }
+    const fk = Number(db.pragma('foreign_keys', { simple: true }))
+    db.pragma('foreign_keys = OFF')
+    db.prepare('ATTACH DATABASE ? AS aside').run(scratchPath)
+    try {
+      db.exec('BEGIN IMMEDIATE')
+      try {
+        if (Number(db.pragma('data_version', { simple: true })) !== versions.get(scratchPath)) {
+          db.exec('ROLLBACK')
+          return false
+        }
+        const triggers = dropTriggers(db, aside.tables)
+        for (const t of aside.tables) {
+          db.exec(`DELETE FROM main.${qi(t)}`)
+          for (const ix of saved) {
+            if (ix.table !== t) continue
+            // (one built by an earlier, interrupted rebuild: the copy's must match the set exactly)
+            db.exec(`DROP INDEX IF EXISTS main.${qi(ix.name)}`)
+            db.exec(ix.sql)
+          }
+          db.exec(`INSERT INTO main.${qi(t)} SELECT * FROM aside.${qi(t)}`)
+        }
+        recreateTriggers(db, triggers)
+        db.exec('COMMIT')
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK')
+        throw e
+      }
+    } finally {
+      db.exec('DETACH DATABASE aside')
+      db.pragma(`foreign_keys = ${fk}`)
+    }
+    return true
+  } finally {
+    versions.delete(scratchPath)
+    rmSync(scratchPath, { force: true })
   }
 }

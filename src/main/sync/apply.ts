@@ -6,7 +6,7 @@
 // process killed at any instant resumes exactly after the last page it committed. A null cursor starts a bootstrap:
 // the synced tables are cleared and their secondary indexes dropped in the same transaction as the first page; the
 // indexes are rebuilt in the transaction of the first `log` page (or the last page, whichever comes first).
-import { dropSecondaryIndexes, recreateIndexes, type SavedIndex } from '../db/bulk'
+import { dropSecondaryIndexes, finishIndexesAside, recreateIndexes, startIndexesAside, type IndexesAside, type SavedIndex } from '../db/bulk'
 import type Database from 'better-sqlite3'
 import type { Db } from '../db/open'
 import {
@@ -356,6 +356,32 @@ export class Applier {
       this.setMeta(META.bulkPlan, null)
     })()
     return ms
+  }
+
+  /**
+   * The bulk bootstrap's index build with the largest tables' indexes (`aside`: lines, 25 of them) built by a worker
+   * thread in a scratch file next to the store while this connection builds the others, then copied back in one
+   * transaction (bulk.ts startIndexesAside). Whatever that could not do (no worker here, a local write meanwhile) is
+   * left to rebuildIndexes, which finishBulk runs next. Killed midway: the store is either before or after that
+   * transaction, and the next run starts over from the saved list (the scratch file is recreated). Started as soon as
+   * those tables are copied (the worker overlaps the copy of the others); the caller must not write them afterwards.
+   */
+  startIndexesAside(aside: readonly string[]): IndexesAside | null {
+    const saved = this.savedIndexes()
+    return saved.length ? startIndexesAside(this.db, aside, saved, this.asideScratch()) : null
+  }
+
+  private asideScratch(): string {
+    return `${this.db.name}.bootstrap-indexes`
+  }
+
+  /** Builds the other tables' indexes here, then waits for the worker and moves its tables in (see startIndexesAside). */
+  async finishIndexesAside(started: IndexesAside): Promise<{ copyMs: number; indexMs: number } | null> {
+    const saved = this.savedIndexes()
+    const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
+    for (const ix of saved) if (!started.tables.includes(ix.table) && !existing.has(ix.name)) this.db.transaction(() => recreateIndexes(this.db, [ix]))()
+    const worker = await started.done.catch(() => null)
+    return (await finishIndexesAside(this.db, started, saved, this.asideScratch())) ? worker : null
   }
 
   private savedIndexes(): SavedIndex[] {

@@ -6,6 +6,7 @@
 // + last key), so a killed app resumes after the last chunk it stored.
 import type { SnapshotPlan } from '../../shared/sync/protocol'
 import { bulkCursor, META, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from './apply'
+import type { IndexesAside } from '../db/bulk'
 import { RemoteError } from './errors'
 import type { Remote } from './remote'
 
@@ -20,6 +21,8 @@ export interface BulkStats {
   applyMs: number
   /** rebuilding the secondary indexes */
   indexMs: number
+  /** lines' indexes built aside by a worker thread: its copy-out and index build, ms (null: built in place) */
+  aside?: { copyMs: number; indexMs: number }
   /** per table copied by this run: rows, wait and write milliseconds */
   tables: Record<string, { rows: number; waitMs: number; applyMs: number }>
 }
@@ -33,6 +36,9 @@ export interface BulkProgress {
   remaining: number
   chunks: number
 }
+
+/** Tables whose indexes are built in a worker thread at the end of the copy (see Applier.rebuildIndexesAside). */
+const ASIDE_TABLES = ['lines']
 
 /** The server has no bulk snapshot functions (an older central schema): use sync_pull's JSON snapshot. */
 export function lacksBulkSnapshot(e: unknown): boolean {
@@ -95,41 +101,58 @@ export async function runBulkBootstrap(
     opts.onChunk?.({ table, rows, runRows: stats.rows, remaining: Math.max(0, total - rows), chunks: stats.chunks })
   }
   const tableStats = (t: string) => (stats.tables[t] ??= { rows: 0, waitMs: 0, applyMs: 0 })
-  for (; ti < plan.tables.length; ti++) {
-    const table = plan.tables[ti]
-    const ts = tableStats(table.table)
-    const cols = applier.bulkColumns(table)
-    const after = pos.t === table.table ? pos.k : null
-    const it = remote.snapshotRows(table, cols, after, opts.chunkRows)[Symbol.asyncIterator]()
-    try {
-      for (;;) {
-        const w0 = performance.now()
-        const r = await it.next()
-        const wait = performance.now() - w0
-        stats.waitMs += wait
-        ts.waitMs += wait
-        if (r.done) break
-        const chunk = r.value
-        if (chunk.rows.length === 0) continue
-        pending.push({ table: table.table, columns: cols, rows: chunk.rows })
-        pendingRows += chunk.rows.length
-        ts.rows += chunk.rows.length
-        pendingPos = { t: table.table, k: chunk.last }
-        if (pendingRows >= opts.chunkRows) flush(table.table)
+  // the tables indexed aside, once copied (the last of them before plan index `ti`)
+  const asideFrom = Math.max(...ASIDE_TABLES.map((t) => plan!.tables.findIndex((p) => p.table === t))) + 1
+  let asideStarted: IndexesAside | null = null
+  try {
+    for (; ti < plan.tables.length; ti++) {
+      const table = plan.tables[ti]
+      if (!asideStarted && asideFrom > 0 && ti >= asideFrom) {
+        flush(plan.tables[ti - 1].table)
+        asideStarted = applier.startIndexesAside(ASIDE_TABLES)
       }
-    } finally {
-      // stops a COPY mid-stream when the write failed (the generator's cleanup drops its connection)
-      await it.return?.(undefined)
+      const ts = tableStats(table.table)
+      const cols = applier.bulkColumns(table)
+      const after = pos.t === table.table ? pos.k : null
+      const it = remote.snapshotRows(table, cols, after, opts.chunkRows)[Symbol.asyncIterator]()
+      try {
+        for (;;) {
+          const w0 = performance.now()
+          const r = await it.next()
+          const wait = performance.now() - w0
+          stats.waitMs += wait
+          ts.waitMs += wait
+          if (r.done) break
+          const chunk = r.value
+          if (chunk.rows.length === 0) continue
+          pending.push({ table: table.table, columns: cols, rows: chunk.rows })
+          pendingRows += chunk.rows.length
+          ts.rows += chunk.rows.length
+          pendingPos = { t: table.table, k: chunk.last }
+          if (pendingRows >= opts.chunkRows) flush(table.table)
+        }
+      } finally {
+        // stops a COPY mid-stream when the write failed (the generator's cleanup drops its connection)
+        await it.return?.(undefined)
+      }
     }
+    flush(plan.tables[plan.tables.length - 1]?.table ?? '')
+  } catch (e) {
+    asideStarted?.cancel()
+    throw e
   }
-  flush(plan.tables[plan.tables.length - 1]?.table ?? '')
   if (parseBulkCursor(cursor)?.t !== null) {
     const done = bulkCursor({ t: null, k: null })
     applier.moveBulkCursor(cursor, done)
     cursor = done
   }
   opts.onIndexes?.()
-  stats.indexMs = applier.finishBulk(cursor, plan)
+  const i0 = performance.now()
+  // lines' 25 indexes are built by a worker thread (scratch file) while this thread copies and indexes the others
+  asideStarted ??= applier.startIndexesAside(ASIDE_TABLES)
+  const aside = asideStarted ? await applier.finishIndexesAside(asideStarted) : null
+  stats.indexMs = performance.now() - i0 + applier.finishBulk(cursor, plan)
+  if (aside) stats.aside = { copyMs: Math.round(aside.copyMs), indexMs: Math.round(aside.indexMs) }
   for (const t of Object.values(stats.tables)) {
     t.waitMs = Math.round(t.waitMs)
     t.applyMs = Math.round(t.applyMs)
