@@ -349,7 +349,7 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
       out.bootstrap_write_s = s1(boot.bulk.applyMs)
       out.bootstrap_index_build_s = s1(boot.bulk.indexMs)
       // lines' indexes built by a worker thread in a scratch file meanwhile (its copy-out, its index build)
-      if (boot.bulk.aside) out.bootstrap_index_aside = { copy_s: s1(boot.bulk.aside.copyMs), index_s: s1(boot.bulk.aside.indexMs) }
+      if (boot.bulk.aside) out.bootstrap_index_aside = Object.fromEntries(Object.entries(boot.bulk.aside).map(([k, v]) => [k.replace(/Ms$/, '_s'), s1(v)]))
       out.bootstrap_log_replay_s = s1(boot.ms - boot.bulk.waitMs - boot.bulk.applyMs - boot.bulk.indexMs)
       out.bootstrap_tables = Object.fromEntries(Object.entries(boot.bulk.tables).map(([t, v]) => [t, { rows: v.rows, wait_s: s1(v.waitMs), write_s: s1(v.applyMs) }]))
     }

@@ -2,6 +2,7 @@
 // being filled and rebuild them afterwards (one sorted build is far cheaper than a million random B-tree inserts), and
 // relax durability while the load runs. Generic: the index definitions are read from sqlite_master, not hard-coded.
 import { existsSync, rmSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -275,6 +276,7 @@ export async function finishIndexesAside(db: Db, aside: IndexesAside, saved: rea
     return true
   } finally {
     versions.delete(scratchPath)
-    rmSync(scratchPath, { force: true })
+    // (unlinking a gigabyte file takes a while: off this thread)
+    await rm(scratchPath, { force: true }).catch(() => undefined)
   }
 }

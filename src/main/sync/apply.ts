@@ -42,6 +42,15 @@ export const META = {
  * The cursor during a bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap"): this client's own position, never sent
  * to the server: `bulk:` + {"t": table being copied (null = all copied), "k": primary key of its last stored row}.
  */
+/** Where the index build aside went (ms): the worker's copy-out and build; here: the other tables' indexes, waiting for the worker, moving its tables in. */
+export interface AsideTimings {
+  copyMs: number
+  indexMs: number
+  othersMs: number
+  waitMs: number
+  transferMs: number
+}
+
 export const BULK_PREFIX = 'bulk:'
 export interface BulkPosition {
   t: string | null
@@ -376,12 +385,16 @@ export class Applier {
   }
 
   /** Builds the other tables' indexes here, then waits for the worker and moves its tables in (see startIndexesAside). */
-  async finishIndexesAside(started: IndexesAside): Promise<{ copyMs: number; indexMs: number } | null> {
+  async finishIndexesAside(started: IndexesAside): Promise<AsideTimings | null> {
     const saved = this.savedIndexes()
     const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
+    const t0 = performance.now()
     for (const ix of saved) if (!started.tables.includes(ix.table) && !existing.has(ix.name)) this.db.transaction(() => recreateIndexes(this.db, [ix]))()
+    const t1 = performance.now()
     const worker = await started.done.catch(() => null)
-    return (await finishIndexesAside(this.db, started, saved, this.asideScratch())) ? worker : null
+    const t2 = performance.now()
+    const ok = await finishIndexesAside(this.db, started, saved, this.asideScratch())
+    return ok && worker ? { ...worker, othersMs: t1 - t0, waitMs: t2 - t1, transferMs: performance.now() - t2 } : null
   }
 
   private savedIndexes(): SavedIndex[] {

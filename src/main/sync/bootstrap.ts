@@ -5,7 +5,7 @@
 // sync_pull's log replay from H0. Every chunk is committed in one SQLite transaction together with the position (table
 // + last key), so a killed app resumes after the last chunk it stored.
 import type { SnapshotPlan } from '../../shared/sync/protocol'
-import { bulkCursor, META, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from './apply'
+import { bulkCursor, META, type AsideTimings, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from './apply'
 import type { IndexesAside } from '../db/bulk'
 import { RemoteError } from './errors'
 import type { Remote } from './remote'
@@ -22,7 +22,7 @@ export interface BulkStats {
   /** rebuilding the secondary indexes */
   indexMs: number
   /** lines' indexes built aside by a worker thread: its copy-out and index build, ms (null: built in place) */
-  aside?: { copyMs: number; indexMs: number }
+  aside?: AsideTimings
   /** per table copied by this run: rows, wait and write milliseconds */
   tables: Record<string, { rows: number; waitMs: number; applyMs: number }>
 }
@@ -45,15 +45,13 @@ export function lacksBulkSnapshot(e: unknown): boolean {
   return e instanceof RemoteError && (e.sqlstate === '42883' || e.sqlstate === 'PGRST202')
 }
 
+type BulkOptions = { chunkRows: number; onChunk?: (p: BulkProgress) => void; onIndexes?: () => void }
+
 /**
  * Runs (or resumes, when the stored cursor is a bulk cursor) a bulk bootstrap to the point where the stored cursor is
  * the plan's log cursor. Returns null when the remote cannot do it (the caller bootstraps with sync_pull).
  */
-export async function runBulkBootstrap(
-  applier: Applier,
-  remote: Remote,
-  opts: { chunkRows: number; onChunk?: (p: BulkProgress) => void; onIndexes?: () => void },
-): Promise<BulkStats | null> {
+export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: BulkOptions): Promise<BulkStats | null> {
   if (!remote.snapshotBegin || !remote.snapshotRows) return null
   const stats: BulkStats = { started: false, rows: 0, chunks: 0, waitMs: 0, applyMs: 0, indexMs: 0, tables: {} }
   let cursor = applier.cursor
@@ -152,7 +150,7 @@ export async function runBulkBootstrap(
   asideStarted ??= applier.startIndexesAside(ASIDE_TABLES)
   const aside = asideStarted ? await applier.finishIndexesAside(asideStarted) : null
   stats.indexMs = performance.now() - i0 + applier.finishBulk(cursor, plan)
-  if (aside) stats.aside = { copyMs: Math.round(aside.copyMs), indexMs: Math.round(aside.indexMs) }
+  if (aside) stats.aside = Object.fromEntries(Object.entries(aside).map(([k, v]) => [k, Math.round(v)])) as unknown as AsideTimings
   for (const t of Object.values(stats.tables)) {
     t.waitMs = Math.round(t.waitMs)
     t.applyMs = Math.round(t.applyMs)
