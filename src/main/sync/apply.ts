@@ -377,7 +377,10 @@ export class Applier {
    */
   startIndexesAside(aside: readonly string[]): IndexesAside | null {
     const saved = this.savedIndexes()
-    return saved.length ? startIndexesAside(this.db, aside, saved, this.asideScratch()) : null
+    // (a run killed after moving them back but before finishBulk: nothing left to build aside)
+    const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
+    if (!saved.some((ix) => aside.includes(ix.table) && !existing.has(ix.name))) return null
+    return startIndexesAside(this.db, aside, saved, this.asideScratch())
   }
 
   private asideScratch(): string {
