@@ -71,6 +71,13 @@ async function expectConverged(): Promise<void> {
     .prepare('SELECT count(*) AS n FROM lines l JOIN accounts a ON a.id = l.account_id WHERE l.account_name <> a.name OR l.wallet_cents <> a.wallet_cents OR l.state <> a.state')
     .get() as { n: number }
   expect(bad.n).toBe(0)
+  // the lines triggers (dropped for the copy) are back, and what they maintain matches lines
+  const trig = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'lines' AND name LIKE 'console_line_groups%'").get() as { n: number }
+  expect(trig.n).toBe(3)
+  const key = 'status, plan_code, cycle_day, plan_changes_month, addons, tags'
+  expect(db.prepare(`SELECT ${key}, n, fp FROM console_line_groups WHERE n > 0 ORDER BY ${key}`).all()).toEqual(
+    db.prepare(`SELECT ${key}, count(*) AS n, sum(id * 4096 + row_version) AS fp FROM lines GROUP BY ${key} ORDER BY ${key}`).all(),
+  )
 }
 
 describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
