@@ -331,10 +331,23 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
     const bootCpu0 = process.cpuUsage() // the whole process: the sync worker thread included
     out.bootstrap_load_avg = loadavg().map((x) => Math.round(x * 100) / 100)
     const t0 = performance.now()
-    const boot = (await client.pull({ limit: pageLimit })) as Awaited<ReturnType<WorkerSyncClient['pull']>> & { bulk?: BulkStats }
+    // the engine's COPY connections may be closed (pool idle timeout) before the bootstrap ends: sample the backends
+    // while it runs, keeping each one's last figure
+    const seen = new Map<number, number>()
+    const sample = async () => {
+      for (const [pid, ms] of (await serverCpuMs(pool).catch(() => null)) ?? []) seen.set(pid, ms)
+    }
+    const sampler = setInterval(() => void sample(), 1000)
+    let boot: Awaited<ReturnType<WorkerSyncClient['pull']>> & { bulk?: BulkStats }
+    try {
+      boot = (await client.pull({ limit: pageLimit })) as typeof boot
+    } finally {
+      clearInterval(sampler)
+    }
     const bootS = (performance.now() - t0) / 1000
     const bootCpu = process.cpuUsage(bootCpu0)
-    const bootSrv1 = await serverCpuMs(pool)
+    await sample()
+    const bootSrv1 = bootSrv0 ? seen : null
     const s1 = (ms: number) => Math.round(ms / 100) / 10
     out.bootstrap_s = Math.round(bootS * 10) / 10
     out.bootstrap_rows = boot.changes
