@@ -135,7 +135,7 @@ export async function ensureBenchWorkspace(opts: BenchWorkspaceOptions = {}): Pr
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('generate_s', ?)").run(String(generate_s))
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true })
+    for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}.dashboards`, `${path}.dashboards-wal`, `${path}.dashboards-shm`]) rmSync(f, { force: true })
     renameSync(tmp, path)
     for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true })
     return { path, generate_s, reused: false, db_mb: r.db_mb }

@@ -42,7 +42,8 @@ export async function buildDemoWorkspace(
   onProgress?: (p: DemoProgress) => void,
 ): Promise<BuildResult> {
   if (existsSync(path) && statSync(path).size > 0) {
-    if (opts.force) for (const f of sidecars(path)) rmSync(f, { force: true })
+    // (the dashboard summaries derived from the old data go with it: src/main/reports/dashboards/summaries.ts)
+    if (opts.force) for (const f of [...sidecars(path), ...sidecars(`${path}.dashboards`)]) rmSync(f, { force: true })
     else if (workspaceHasData(path)) {
       throw new AppError('CONFLICT', `${path} already holds a workspace with data; pass --force to replace it.`)
     }

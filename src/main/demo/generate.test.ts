@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -99,8 +99,11 @@ describe('demo generator: determinism', () => {
     await expect(buildDemoWorkspace(a.path, { lines: 10, months: 1, seed: 1, asOf: AS_OF })).rejects.toThrow(/already holds/)
     const p = join(dir, 'f.sqlite')
     await buildDemoWorkspace(p, { lines: 50, months: 2, seed: 1, asOf: AS_OF })
+    writeFileSync(`${p}.dashboards`, 'summaries of the old data')
     const r = await buildDemoWorkspace(p, { lines: 60, months: 2, seed: 1, asOf: AS_OF, force: true })
     expect(r.rows.lines).toBe(60)
+    // the dashboard summaries of the replaced data are gone with it
+    expect(existsSync(`${p}.dashboards`)).toBe(false)
   })
 })
 
