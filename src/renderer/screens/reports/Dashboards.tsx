@@ -38,7 +38,15 @@ function useLoad<T extends { freshness?: DashboardFreshness }>(load: () => Promi
 
 function Frame({ error, loading, freshness, children }: { error: string | null; loading: boolean; freshness?: DashboardFreshness; children: ReactNode }) {
   if (error) return <Alert color="red">{error}</Alert>
-  if (loading) return <Group p="xl"><Loader size="sm" /><Text size="sm" c="dimmed">Computing…</Text></Group>
+  if (loading)
+    return (
+      <Group p="xl" data-testid="dash-loading">
+        <Loader size="sm" />
+        <Text size="sm" c="dimmed">
+          Computing… The first view builds the dashboard summaries in the background (about 15 s at a million lines); later views read them at once.
+        </Text>
+      </Group>
+    )
   return (
     <>
       {freshness?.stale && (
