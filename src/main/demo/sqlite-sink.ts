@@ -3,6 +3,7 @@
 // Meant for a store that is being built from scratch: a crash mid-load leaves a file to throw away.
 import type { Db } from '../db/open'
 import {
+  analyzeSampled,
   beginBulkLoad,
   dropSecondaryIndexes,
   dropTriggers,
@@ -223,10 +224,7 @@ export class SqliteDemoSink implements DemoSink {
       }
       const t1 = performance.now()
       this.timings.groups_ms += t1 - t0
-      if (this.opts.analyze ?? true) {
-        this.db.pragma('analysis_limit = 1000')
-        this.db.exec('ANALYZE')
-      }
+      if (this.opts.analyze ?? true) analyzeSampled(this.db)
       this.timings.analyze_ms += performance.now() - t1
     } finally {
       if (this.prev) endBulkLoad(this.db, this.prev)

@@ -7,6 +7,7 @@
 // the synced tables are cleared and their secondary indexes dropped in the same transaction as the first page; the
 // indexes are rebuilt in the transaction of the first `log` page (or the last page, whichever comes first).
 import {
+  analyzeSampled,
   dropSecondaryIndexes,
   dropTriggers,
   finishIndexesAside,
@@ -456,6 +457,8 @@ export class Applier {
       this.db.transaction(() => recreateIndexes(this.db, [ix]))()
       onIndex?.(i + 1, todo.length, ix.name)
     })
+    // a bootstrapped replica has no planner statistics yet (the grid's and the console's plans rely on them)
+    analyzeSampled(this.db)
     this.setMeta(META.savedIndexes, null)
     return true
   }

@@ -107,6 +107,8 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
       await expectConverged()
       expect(db.prepare("SELECT account_name FROM lines WHERE account_id = 'ACC-000001' LIMIT 1").get()).toEqual({ account_name: 'Renamed during bootstrap' })
       expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type='index' AND name='lines_status'").get()).toEqual({ n: 1 })
+      // planner statistics for the rebuilt indexes (the grid's and the console's plans rely on them)
+      expect((db.prepare("SELECT count(*) AS n FROM sqlite_stat1 WHERE idx = 'lines_status'").get() as { n: number }).n).toBe(1)
       expect(parseBulkCursor(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META.cursor) as string)).toBeNull()
       await e.close()
     })
