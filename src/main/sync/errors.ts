@@ -37,6 +37,20 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ])
 
+/** A reply that broke the protocol (src/shared/sync/protocol.ts) as a remote failure of kind `protocol`; others as they are. */
+export function protocolToRemote(e: unknown): unknown {
+  return e instanceof ProtocolError ? new RemoteError('protocol', e.message) : e
+}
+
+/** Runs a reply parser; a protocol violation becomes RemoteError('protocol') like every other remote failure. */
+export function parsed<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (e) {
+    throw protocolToRemote(e)
+  }
+}
+
 /** Classifies a Postgres error (pg or PGlite) by SQLSTATE. `whole`: the error ended the whole call. */
 export function classifyPgError(e: unknown, what: string): RemoteError {
   if (e instanceof RemoteError) return e

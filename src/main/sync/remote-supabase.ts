@@ -11,7 +11,6 @@ import {
   parsePullReply,
   parsePushReply,
   parseSnapshotPlan,
-  ProtocolError,
   type LedgerVerifyReply,
   type PullReply,
   type PushBatch,
@@ -20,7 +19,7 @@ import {
   type SnapshotPlan,
   type SnapshotTable,
 } from '../../shared/sync/protocol'
-import { RemoteError } from './errors'
+import { parsed, protocolToRemote, RemoteError } from './errors'
 import { rpcSnapshotRows, type Remote, type Session } from './remote'
 import { POKE_CHANNEL, pokeXid } from './remote-sql'
 
@@ -139,22 +138,12 @@ export class SupabaseRemote implements Remote {
 
   async pull(cursor: string | null, limit: number): Promise<PullReply> {
     const data = await this.rpc('sync_pull', { p_cursor: cursor, p_limit: limit })
-    try {
-      return parsePullReply(data)
-    } catch (e) {
-      if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
-      throw e
-    }
+    return parsed(() => parsePullReply(data))
   }
 
   async snapshotBegin(): Promise<SnapshotPlan> {
     const data = await this.rpc('sync_snapshot_begin', {})
-    try {
-      return parseSnapshotPlan(data)
-    } catch (e) {
-      if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
-      throw e
-    }
+    return parsed(() => parseSnapshotPlan(data))
   }
 
   async *snapshotRows(table: SnapshotTable, columns: readonly string[], after: readonly unknown[] | null, chunkRows: number): AsyncGenerator<SnapshotChunk> {
@@ -162,29 +151,18 @@ export class SupabaseRemote implements Remote {
     try {
       yield* rpcSnapshotRows(call, table, columns, after, chunkRows)
     } catch (e) {
-      if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
-      throw e
+      throw protocolToRemote(e)
     }
   }
 
   async push(batch: PushBatch): Promise<PushReply> {
     const data = await this.rpc('push_operations', { p_batch: batch })
-    try {
-      return parsePushReply(data, batch)
-    } catch (e) {
-      if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
-      throw e
-    }
+    return parsed(() => parsePushReply(data, batch))
   }
 
   async ledgerVerify(): Promise<LedgerVerifyReply> {
     const data = await this.rpc('ledger_verify', {})
-    try {
-      return parseLedgerVerify(data)
-    } catch (e) {
-      if (e instanceof ProtocolError) throw new RemoteError('protocol', e.message)
-      throw e
-    }
+    return parsed(() => parseLedgerVerify(data))
   }
 
   private fire = (xid: string | null = null) => {
