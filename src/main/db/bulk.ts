@@ -289,3 +289,18 @@ export function analyzeSampled(db: Db): void {
   db.pragma('analysis_limit = 1000')
   db.exec('ANALYZE')
 }
+
+/**
+ * Rebuilds `console_line_groups` from `lines` in one pass: what its triggers (migration 0004) maintain row by row,
+ * which the load skips (the triggers are dropped while it runs). No-op in a store without that table.
+ */
+export function rebuildConsoleLineGroups(db: Db): void {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'console_line_groups'").get()
+  if (!has) return
+  db.transaction(() => {
+    db.exec('DELETE FROM console_line_groups')
+    db.exec(`INSERT INTO console_line_groups (status, plan_code, cycle_day, plan_changes_month, addons, tags, n, fp)
+      SELECT status, plan_code, cycle_day, plan_changes_month, addons, tags, count(*), sum(id * 4096 + row_version)
+      FROM lines GROUP BY status, plan_code, cycle_day, plan_changes_month, addons, tags`)
+  })()
+}

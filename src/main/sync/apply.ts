@@ -11,6 +11,7 @@ import {
   dropSecondaryIndexes,
   dropTriggers,
   finishIndexesAside,
+  rebuildConsoleLineGroups,
   recreateIndexes,
   recreateTriggers,
   startIndexesAside,
@@ -18,7 +19,6 @@ import {
   type SavedIndex,
   type SavedTrigger,
 } from '../db/bulk'
-import { rebuildConsoleLineGroups } from '../demo/sqlite-sink'
 import type Database from 'better-sqlite3'
 import type { Db } from '../db/open'
 import {
@@ -52,10 +52,6 @@ export const META = {
   bulkPlan: 'sync.bulk_plan',
 } as const
 
-/**
- * The cursor during a bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap"): this client's own position, never sent
- * to the server: `bulk:` + {"t": table being copied (null = all copied), "k": primary key of its last stored row}.
- */
 /** Where the index build aside went (ms): the worker's copy-out and build; here: the other tables' indexes, waiting for the worker, moving its tables in. */
 export interface AsideTimings {
   copyMs: number
@@ -65,6 +61,10 @@ export interface AsideTimings {
   transferMs: number
 }
 
+/**
+ * The cursor during a bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap"): this client's own position, never sent
+ * to the server: `bulk:` + {"t": table being copied (null = all copied), "k": primary key of its last stored row}.
+ */
 export const BULK_PREFIX = 'bulk:'
 export interface BulkPosition {
   t: string | null
@@ -395,9 +395,14 @@ export class Applier {
   startIndexesAside(aside: readonly string[]): IndexesAside | null {
     const saved = this.savedIndexes()
     // (a run killed after moving them back but before finishBulk: nothing left to build aside)
-    const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
+    const existing = this.indexNames()
     if (!saved.some((ix) => aside.includes(ix.table) && !existing.has(ix.name))) return null
     return startIndexesAside(this.db, aside, saved, this.asideScratch())
+  }
+
+  /** The names of the store's indexes now. */
+  private indexNames(): Set<string> {
+    return new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
   }
 
   private asideScratch(): string {
@@ -407,7 +412,7 @@ export class Applier {
   /** Builds the other tables' indexes here, then waits for the worker and moves its tables in (see startIndexesAside). */
   async finishIndexesAside(started: IndexesAside): Promise<AsideTimings | null> {
     const saved = this.savedIndexes()
-    const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
+    const existing = this.indexNames()
     const t0 = performance.now()
     for (const ix of saved) if (!started.tables.includes(ix.table) && !existing.has(ix.name)) this.db.transaction(() => recreateIndexes(this.db, [ix]))()
     const t1 = performance.now()
@@ -451,7 +456,7 @@ export class Applier {
     this.restoreTriggers()
     const saved = this.savedIndexes()
     if (saved.length === 0) return false
-    const existing = new Set((this.db.prepare("SELECT name FROM sqlite_master WHERE type='index'").all() as Array<{ name: string }>).map((r) => r.name))
+    const existing = this.indexNames()
     const todo = saved.filter((ix) => !existing.has(ix.name))
     todo.forEach((ix, i) => {
       this.db.transaction(() => recreateIndexes(this.db, [ix]))()
