@@ -5,7 +5,7 @@ import { existsSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { Worker, type ResourceLimits } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { Db } from './open'
 
@@ -170,14 +170,23 @@ export function openScratchStore(path: string, tableDdl: readonly string[]): Db 
   return db
 }
 
-/** The worker script next to this module when running from source (tsx, vitest); null in a bundle. */
-function indexWorkerScript(): URL | null {
+/** A TypeScript worker script (e.g. `new URL('./x-worker.ts', import.meta.url)`) when it exists on disk: running from source (tsx, vitest); null in a bundle. */
+export function sourceWorkerScript(url: URL): URL | null {
   try {
-    const url = new URL('./index-worker.ts', import.meta.url)
     return existsSync(fileURLToPath(url)) ? url : null
   } catch {
     return null
   }
+}
+
+/** Starts a worker thread on a TypeScript script found by sourceWorkerScript (loaded through tsx). */
+export function startSourceWorker(script: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+  return new Worker(script, { workerData, execArgv: ['--import', tsx], resourceLimits })
+}
+
+function indexWorkerScript(): URL | null {
+  return sourceWorkerScript(new URL('./index-worker.ts', import.meta.url))
 }
 
 export interface IndexesAside {
@@ -204,13 +213,11 @@ export function startIndexesAside(db: Db, tables: readonly string[], saved: read
   if (mine.length === 0) return null
   const tableDdl = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(',')})`).all(...tables) as Array<{ sql: string }>).map((r) => r.sql)
   const input: AsideInput = { srcPath: db.name, scratchPath, tables: [...tables], tableDdl, indexes: mine }
-  const require = createRequire(import.meta.url)
-  const tsx = pathToFileURL(require.resolve('tsx')).href
   // data_version moves when another connection commits: a local write to these tables while the worker copies them
   // means the copy is stale (finishIndexesAside then gives up and the caller builds the indexes itself)
   const version = Number(db.pragma('data_version', { simple: true }))
   versions.set(scratchPath, version)
-  const w = new Worker(script, { workerData: input, execArgv: ['--import', tsx] })
+  const w = startSourceWorker(script, input)
   const done = new Promise<{ copyMs: number; indexMs: number }>((ok, fail) => {
     w.on('message', (m: { type: string; copyMs?: number; indexMs?: number; message?: string }) => {
       if (m.type === 'done') ok({ copyMs: m.copyMs!, indexMs: m.indexMs! })

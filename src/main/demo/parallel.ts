@@ -10,13 +10,11 @@
 // indexed accounts and lines into the workspace with `INSERT INTO t SELECT * FROM other.t`, which SQLite runs as a raw
 // copy of the rows and of every index's entries in order (its transfer optimisation: empty target, same columns and
 // indexes, no triggers) — several times cheaper than building those indexes.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import Database from 'better-sqlite3'
+import { openScratchStore, sourceWorkerScript, startSourceWorker } from '../db/bulk'
 import type { Db } from '../db/open'
 import {
   catalogRows,
@@ -36,12 +34,7 @@ import { SqliteDemoSink } from './sqlite-sink'
 
 /** The worker script next to this module, when running from source (tsx, vitest); null in a bundle. */
 function workerScript(): URL | null {
-  const url = new URL('./shard-worker.ts', import.meta.url)
-  try {
-    return existsSync(fileURLToPath(url)) ? url : null
-  } catch {
-    return null
-  }
+  return sourceWorkerScript(new URL('./shard-worker.ts', import.meta.url))
 }
 
 export function parallelAvailable(): boolean {
@@ -103,13 +96,7 @@ export function tableOf(ddl: string): string {
 
 /** Opens a scratch file for a bulk load: the given tables (no indexes), no journal, no fsync. */
 export function openScratch(path: string, ddl: readonly string[], tables: readonly string[]): Db {
-  const db = new Database(path) as unknown as Db
-  db.unsafeMode(true)
-  db.pragma('journal_mode = OFF')
-  db.pragma('synchronous = OFF')
-  db.pragma('cache_size = -131072')
-  for (const s of ddl) if (tables.includes(tableOf(s))) db.exec(s)
-  return db
+  return openScratchStore(path, ddl.filter((s) => tables.includes(tableOf(s))))
 }
 
 class ShardWorker {
@@ -118,9 +105,7 @@ class ShardWorker {
   private readonly w: Worker
 
   constructor(script: URL, input: WorkerInput, onLines: (n: number) => void) {
-    const require = createRequire(import.meta.url)
-    const tsx = pathToFileURL(require.resolve('tsx')).href
-    this.w = new Worker(script, { workerData: input, execArgv: ['--import', tsx], resourceLimits: { maxYoungGenerationSizeMb: 64 } })
+    this.w = startSourceWorker(script, input, { maxYoungGenerationSizeMb: 64 })
     let gen!: { ok: (d: WorkerDone) => void; fail: (e: unknown) => void }
     let fin!: { ok: (t: Record<string, number>) => void; fail: (e: unknown) => void }
     this.generated = new Promise((ok, fail) => (gen = { ok, fail }))
