@@ -93,3 +93,30 @@ export function toAppError(e: unknown): Error {
   }
   return e instanceof Error ? e : new Error(String(e))
 }
+
+// ---- errors across a worker thread boundary (sync worker, bootstrap lane) ----------------------------------------------
+
+export interface SerializedError {
+  name: string
+  message: string
+  kind?: string
+  code?: string
+  sqlstate?: string
+}
+
+export function serializeError(e: unknown): SerializedError {
+  const err = e as { name?: string; message?: string; kind?: string; code?: string; sqlstate?: string }
+  return { name: err?.name ?? 'Error', message: err?.message ?? String(e), kind: err?.kind, code: err?.code, sqlstate: err?.sqlstate }
+}
+
+export function reviveError(e: SerializedError): Error {
+  if (e.name === 'RemoteError' && e.kind) return new RemoteError(e.kind as RemoteErrorKind, e.message, e.sqlstate)
+  if (e.name === 'AppError') {
+    const err = new Error(e.message)
+    err.name = 'AppError'
+    return err
+  }
+  const err = new Error(e.message)
+  err.name = e.name
+  return err
+}

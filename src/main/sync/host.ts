@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { PullSummary, PushSummary } from '../../shared/api/sync'
 import type { LedgerVerifyReply } from '../../shared/sync/protocol'
-import { RemoteError, type RemoteErrorKind } from './errors'
+import { reviveError } from './errors'
 import { SyncEngine, type EngineEvent } from './engine'
 import type { RemoteConfig, Session } from './remote'
-import type { HostRequest, SerializedError, WorkerInit, WorkerMessage } from './worker'
+import type { HostRequest, WorkerInit, WorkerMessage } from './worker'
 
 export interface SyncClient {
   pull(opts?: { limit?: number }): Promise<PullSummary>
@@ -56,18 +56,6 @@ export function resolveWorkerUrl(): WorkerEntry {
   if (existsSync(fileURLToPath(bundled))) return { url: bundled, execArgv: [] }
   // a source checkout run through a bundler that kept .js names
   return { url: new URL('./worker.js', here), execArgv: [] }
-}
-
-export function reviveError(e: SerializedError): Error {
-  if (e.name === 'RemoteError' && e.kind) return new RemoteError(e.kind as RemoteErrorKind, e.message, e.sqlstate)
-  if (e.name === 'AppError') {
-    const err = new Error(e.message)
-    err.name = 'AppError'
-    return err
-  }
-  const err = new Error(e.message)
-  err.name = e.name
-  return err
 }
 
 export class WorkerSyncClient implements SyncClient {

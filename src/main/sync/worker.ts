@@ -2,7 +2,7 @@
 // JSON parsing and SQLite writes never block the main thread (the UI). Speaks a tiny request/response protocol with
 // host.ts; engine events are forwarded as they happen.
 import { parentPort, workerData } from 'node:worker_threads'
-import { RemoteError } from './errors'
+import { RemoteError, serializeError, type SerializedError } from './errors'
 import { SyncEngine, type EngineEvent } from './engine'
 import type { RemoteConfig } from './remote'
 
@@ -25,19 +25,6 @@ export type WorkerMessage =
   | { type: 'event'; event: EngineEvent }
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: SerializedError }
-
-export interface SerializedError {
-  name: string
-  message: string
-  kind?: string
-  code?: string
-  sqlstate?: string
-}
-
-export function serializeError(e: unknown): SerializedError {
-  const err = e as { name?: string; message?: string; kind?: string; code?: string; sqlstate?: string }
-  return { name: err?.name ?? 'Error', message: err?.message ?? String(e), kind: err?.kind, code: err?.code, sqlstate: err?.sqlstate }
-}
 
 const port = parentPort
 if (port) {
