@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from './open'
-import { withBulkLoad, dropSecondaryIndexes, recreateIndexes } from './bulk'
+import { withBulkLoad, dropSecondaryIndexes, recreateIndexes, startCheckpointer } from './bulk'
 
 const dirs: string[] = []
 function db(): Db {
@@ -32,6 +32,25 @@ describe('bulk load helpers', () => {
     recreateIndexes(d, saved, (_done, _total, name) => seen.push(name))
     expect(indexesOf(d, 'lines')).toEqual(lines0)
     expect(seen.length).toBe(lines0.length)
+    d.close()
+  })
+
+  it('a checkpointer takes the WAL checkpoints off the writer, then gives the WAL back when stopped', async () => {
+    const d = db()
+    const c = startCheckpointer(d)
+    expect(c).not.toBeNull()
+    expect(d.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+    d.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)')
+    const ins = d.prepare('INSERT INTO t (v) VALUES (?)')
+    for (let k = 0; k < 20; k++) d.transaction(() => {
+      for (let i = 0; i < 1000; i++) ins.run(`row ${k}/${i} `.padEnd(200, 'x'))
+    })()
+    c!.stop()
+    expect(d.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+    await c!.exited
+    // the worker caught up and truncated the WAL (the writer's own checkpoints never truncate it); every row is there
+    expect(statSync(`${d.name}-wal`).size).toBe(0)
+    expect(d.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 20_000 })
     d.close()
   })
 

@@ -185,8 +185,33 @@ export function startSourceWorker(script: URL, workerData: unknown, resourceLimi
   return new Worker(script, { workerData, execArgv: ['--import', tsx], resourceLimits })
 }
 
-function indexWorkerScript(): URL | null {
-  return sourceWorkerScript(new URL('./index-worker.ts', import.meta.url))
+/** A worker thread's script: TypeScript source (run through tsx) or a bundle's emitted entry. */
+export interface WorkerScript {
+  url: URL
+  ts: boolean
+}
+
+/**
+ * The script of a worker thread: its TypeScript `source` when running from source (tsx: CLI, tests, benches), else the
+ * bundle's entry file `bundled` (electron.vite.config.ts emits it beside the main entries; the calling code may sit
+ * in a chunk one folder down). Null when neither exists.
+ */
+export function findWorkerScript(source: URL, bundled: string): WorkerScript | null {
+  const src = sourceWorkerScript(source)
+  if (src) return { url: src, ts: true }
+  for (const rel of [`./${bundled}`, `../${bundled}`]) {
+    const url = new URL(rel, source)
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { url, ts: false }
+  }
+  return null
+}
+
+export function startWorker(script: WorkerScript, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  return script.ts ? startSourceWorker(script.url, workerData, resourceLimits) : new Worker(script.url, { workerData, resourceLimits })
+}
+
+function indexWorkerScript(): WorkerScript | null {
+  return findWorkerScript(new URL('./index-worker.ts', import.meta.url), 'index-worker.js')
 }
 
 export interface IndexesAside {
@@ -217,7 +242,7 @@ export function startIndexesAside(db: Db, tables: readonly string[], saved: read
   // means the copy is stale (finishIndexesAside then gives up and the caller builds the indexes itself)
   const version = Number(db.pragma('data_version', { simple: true }))
   versions.set(scratchPath, version)
-  const w = startSourceWorker(script, input)
+  const w = startWorker(script, input)
   const done = new Promise<{ copyMs: number; indexMs: number }>((ok, fail) => {
     w.on('message', (m: { type: string; copyMs?: number; indexMs?: number; message?: string }) => {
       if (m.type === 'done') ok({ copyMs: m.copyMs!, indexMs: m.indexMs! })
@@ -236,11 +261,9 @@ export function startIndexesAside(db: Db, tables: readonly string[], saved: read
 const versions = new Map<string, number>()
 
 /**
- * Waits for the worker, then in one transaction empties the store's tables, creates their indexes (on no rows) and
- * copies the indexed tables in from the scratch file (SQLite's transfer optimisation: rows and index entries copied
- * raw, in order; the triggers and FK checks are off for it: the rows are the very ones deleted). Returns false — and
- * leaves the store untouched — when the worker failed or another connection wrote to the store meanwhile. The scratch
- * file is deleted either way.
+ * Waits for the worker, then moves its indexed tables in (moveTablesIn). Returns false — and leaves the store
+ * untouched — when the worker failed or another connection wrote to the store meanwhile. The scratch file is deleted
+ * either way.
  */
 export async function finishIndexesAside(db: Db, aside: IndexesAside, saved: readonly SavedIndex[], scratchPath: string): Promise<boolean> {
   try {
@@ -249,42 +272,100 @@ export async function finishIndexesAside(db: Db, aside: IndexesAside, saved: rea
     } catch {
       return false
     }
-    const fk = Number(db.pragma('foreign_keys', { simple: true }))
-    db.pragma('foreign_keys = OFF')
-    db.prepare('ATTACH DATABASE ? AS aside').run(scratchPath)
-    try {
-      db.exec('BEGIN IMMEDIATE')
-      try {
-        if (Number(db.pragma('data_version', { simple: true })) !== versions.get(scratchPath)) {
-          db.exec('ROLLBACK')
-          return false
-        }
-        const triggers = dropTriggers(db, aside.tables)
-        for (const t of aside.tables) {
-          db.exec(`DELETE FROM main.${qi(t)}`)
-          for (const ix of saved) {
-            if (ix.table !== t) continue
-            // (one built by an earlier, interrupted rebuild: the copy's must match the set exactly)
-            db.exec(`DROP INDEX IF EXISTS main.${qi(ix.name)}`)
-            db.exec(ix.sql)
-          }
-          db.exec(`INSERT INTO main.${qi(t)} SELECT * FROM aside.${qi(t)}`)
-        }
-        recreateTriggers(db, triggers)
-        db.exec('COMMIT')
-      } catch (e) {
-        if (db.inTransaction) db.exec('ROLLBACK')
-        throw e
-      }
-    } finally {
-      db.exec('DETACH DATABASE aside')
-      db.pragma(`foreign_keys = ${fk}`)
-    }
-    return true
+    return moveTablesIn(db, scratchPath, aside.tables, saved, () => Number(db.pragma('data_version', { simple: true })) === versions.get(scratchPath))
   } finally {
     versions.delete(scratchPath)
     // (unlinking a gigabyte file takes a while: off this thread)
     await rm(scratchPath, { force: true }).catch(() => undefined)
+  }
+}
+
+/**
+ * Moves whole tables with their indexes from a scratch file into the store, in one transaction: the store's tables
+ * emptied, their saved indexes created (on no rows), then `INSERT ... SELECT *` from the scratch file, which SQLite's
+ * transfer optimisation turns into a raw copy of the rows and index entries, in order (the scratch tables must have
+ * the same definitions and exactly the saved indexes; triggers and FK checks are off for it). `within` runs first in
+ * the transaction: false rolls back and returns false; it may also write its own bookkeeping.
+ */
+export function moveTablesIn(db: Db, scratchPath: string, tables: readonly string[], saved: readonly SavedIndex[], within: () => boolean = () => true): boolean {
+  const fk = Number(db.pragma('foreign_keys', { simple: true }))
+  db.pragma('foreign_keys = OFF')
+  db.prepare('ATTACH DATABASE ? AS aside').run(scratchPath)
+  try {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      if (!within()) {
+        db.exec('ROLLBACK')
+        return false
+      }
+      const triggers = dropTriggers(db, tables)
+      for (const t of tables) {
+        db.exec(`DELETE FROM main.${qi(t)}`)
+        for (const ix of saved) {
+          if (ix.table !== t) continue
+          // (one built by an earlier, interrupted rebuild: the copy's must match the set exactly)
+          db.exec(`DROP INDEX IF EXISTS main.${qi(ix.name)}`)
+          db.exec(ix.sql)
+        }
+        db.exec(`INSERT INTO main.${qi(t)} SELECT * FROM aside.${qi(t)}`)
+      }
+      recreateTriggers(db, triggers)
+      db.exec('COMMIT')
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK')
+      throw e
+    }
+  } finally {
+    db.exec('DETACH DATABASE aside')
+    db.pragma(`foreign_keys = ${fk}`)
+  }
+  return true
+}
+
+// ---- WAL checkpoints off the writer's thread -------------------------------------------------------------------------
+
+/** Input of checkpoint-worker.ts. */
+export interface CheckpointerInput {
+  path: string
+  /** [0]: 1 = stop; [1]: never set (the worker sleeps on it) */
+  flags: Int32Array
+}
+
+export interface Checkpointer {
+  /** the writer's automatic checkpoints come back; the worker catches up, truncates the WAL and exits by itself */
+  stop: () => void
+  /** settles when the worker has exited */
+  exited: Promise<void>
+}
+
+/**
+ * For a long bulk write into a store in WAL mode: the writer's automatic checkpoints (copying the WAL into the
+ * database file, about as much work again as writing it) are turned off, and a worker thread with its own connection
+ * checkpoints instead, PASSIVE (it never blocks the writer or the readers), as the WAL grows. Null (nothing changed)
+ * for an in-memory store, one not in WAL mode, or without the worker's script.
+ */
+export function startCheckpointer(db: Db): Checkpointer | null {
+  const script = findWorkerScript(new URL('./checkpoint-worker.ts', import.meta.url), 'checkpoint-worker.js')
+  if (!script || db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
+  const prev = Number(db.pragma('wal_autocheckpoint', { simple: true }))
+  const flags = new Int32Array(new SharedArrayBuffer(8))
+  const w = startWorker(script, { path: db.name, flags } satisfies CheckpointerInput)
+  // a checkpoint that fails is only a checkpoint not done: the writer's own ones resume at stop
+  w.on('error', () => undefined)
+  db.pragma('wal_autocheckpoint = 0')
+  let stopped = false
+  const exited = new Promise<void>((ok) => w.once('exit', () => ok()))
+  return {
+    exited,
+    stop: () => {
+      if (stopped) return
+      stopped = true
+      db.pragma(`wal_autocheckpoint = ${prev > 0 ? prev : 1000}`)
+      Atomics.store(flags, 0, 1)
+      Atomics.notify(flags, 0)
+      // (the process may exit before it has caught up: the next checkpoint, or the last connection's close, does it)
+      w.unref()
+    },
   }
 }
 
