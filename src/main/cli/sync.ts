@@ -22,7 +22,7 @@ function serviceFromArgs(ws: Workspace, args: ParsedArgs, io: CliIo): SyncServic
     // one JSON line per applied page / pushed batch on stderr
     onEngineEvent: progress
       ? (e: EngineEvent) => {
-          if (e.type === 'progress') io.err(JSON.stringify({ event: 'page', pages: e.pages, changes: e.changes, phase: e.phase, rows: e.bootstrap?.rows ?? null }))
+          if (e.type === 'progress') io.err(JSON.stringify({ event: 'page', pages: e.pages, changes: e.changes, phase: e.phase, rows: e.bootstrap?.rows ?? null, lane_rows: e.bootstrap?.laneRows ?? null }))
           if (e.type === 'pushed') io.err(JSON.stringify({ event: 'pushed', applied: e.applied, rejected: e.rejected, conflict: e.conflict, pending: e.pending }))
         }
       : undefined,

@@ -11,6 +11,7 @@ import {
   dropSecondaryIndexes,
   dropTriggers,
   finishIndexesAside,
+  moveTablesIn,
   rebuildConsoleLineGroups,
   recreateIndexes,
   recreateTriggers,
@@ -20,6 +21,8 @@ import {
   type SavedTrigger,
 } from '../db/bulk'
 import type Database from 'better-sqlite3'
+import { removeLaneStore, type LaneInput } from './lane'
+import type { RemoteConfig } from './remote'
 import type { Db } from '../db/open'
 import {
   LINE_ACCOUNT_COLUMNS,
@@ -50,6 +53,10 @@ export const META = {
   horizonLag: 'sync.horizon_lag',
   /** the bulk bootstrap's plan (sync_snapshot_begin's reply) while it runs */
   bulkPlan: 'sync.bulk_plan',
+  /** the tables the bulk bootstrap's second lane copies (lane.ts), a JSON list; absent: this thread copies them all */
+  bulkLane: 'sync.bulk_lane',
+  /** '1' once the lane's tables are moved into the store */
+  bulkLaneMoved: 'sync.bulk_lane_moved',
 } as const
 
 /** Where the index build aside went (ms): the worker's copy-out and build; here: the other tables' indexes, waiting for the worker, moving its tables in. */
@@ -258,17 +265,21 @@ export class Applier {
       this.setMeta(META.bootstrapRows, null)
       this.setMeta(META.bootstrapStartedAt, null)
       this.setMeta(META.bulkPlan, null)
+      this.setMeta(META.bulkLane, null)
+      this.setMeta(META.bulkLaneMoved, null)
     })()
+    if (!this.db.memory) removeLaneStore(this.laneScratch())
   }
 
   // ---- bulk bootstrap --------------------------------------------------------------------------------------------------
 
   /**
    * Starts a bulk bootstrap, in one transaction: the secondary indexes of the synced tables dropped (saved for the
-   * rebuild), the replica emptied, the plan stored, the cursor at the first table. Only from a null cursor.
+   * rebuild), the replica emptied, the plan and the second lane's tables (`lane`, see lane.ts) stored, the cursor at
+   * the first table this thread copies. Only from a null cursor.
    */
-  beginBulk(plan: SnapshotPlan, now = new Date()): string {
-    const cursor = bulkCursor({ t: plan.tables[0]?.table ?? null, k: null })
+  beginBulk(plan: SnapshotPlan, lane: readonly string[] = [], now = new Date()): string {
+    const cursor = bulkCursor({ t: plan.tables.find((t) => !lane.includes(t.table))?.table ?? null, k: null })
     this.db.transaction(() => {
       if (this.cursor !== null) throw new Error('the sync cursor moved while the bootstrap was starting (another puller?); nothing was applied')
       const already = this.savedIndexes()
@@ -282,6 +293,8 @@ export class Applier {
       this.setMeta(META.bootstrapRows, '0')
       this.setMeta(META.bootstrapStartedAt, now.toISOString())
       this.setMeta(META.bulkPlan, JSON.stringify(plan))
+      this.setMeta(META.bulkLane, lane.length ? JSON.stringify(lane) : null)
+      this.setMeta(META.bulkLaneMoved, null)
       this.setMeta(META.horizon, plan.horizon)
       this.setMeta(META.phase, 'snapshot')
       this.setMeta(META.cursor, cursor)
@@ -292,6 +305,52 @@ export class Applier {
   bulkPlan(): SnapshotPlan | null {
     const s = this.meta(META.bulkPlan)
     return s ? (JSON.parse(s) as SnapshotPlan) : null
+  }
+
+  /** The tables of this bootstrap's second lane (lane.ts); empty when this thread copies them all. */
+  bulkLane(): string[] {
+    const s = this.meta(META.bulkLane)
+    return s ? (JSON.parse(s) as string[]) : []
+  }
+
+  laneScratch(): string {
+    return `${this.db.name}.bootstrap-lane`
+  }
+
+  /** What the lane worker needs: the plan narrowed to its tables, the store's table definitions, their saved indexes. */
+  laneInput(plan: SnapshotPlan, lane: readonly string[], remote: RemoteConfig, chunkRows: number): LaneInput {
+    const names = [...SYNCED_TABLES, 'meta']
+    const ddl = (this.db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${names.map(() => '?').join(',')})`).all(...names) as Array<{ sql: string }>).map((r) => r.sql)
+    return {
+      scratchPath: this.laneScratch(),
+      remote,
+      plan: { ...plan, tables: plan.tables.filter((t) => lane.includes(t.table)) },
+      ddl,
+      indexes: this.savedIndexes().filter((ix) => lane.includes(ix.table)),
+      chunkRows,
+    }
+  }
+
+  /**
+   * Moves the lane's copied and indexed tables in from its scratch replica (`rows` of them), in one transaction with
+   * the bookkeeping (bulk.ts moveTablesIn), then deletes the scratch file. Returns the milliseconds it took.
+   */
+  moveLaneIn(lane: readonly string[], rows: number, sentCursor: string): number {
+    const t0 = performance.now()
+    moveTablesIn(this.db, this.laneScratch(), lane, this.savedIndexes(), () => {
+      if (this.cursor !== sentCursor) throw new Error('the sync cursor moved during the bootstrap (another puller?)')
+      this.setMeta(META.bulkLaneMoved, '1')
+      this.setMeta(META.bootstrapRows, String(Number(this.meta(META.bootstrapRows) ?? '0') + rows))
+      return true
+    })
+    removeLaneStore(this.laneScratch())
+    return performance.now() - t0
+  }
+
+  /** Builds the saved indexes of `tables` that do not exist yet, each in its own transaction (see rebuildIndexes). */
+  buildIndexesOf(tables: readonly string[]): void {
+    const existing = this.indexNames()
+    for (const ix of this.savedIndexes()) if (tables.includes(ix.table) && !existing.has(ix.name)) this.db.transaction(() => recreateIndexes(this.db, [ix]))()
   }
 
   /** The columns of `table` the bulk copy asks for: the server's that this store keeps (lines: not the account ones). */
@@ -380,6 +439,8 @@ export class Applier {
       this.setMeta(META.cursor, plan.log_cursor)
       this.setMeta(META.phase, 'log')
       this.setMeta(META.bulkPlan, null)
+      this.setMeta(META.bulkLane, null)
+      this.setMeta(META.bulkLaneMoved, null)
     })()
     return ms
   }
@@ -484,7 +545,7 @@ export class Applier {
       if (this.cursor !== sentCursor) throw new Error('the sync cursor moved while this page was in flight (another puller?); the page was not applied')
       if (reply.reset) {
         for (const t of SYNCED_TABLES) this.db.exec(`DELETE FROM ${q(t)}`)
-        for (const k of [META.cursor, META.phase, META.horizon, META.bootstrapRows, META.bootstrapStartedAt, META.bulkPlan]) this.setMeta(k, null)
+        for (const k of [META.cursor, META.phase, META.horizon, META.bootstrapRows, META.bootstrapStartedAt, META.bulkPlan, META.bulkLane, META.bulkLaneMoved]) this.setMeta(k, null)
         SYNCED_TABLES.forEach((t) => tables.add(t))
         return
       }

@@ -2,9 +2,10 @@
 // TEST_DATABASE_URL is set (COPY and the sync_snapshot_chunk RPC), else PGlite (the RPC). The replica equals the server
 // (whole-table checksums) including rows committed while the bootstrap runs, a role receives only the tables its
 // policies allow, and a malformed or truncated chunk is refused with a clear error, nothing of it applied.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SYNCED_TABLES, type SnapshotChunk, type SnapshotTable } from '../../shared/sync/protocol'
 import { openDatabase, type Db } from '../db/open'
@@ -37,19 +38,25 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-type Mode = 'copy' | 'rpc'
-const modes: Mode[] = isPg() ? ['copy', 'rpc'] : ['rpc']
+// copy: COPY, with the second lane (lane.ts: a worker thread copies accounts, lines and usage_daily on its own
+// connection); copy-1: COPY, all tables in one thread; rpc: sync_snapshot_chunk
+type Mode = 'copy' | 'copy-1' | 'rpc'
+const modes: Mode[] = isPg() ? ['copy', 'copy-1', 'rpc'] : ['rpc']
 function isPg(): boolean {
   return Boolean(process.env.TEST_DATABASE_URL)
 }
 
-/** A remote for `role`; `rpc` forces sync_snapshot_chunk even on PostgreSQL; `hook` sees each chunk before it is applied. */
+/**
+ * A remote for `role`; `rpc` forces sync_snapshot_chunk even on PostgreSQL; `hook` sees each chunk before it is
+ * applied (with the lane: only the chunks this thread copies; the lane worker opens its own remote).
+ */
 function remoteFor(role: 'operator' | 'agent' | 'analyst', mode: Mode, hook?: (table: string, n: number) => Promise<void>): Remote {
   const base = c.remote(claimsFor(role)) as SqlRemote
   const rows =
     mode === 'rpc' ? SqlRemote.prototype.snapshotRows.bind(base) : (base.snapshotRows.bind(base) as Remote['snapshotRows'] & object)
   const counts = new Map<string, number>()
   return Object.assign(Object.create(base) as Remote, {
+    laneConfig: mode === 'copy' ? (base as Remote).laneConfig?.bind(base) : undefined,
     snapshotRows: async function* (t: SnapshotTable, cols: readonly string[], after: readonly unknown[] | null, n: number): AsyncGenerator<SnapshotChunk> {
       for await (const chunk of rows(t, cols, after, n)) {
         const k = (counts.get(t.table) ?? 0) + 1
@@ -86,8 +93,9 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
       let wrote = ''
       const remote = remoteFor('operator', mode, async (table, n) => {
         // while lines are being copied: change an account already copied, a line not copied yet, delete a care note
-        // (a later table) and add one
-        if (table === 'lines' && n === 1) {
+        // (a later table) and add one. With the lane, lines are copied by its worker meanwhile: the writes land
+        // before, during or after its copy of those rows, and the log replay must fix up any of them.
+        if (mode === 'copy' ? !wrote && !['plans', 'addons'].includes(table) : table === 'lines' && n === 1) {
           wrote = await writeXid(
             c,
             `UPDATE accounts SET name = 'Renamed during bootstrap', wallet_cents = 777 WHERE id = 'ACC-000001';
@@ -102,6 +110,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
       const r = (await e.pull({ limit: 50 })) as Awaited<ReturnType<SyncEngine['pull']>> & { bulk?: BulkStats }
       expect(r.bootstrapped).toBe(true)
       expect(r.bulk?.rows).toBeGreaterThan(0)
+      expect(r.bulk?.lane?.tables ?? null).toEqual(mode === 'copy' ? ['accounts', 'lines', 'usage_daily'] : null)
       expect(wrote).not.toBe('')
       await pullPast(() => e.pull(), wrote)
       await expectConverged()
@@ -149,6 +158,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     }
     let calls = 0
     const remote = Object.assign(Object.create(base) as Remote, {
+      laneConfig: undefined,
       snapshotRows: (t: SnapshotTable, cols: readonly string[], after: readonly unknown[] | null, n: number) =>
         rpcSnapshotRows((k, limit) => call(t.table, k, limit), t, cols, after, n),
     })
@@ -164,6 +174,36 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     const r = await e.pull({ limit: 40 })
     expect(r.bootstrapped).toBe(false) // resumed
     await expectConverged()
+    await e.close()
+  })
+
+  it.runIf(isPg())('copy: a lane that fails midway keeps its chunks; the next pull resumes both lanes where they stopped and converges', async () => {
+    const scratch = `${db.name}.bootstrap-lane`
+    const e = await engine(remoteFor('operator', 'copy'))
+    process.env.WINGTEL_TEST_LANE_FAIL_AFTER = '3'
+    try {
+      await expect(e.pull({ limit: 40 })).rejects.toThrow(/bootstrap lane failed after 3 chunks/)
+    } finally {
+      delete process.env.WINGTEL_TEST_LANE_FAIL_AFTER
+    }
+    // this thread's tables are all copied; the lane's three chunks are in its scratch replica, none in the store
+    expect(parseBulkCursor(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META.cursor) as string)).toEqual({ t: null, k: null })
+    expect(db.prepare('SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM lines) + (SELECT count(*) FROM usage_daily) AS n').get()).toEqual({ n: 0 })
+    const lane = new Database(scratch, { readonly: true })
+    const kept = Number(lane.prepare("SELECT value FROM meta WHERE key = 'sync.bootstrap_rows'").pluck().get())
+    const lanePos = parseBulkCursor(lane.prepare("SELECT value FROM meta WHERE key = 'sync.cursor'").pluck().get() as string)
+    lane.close()
+    expect(kept).toBe(3 * 40)
+    expect(lanePos?.t).not.toBeNull()
+
+    const r = (await e.pull({ limit: 40 })) as Awaited<ReturnType<SyncEngine['pull']>> & { bulk?: BulkStats }
+    expect(r.bootstrapped).toBe(false) // resumed
+    const server = await centralChecksums(c)
+    const laneTotal = server.accounts.rows + server.lines.rows + server.usage_daily.rows
+    // the lane copied only what it had not stored before
+    expect(r.bulk?.rows).toBe(laneTotal - kept)
+    await expectConverged()
+    expect(existsSync(scratch)).toBe(false)
     await e.close()
   })
 

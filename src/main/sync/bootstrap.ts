@@ -4,10 +4,11 @@
 // multi-row INSERTs into the replica whose secondary indexes were dropped, rebuild the indexes, then hand over to
 // sync_pull's log replay from H0. Every chunk is committed in one SQLite transaction together with the position (table
 // + last key), so a killed app resumes after the last chunk it stored.
-import type { SnapshotPlan } from '../../shared/sync/protocol'
+import type { SnapshotPlan, SnapshotTable } from '../../shared/sync/protocol'
 import { bulkCursor, META, type AsideTimings, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from './apply'
-import type { IndexesAside } from '../db/bulk'
+import { startCheckpointer, type IndexesAside } from '../db/bulk'
 import { RemoteError } from './errors'
+import { LANE_TABLES, laneAvailable, removeLaneStore, startLane, type LaneRun } from './lane'
 import type { Remote } from './remote'
 
 export interface BulkStats {
@@ -23,6 +24,8 @@ export interface BulkStats {
   indexMs: number
   /** lines' indexes built aside by a worker thread: its copy-out and index build, ms (null: built in place) */
   aside?: AsideTimings
+  /** the second lane (lane.ts): its tables; its copy and index build; this thread's own index build, then waiting for it and moving its tables in, ms */
+  lane?: { tables: string[]; loadMs: number; indexMs: number; othersIndexMs: number; waitMs: number; moveMs: number }
   /** per table copied by this run: rows, wait and write milliseconds */
   tables: Record<string, { rows: number; waitMs: number; applyMs: number }>
 }
@@ -35,9 +38,11 @@ export interface BulkProgress {
   runRows: number
   remaining: number
   chunks: number
+  /** of `rows`: those stored by the second lane (lane.ts) */
+  laneRows?: number
 }
 
-/** Tables whose indexes are built in a worker thread at the end of the copy (see Applier.rebuildIndexesAside). */
+/** Tables whose indexes are built in a worker thread at the end of the copy when there is no lane (see Applier.startIndexesAside). */
 const ASIDE_TABLES = ['lines']
 
 /** The server has no bulk snapshot functions (an older central schema): use sync_pull's JSON snapshot. */
@@ -70,19 +75,120 @@ export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: B
       throw e
     }
     stats.waitMs += performance.now() - w0
-    cursor = applier.beginBulk(plan)
+    // the second lane (lane.ts) where it can run: a remote another thread can open, a store on disk, a worker script
+    const canLane = Boolean(remote.laneConfig) && !applier.db.memory && laneAvailable()
+    applier.beginBulk(plan, canLane ? plan.tables.filter((t) => LANE_TABLES.includes(t.table)).map((t) => t.table) : [])
     stats.started = true
   }
-  const pos = parseBulkCursor(cursor)!
+  // the WAL checkpoints of the whole copy, index build and move on another thread
+  const checkpointer = startCheckpointer(applier.db)
+  try {
+    return await bulkFromPlan(applier, remote, plan, stats, opts)
+  } finally {
+    checkpointer?.stop()
+  }
+}
+
+async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan, stats: BulkStats, opts: BulkOptions): Promise<BulkStats> {
+  const laneTables = applier.bulkLane()
+  const laneMoved = applier.meta(META.bulkLaneMoved) === '1'
   const total = plan.tables.reduce((n, t) => n + t.estimate, 0)
-  let ti = pos.t === null ? plan.tables.length : plan.tables.findIndex((t) => t.table === pos.t)
+  let mainTable = ''
+  const report = () => {
+    const laneRows = lane ? lane.progress : { rows: 0, runRows: 0 }
+    const rows = Number(applier.meta(META.bootstrapRows) ?? stats.rows) + laneRows.rows
+    opts.onChunk?.({ table: mainTable, rows, runRows: stats.rows + laneRows.runRows, remaining: Math.max(0, total - rows), chunks: stats.chunks, laneRows: lane ? laneRows.rows : undefined })
+  }
+  let lane: LaneRun | null = null
+  if (laneTables.length && !laneMoved && remote.laneConfig) lane = startLane(applier.laneInput(plan, laneTables, remote.laneConfig(), opts.chunkRows), report)
+  // without its worker (it could run when the bootstrap began, not now), this thread copies the lane's tables last
+  const fallback = laneTables.length > 0 && !laneMoved && !lane
+  if (fallback) removeLaneStore(applier.laneScratch())
+  const mine = [...plan.tables.filter((t) => !laneTables.includes(t.table)), ...(fallback ? plan.tables.filter((t) => laneTables.includes(t.table)) : [])]
+  // lines copied here (no lane): its 25 indexes are built aside by a worker thread once it is copied
+  const asideFrom = Math.max(...ASIDE_TABLES.map((t) => mine.findIndex((p) => p.table === t))) + 1
+  let asideStarted: IndexesAside | null = null
+  try {
+    await copyTables(applier, remote, mine, stats, {
+      chunkRows: opts.chunkRows,
+      onChunk: (table) => {
+        mainTable = table
+        report()
+      },
+      beforeTable: (i, flush) => {
+        if (!asideStarted && asideFrom > 0 && i >= asideFrom) {
+          flush()
+          asideStarted = applier.startIndexesAside(ASIDE_TABLES)
+        }
+      },
+    })
+  } catch (e) {
+    ;(asideStarted as IndexesAside | null)?.cancel()
+    await lane?.stop()
+    throw e
+  }
+  const cursor = applier.cursor!
+  opts.onIndexes?.()
+  const i0 = performance.now()
+  if (lane) {
+    // this thread's tables' indexes while the lane finishes, then its tables moved in
+    const ix0 = performance.now()
+    applier.buildIndexesOf(mine.map((t) => t.table))
+    const w0 = performance.now()
+    const res = await lane.done
+    const w1 = performance.now()
+    const moveMs = applier.moveLaneIn(laneTables, res.rows, cursor)
+    stats.rows += res.stats.rows
+    stats.chunks += res.stats.chunks
+    for (const [t, v] of Object.entries(res.stats.tables)) stats.tables[t] = v
+    stats.lane = { tables: laneTables, loadMs: res.stats.loadMs, indexMs: res.stats.indexMs, othersIndexMs: w0 - ix0, waitMs: w1 - w0, moveMs }
+  } else {
+    // lines' 25 indexes are built by a worker thread (scratch file) while this thread copies and indexes the others
+    asideStarted ??= applier.startIndexesAside(ASIDE_TABLES)
+    const aside = asideStarted ? await applier.finishIndexesAside(asideStarted) : null
+    if (aside) stats.aside = aside
+  }
+  stats.indexMs = performance.now() - i0 + applier.finishBulk(cursor, plan)
+  if (stats.aside) stats.aside = roundAll(stats.aside)
+  if (stats.lane) stats.lane = { ...roundAll({ ...stats.lane, tables: 0 }), tables: stats.lane.tables }
+  for (const t of Object.values(stats.tables)) {
+    t.waitMs = Math.round(t.waitMs)
+    t.applyMs = Math.round(t.applyMs)
+  }
+  if (process.env.WINGTEL_SYNC_TRACE) process.stderr.write(`[sync] bulk bootstrap ${JSON.stringify(stats)}\n`)
+  return stats
+}
+
+function roundAll<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v) : v])) as T
+}
+
+type CopyOptions = {
+  chunkRows: number
+  /** after each stored chunk, with the table it ended in */
+  onChunk?: (table: string) => void
+  /** before copying tables[i] (`flush` stores what is pending first) */
+  beforeTable?: (i: number, flush: () => void) => void
+  /** true: stop before the next chunk (the lane worker was asked to stop) */
+  stopped?: () => boolean
+}
+
+/**
+ * Copies `tables` (in this order) from the applier's bulk cursor to the end, in transactions of at least chunkRows
+ * rows, filled across tables like sync_pull's pages (the small tables share one), each with the position after its
+ * last row; then moves the cursor to "all copied". Adds to `stats`.
+ */
+export async function copyTables(applier: Applier, remote: Remote, tables: readonly SnapshotTable[], stats: BulkStats, opts: CopyOptions): Promise<void> {
+  let cursor = applier.cursor
+  const pos = cursor === null ? null : parseBulkCursor(cursor)
+  if (!pos) throw new Error('the bulk bootstrap has no stored position')
+  let ti = pos.t === null ? tables.length : tables.findIndex((t) => t.table === pos.t)
   if (ti < 0) throw new Error(`the stored bootstrap position names an unknown table (${String(pos.t)})`)
-  // Chunks are written in transactions of at least chunkRows rows, filled across tables like sync_pull's pages (the
-  // small tables share one), each with the position after its last row.
   let pending: BulkPiece[] = []
   let pendingRows = 0
   let pendingPos: BulkPosition = pos
-  const flush = (table: string) => {
+  const tableStats = (t: string) => (stats.tables[t] ??= { rows: 0, waitMs: 0, applyMs: 0 })
+  const flush = () => {
     if (pendingRows === 0) return
     const next = bulkCursor(pendingPos)
     const a0 = performance.now()
@@ -93,68 +199,43 @@ export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: B
     cursor = next
     stats.rows += pendingRows
     stats.chunks++
+    const table = pending[pending.length - 1].table
     pending = []
     pendingRows = 0
-    const rows = Number(applier.meta(META.bootstrapRows) ?? stats.rows)
-    opts.onChunk?.({ table, rows, runRows: stats.rows, remaining: Math.max(0, total - rows), chunks: stats.chunks })
+    opts.onChunk?.(table)
   }
-  const tableStats = (t: string) => (stats.tables[t] ??= { rows: 0, waitMs: 0, applyMs: 0 })
-  // the tables indexed aside, once copied (the last of them before plan index `ti`)
-  const asideFrom = Math.max(...ASIDE_TABLES.map((t) => plan!.tables.findIndex((p) => p.table === t))) + 1
-  let asideStarted: IndexesAside | null = null
-  try {
-    for (; ti < plan.tables.length; ti++) {
-      const table = plan.tables[ti]
-      if (!asideStarted && asideFrom > 0 && ti >= asideFrom) {
-        flush(plan.tables[ti - 1].table)
-        asideStarted = applier.startIndexesAside(ASIDE_TABLES)
+  for (; ti < tables.length; ti++) {
+    const table = tables[ti]
+    opts.beforeTable?.(ti, flush)
+    const ts = tableStats(table.table)
+    const cols = applier.bulkColumns(table)
+    const after = pos.t === table.table ? pos.k : null
+    const it = remote.snapshotRows!(table, cols, after, opts.chunkRows)[Symbol.asyncIterator]()
+    try {
+      for (;;) {
+        if (opts.stopped?.()) throw new Error('the bootstrap lane was stopped')
+        const w0 = performance.now()
+        const r = await it.next()
+        const wait = performance.now() - w0
+        stats.waitMs += wait
+        ts.waitMs += wait
+        if (r.done) break
+        const chunk = r.value
+        if (chunk.rows.length === 0) continue
+        pending.push({ table: table.table, columns: cols, rows: chunk.rows })
+        pendingRows += chunk.rows.length
+        ts.rows += chunk.rows.length
+        pendingPos = { t: table.table, k: chunk.last }
+        if (pendingRows >= opts.chunkRows) flush()
       }
-      const ts = tableStats(table.table)
-      const cols = applier.bulkColumns(table)
-      const after = pos.t === table.table ? pos.k : null
-      const it = remote.snapshotRows(table, cols, after, opts.chunkRows)[Symbol.asyncIterator]()
-      try {
-        for (;;) {
-          const w0 = performance.now()
-          const r = await it.next()
-          const wait = performance.now() - w0
-          stats.waitMs += wait
-          ts.waitMs += wait
-          if (r.done) break
-          const chunk = r.value
-          if (chunk.rows.length === 0) continue
-          pending.push({ table: table.table, columns: cols, rows: chunk.rows })
-          pendingRows += chunk.rows.length
-          ts.rows += chunk.rows.length
-          pendingPos = { t: table.table, k: chunk.last }
-          if (pendingRows >= opts.chunkRows) flush(table.table)
-        }
-      } finally {
-        // stops a COPY mid-stream when the write failed (the generator's cleanup drops its connection)
-        await it.return?.(undefined)
-      }
+    } finally {
+      // stops a COPY mid-stream when the write failed (the generator's cleanup drops its connection)
+      await it.return?.(undefined)
     }
-    flush(plan.tables[plan.tables.length - 1]?.table ?? '')
-  } catch (e) {
-    asideStarted?.cancel()
-    throw e
   }
+  flush()
   if (parseBulkCursor(cursor)?.t !== null) {
     const done = bulkCursor({ t: null, k: null })
-    applier.moveBulkCursor(cursor, done)
-    cursor = done
+    applier.moveBulkCursor(cursor!, done)
   }
-  opts.onIndexes?.()
-  const i0 = performance.now()
-  // lines' 25 indexes are built by a worker thread (scratch file) while this thread copies and indexes the others
-  asideStarted ??= applier.startIndexesAside(ASIDE_TABLES)
-  const aside = asideStarted ? await applier.finishIndexesAside(asideStarted) : null
-  stats.indexMs = performance.now() - i0 + applier.finishBulk(cursor, plan)
-  if (aside) stats.aside = Object.fromEntries(Object.entries(aside).map(([k, v]) => [k, Math.round(v)])) as unknown as AsideTimings
-  for (const t of Object.values(stats.tables)) {
-    t.waitMs = Math.round(t.waitMs)
-    t.applyMs = Math.round(t.applyMs)
-  }
-  if (process.env.WINGTEL_SYNC_TRACE) process.stderr.write(`[sync] bulk bootstrap ${JSON.stringify(stats)}\n`)
-  return stats
 }

@@ -186,6 +186,7 @@ export class SyncEngine {
             rowsPerSec: Math.round(rate),
             etaSeconds: rate > 0 ? Math.round((p.remaining / rate) * 10) / 10 : null,
             table: p.table,
+            laneRows: p.laneRows,
           }
           this.emit({ type: 'progress', bootstrap, phase: 'snapshot', changes: changes + p.runRows, pages: pages + p.chunks })
         },

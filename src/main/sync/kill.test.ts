@@ -3,7 +3,7 @@
 // checksums) and every op was applied exactly once (ledger, applied_ops).
 // Real PostgreSQL with TEST_DATABASE_URL (`--url`); else the sandbox (PGlite persisted in a folder, WINGTEL_SANDBOX_DIR).
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -107,8 +107,12 @@ afterAll(async () => {
 
 describe(`killed mid-work (${usePg ? 'PostgreSQL' : 'sandbox PGlite'})`, () => {
   it('SIGKILL mid-bootstrap: the restart resumes at the stored cursor and converges', { timeout: 300_000 }, async () => {
-    const killed = await cli(['sync', 'pull', '--limit', '150'], (e) => e.event === 'page' && Number(e.pages) >= 8)
+    // on PostgreSQL the bulk bootstrap's second lane (a worker thread copying lines, accounts and usage_daily into a
+    // scratch replica) is killed too, once it has stored something
+    const killed = await cli(['sync', 'pull', '--limit', '150'], (e) => e.event === 'page' && Number(e.pages) >= 8 && (!usePg || Number(e.lane_rows) > 0))
     expect(killed.signal).toBe('SIGKILL')
+    const scratch = join(dir, 'ws.sqlite.bootstrap-lane')
+    expect(existsSync(scratch)).toBe(usePg)
     const db = openDatabase(join(dir, 'ws.sqlite'))
     const cursor = db.prepare('SELECT value FROM meta WHERE key = ?').get(META.cursor) as { value: string } | undefined
     const rowsAtKill = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get(META.bootstrapRows) as { value: string }).value)
@@ -126,6 +130,7 @@ describe(`killed mid-work (${usePg ? 'PostgreSQL' : 'sandbox PGlite'})`, () => {
     } finally {
       db2.close()
     }
+    expect(existsSync(scratch)).toBe(false)
   })
 
   it('SIGKILL mid-push: after the restart every op was applied exactly once', { timeout: 300_000 }, async () => {

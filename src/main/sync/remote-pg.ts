@@ -6,7 +6,7 @@ import { to as copyTo } from 'pg-copy-streams'
 import { ProtocolError, type SnapshotChunk, type SnapshotTable } from '../../shared/sync/protocol'
 import { CopyTextParser } from './copy-text'
 import { classifyPgError } from './errors'
-import type { Claims } from './remote'
+import type { Claims, RemoteConfig } from './remote'
 import { POKE_CHANNEL, SqlRemote, type Query } from './remote-sql'
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
@@ -62,6 +62,10 @@ export class PgRemote extends SqlRemote {
     } finally {
       client.release(broken)
     }
+  }
+
+  laneConfig(): RemoteConfig {
+    return { kind: 'postgres', url: this.url, claims: this.claims, pollMs: 0 }
   }
 
   /**

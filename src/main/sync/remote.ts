@@ -38,6 +38,11 @@ export interface Remote {
    * of about `chunkRows` rows, as the caller's role may read them. Each chunk is complete and validated.
    */
   snapshotRows?(table: SnapshotTable, columns: readonly string[], after: readonly unknown[] | null, chunkRows: number): AsyncIterable<SnapshotChunk>
+  /**
+   * optional: how another thread can open a remote of its own acting as this one (the bulk bootstrap's second lane,
+   * lane.ts); absent when it cannot (the sandbox lives in this thread, a Supabase session refreshes here)
+   */
+  laneConfig?(): RemoteConfig
   push(batch: PushBatch): Promise<PushReply>
   /**
    * "pull now" signals; never data. `xid` is the committed transaction that poked (the central side sends it: pull until

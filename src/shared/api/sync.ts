@@ -18,6 +18,8 @@ export interface BootstrapProgress {
   etaSeconds: number | null
   /** the table the last page came from */
   table: string | null
+  /** of `rows`: those the bulk bootstrap's second lane (a worker thread copying lines, their accounts and daily usage) has stored */
+  laneRows?: number
 }
 
 export interface SyncStatus {

@@ -1,0 +1,139 @@
+// The bulk bootstrap's second lane (docs/SYNC-PROTOCOL.md "Bulk bootstrap"). One thread cannot both parse a million
+// lines' worth of COPY and write it: the write, the commit and the 25 indexes of `lines` kept one core busy while the
+// other mostly waited. So a worker thread (lane-worker.ts) with its own remote connection copies some tables into a
+// scratch replica next to the store and builds their indexes there, while the sync thread copies the other tables
+// into the store and builds theirs; at the end the sync thread moves the indexed tables in with SQLite's transfer
+// optimisation (rows and index entries copied as they are, no re-sort).
+//
+// Only for a remote that can be opened again from its configuration in another thread (direct Postgres), a store on
+// disk, and a worker script to run; otherwise the sync thread copies every table itself.
+import { existsSync, rmSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import type { SnapshotPlan } from '../../shared/sync/protocol'
+import { findWorkerScript, startWorker, type SavedIndex, type WorkerScript } from '../db/bulk'
+import type { Db } from '../db/open'
+import type { BulkStats } from './bootstrap'
+import { reviveError, type SerializedError } from './errors'
+import type { RemoteConfig } from './remote'
+
+/**
+ * The tables the lane copies: `lines` (25 secondary indexes, the costliest build) with `accounts`, whose columns its
+ * rows take on the way in, and `usage_daily` (no secondary index, so cheap to move) to even out the two lanes' work.
+ */
+export const LANE_TABLES: readonly string[] = ['accounts', 'lines', 'usage_daily']
+
+/** Keys of the scratch replica's own meta table (its cursor and plan use the store's keys, apply.ts META). */
+export const LANE_META = {
+  /** the lane's tables are copied and indexed: ready to be moved in */
+  indexed: 'sync.lane_indexed',
+} as const
+
+export interface LaneInput {
+  scratchPath: string
+  remote: RemoteConfig
+  /** the bootstrap's plan narrowed to the lane's tables (its horizon identifies the bootstrap a scratch file belongs to) */
+  plan: SnapshotPlan
+  /** CREATE TABLE statements of the store's synced tables and its meta table */
+  ddl: string[]
+  /** the saved secondary indexes of the lane's tables */
+  indexes: SavedIndex[]
+  chunkRows: number
+}
+
+export type LaneRequest = { type: 'stop' }
+export type LaneStats = BulkStats & { loadMs: number }
+export type LaneMessage =
+  | { type: 'progress'; rows: number; runRows: number }
+  | { type: 'done'; rows: number; stats: LaneStats }
+  | { type: 'error'; error: SerializedError; stopped: boolean }
+
+function openScratch(path: string): Db {
+  const db = new Database(path) as unknown as Db
+  // A rollback journal, not WAL: pages appended to the file (nearly all of a bulk copy) are written once and never
+  // journaled, and a killed run is rolled back to its last chunk when the file is opened again. No fsync: only a
+  // crash of the whole machine could lose what a killed process wrote, and then the lane starts over.
+  db.pragma('journal_mode = TRUNCATE')
+  db.pragma('synchronous = OFF')
+  db.pragma('foreign_keys = OFF')
+  db.pragma('cache_size = -262144')
+  db.pragma('temp_store = MEMORY')
+  return db
+}
+
+/**
+ * The lane's scratch replica: the one a killed run left, when it belongs to the same bootstrap (same plan), else a new
+ * one with the store's table definitions (no indexes: they are built after the copy).
+ */
+export function openLaneStore(input: LaneInput): Db {
+  const path = input.scratchPath
+  if (existsSync(path)) {
+    try {
+      const db = openScratch(path)
+      const row = db.prepare("SELECT value FROM meta WHERE key = 'sync.bulk_plan'").get() as { value: string } | undefined
+      if (row?.value === JSON.stringify(input.plan)) return db
+      db.close()
+    } catch {
+      // unreadable or from another schema: start over
+    }
+  }
+  removeLaneStore(path)
+  const db = openScratch(path)
+  db.transaction(() => {
+    for (const s of input.ddl) db.exec(s)
+  })()
+  return db
+}
+
+export function removeLaneStore(path: string): void {
+  rmSync(path, { force: true })
+  rmSync(`${path}-journal`, { force: true })
+}
+
+/** The lane worker's script (bulk.ts findWorkerScript; electron-vite emits the entry `sync-lane-worker`). */
+function laneWorker(): WorkerScript | null {
+  return findWorkerScript(new URL('./lane-worker.ts', import.meta.url), 'sync-lane-worker.js')
+}
+
+export function laneAvailable(): boolean {
+  return laneWorker() !== null
+}
+
+export interface LaneRun {
+  /** rows in the scratch replica (an earlier, killed run's included) and rows this run stored there */
+  progress: { rows: number; runRows: number }
+  /** settles when the lane's tables are copied and indexed (the worker has closed the scratch file) */
+  done: Promise<{ rows: number; stats: LaneStats }>
+  /** asks the worker to stop after its current chunk (the scratch replica is kept for the next run) */
+  stop: () => Promise<void>
+}
+
+export function startLane(input: LaneInput, onProgress?: () => void): LaneRun | null {
+  const script = laneWorker()
+  if (!script) return null
+  const w = startWorker(script, input)
+  const run: LaneRun = {
+    progress: { rows: 0, runRows: 0 },
+    done: null as unknown as LaneRun['done'],
+    stop: async () => {
+      const exited = new Promise<void>((ok) => w.once('exit', () => ok()))
+      w.postMessage({ type: 'stop' } satisfies LaneRequest)
+      // a worker stuck in a long statement: terminated after a while (its SQLite connection is closed as it exits)
+      const timer = setTimeout(() => void w.terminate(), 10_000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+  run.done = new Promise((ok, fail) => {
+    w.on('message', (m: LaneMessage) => {
+      if (m.type === 'progress') {
+        run.progress = { rows: m.rows, runRows: m.runRows }
+        onProgress?.()
+      } else if (m.type === 'done') ok({ rows: m.rows, stats: m.stats })
+      else fail(reviveError(m.error))
+    })
+    w.on('error', fail)
+    w.on('exit', (code) => fail(new Error(`the bootstrap lane's worker exited with code ${code}`)))
+  })
+  run.done.catch(() => undefined)
+  return run
+}
