@@ -332,7 +332,7 @@ export interface CheckpointerInput {
 }
 
 export interface Checkpointer {
-  /** the writer's automatic checkpoints come back; the worker catches up, truncates the WAL and exits by itself */
+  /** the writer's automatic checkpoints come back; the worker catches up and exits by itself */
   stop: () => void
   /** settles when the worker has exited */
   exited: Promise<void>
@@ -341,7 +341,8 @@ export interface Checkpointer {
 /**
  * For a long bulk write into a store in WAL mode: the writer's automatic checkpoints (copying the WAL into the
  * database file, about as much work again as writing it) are turned off, and a worker thread with its own connection
- * checkpoints instead, PASSIVE (it never blocks the writer or the readers), as the WAL grows. Null (nothing changed)
+ * checkpoints instead, as the WAL grows: PASSIVE only, never taking the write lock, so the writer never waits for it
+ * (a blocking checkpoint at the end held the lock for seconds and failed the next pull's write). Null (nothing changed)
  * for an in-memory store, one not in WAL mode, or without the worker's script.
  */
 export function startCheckpointer(db: Db): Checkpointer | null {

@@ -1,6 +1,8 @@
 // Worker thread of startCheckpointer (bulk.ts): checkpoints a store's WAL from its own connection while another
-// thread writes in bulk with its automatic checkpoints off. PASSIVE checkpoints never wait for the writer or the
-// readers; told to stop, it catches up once more, truncates the WAL when nobody is using it, and exits.
+// thread writes in bulk with its automatic checkpoints off. Only PASSIVE checkpoints: they never take the write lock
+// or wait for readers, so the writer and the readers never wait for this thread. Told to stop, it keeps going until it
+// has caught up (or a reader's old snapshot holds it back), then exits; the writer's next transaction resets the WAL
+// and trims the file (journal_size_limit, db/open.ts).
 import { workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { CheckpointerInput } from './bulk'
@@ -9,18 +11,15 @@ const { path, flags } = workerData as CheckpointerInput
 const db = new Database(path)
 try {
   db.pragma('busy_timeout = 0')
+  let last = -1
   for (;;) {
     const stop = Atomics.load(flags, 0) === 1
-    db.pragma('wal_checkpoint(PASSIVE)')
-    if (stop) break
-    // woken at once by stop; otherwise every 100 ms
-    Atomics.wait(flags, 0, 0, 100)
-  }
-  try {
-    // the WAL grew to the size of the whole write: give the disk space back (busy: a reader or a writer is at it, fine)
-    db.pragma('wal_checkpoint(TRUNCATE)')
-  } catch {
-    // SQLITE_BUSY
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>
+    if (stop && (r.checkpointed >= r.log || r.checkpointed === last)) break
+    last = r.checkpointed
+    // every 100 ms (woken at once by stop)
+    if (!stop) Atomics.wait(flags, 0, 0, 100)
+    else Atomics.wait(flags, 1, 0, 100)
   }
 } finally {
   db.close()

@@ -49,6 +49,9 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
+      // a WAL grown by a bulk write (a bootstrap, with its checkpoints on another thread) is trimmed back to this when
+      // it is next reset, instead of keeping its size on disk
+      db.pragma('journal_size_limit = 67108864')
       db.pragma('busy_timeout = 5000')
       db.pragma('foreign_keys = OFF')
       db.pragma('cache_size = -65536') // 64 MB
