@@ -15,6 +15,9 @@ export const DEFAULT_PAGE = 5000
 /** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
 const POKE_RETRY_MIN_MS = 20
 const POKE_RETRY_MAX_MS = 1000
+/** live: a pull for a poke that failed (offline, a server error, the store busy) is tried again after this, doubling up to the max */
+const POKE_FAIL_RETRY_MIN_MS = 250
+const POKE_FAIL_RETRY_MAX_MS = 30_000
 /**
  * live: a poke that arrives during a push waits for the push, but at most about this long (checked between batches).
  * Most pokes then come from the push itself, and pulling them into a large replica costs more than the push.
@@ -79,6 +82,7 @@ export class SyncEngine {
   private pokedXid: bigint | null = null
   private pokeTimer: ReturnType<typeof setTimeout> | null = null
   private pokeDelayMs = POKE_RETRY_MIN_MS
+  private pokeFailDelayMs = POKE_FAIL_RETRY_MIN_MS
   /** live: when the first poke that arrived during a push did (the push pulls between batches once it is old) */
   private pokedDuringPushAt: number | null = null
   private ownsDb: boolean
@@ -369,6 +373,7 @@ export class SyncEngine {
     }
     this.pull().then(
       (s) => {
+        this.pokeFailDelayMs = POKE_FAIL_RETRY_MIN_MS
         if (this.pokedXid !== null && s.horizon !== null && /^\d+$/.test(s.horizon) && BigInt(s.horizon) > this.pokedXid) this.pokedXid = null
         if (this.pokedXid === null || !this.stopLive) {
           this.pokeDelayMs = POKE_RETRY_MIN_MS
@@ -384,8 +389,17 @@ export class SyncEngine {
         this.pokeDelayMs = Math.min(POKE_RETRY_MAX_MS, this.pokeDelayMs * 2)
       },
       () => {
-        // offline or failing: the next poke (or the poll, or the reconnected LISTEN) tries again
+        // offline or failing: tried again with backoff (sooner if another poke comes), else the poked change would
+        // wait for the next poke or the slow poll
         this.pokeDelayMs = POKE_RETRY_MIN_MS
+        if (!this.stopLive || this.pokeTimer) return
+        this.pokeTimer = setTimeout(() => {
+          this.pokeTimer = null
+          if (this.pushing) this.pokedDuringPushAt ??= performance.now()
+          else this.pullForPoke()
+        }, this.pokeFailDelayMs)
+        this.pokeTimer.unref?.()
+        this.pokeFailDelayMs = Math.min(POKE_FAIL_RETRY_MAX_MS, this.pokeFailDelayMs * 2)
       },
     )
   }

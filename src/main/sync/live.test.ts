@@ -11,6 +11,7 @@ import type { PullReply, PushBatch, PushReply } from '../../shared/sync/protocol
 import { openDatabase } from '../db/open'
 import { Workspace } from '../workspace/workspace'
 import { META } from './apply'
+import { RemoteError } from './errors'
 import { SyncEngine } from './engine'
 import { claimsFor, type Remote } from './remote'
 import { SyncService } from './service'
@@ -86,6 +87,8 @@ class FakeRemote implements Remote {
   readonly kind = 'sandbox' as const
   readonly label = 'fake'
   pulls = 0
+  /** the next pulls that fail (a lost connection) */
+  failures = 0
   horizons: string[] = []
   poke: ((xid: string | null) => void) | null = null
   private waiters: Array<{ n: number; resolve: () => void }> = []
@@ -97,6 +100,10 @@ class FakeRemote implements Remote {
   async pull(): Promise<PullReply> {
     this.pulls++
     for (const w of this.waiters.filter((x) => x.n <= this.pulls)) w.resolve()
+    if (this.failures > 0) {
+      this.failures--
+      throw new RemoteError('network', 'connection lost')
+    }
     const horizon = this.horizons.length > 1 ? this.horizons.shift()! : (this.horizons[0] ?? '1')
     return { protocol: 1, schema_version: 1, reset: false, phase: 'log', changes: [], cursor: `c${this.pulls}`, has_more: false, remaining_estimate: 0, horizon }
   }
@@ -138,6 +145,21 @@ describe('live: the engine on pokes (fake remote)', () => {
       // the poked transaction (150) committed, but an older one holds the horizon at 100 for two pulls
       fake.horizons = ['100', '100', '151']
       fake.poke!('150')
+      await fake.pulled(3)
+      expect(fake.pulls).toBe(3)
+    } finally {
+      await done()
+    }
+  })
+
+  it('a pull for a poke that fails is tried again, without another poke, until it succeeds', async () => {
+    const fake = new FakeRemote()
+    const { done } = await engineWith(fake)
+    try {
+      fake.failures = 2
+      fake.horizons = ['151']
+      fake.poke!('150')
+      // (without the retry the engine waits for the next poke: this never resolves and the test times out)
       await fake.pulled(3)
       expect(fake.pulls).toBe(3)
     } finally {
