@@ -12,7 +12,7 @@ import { openDatabase, type Db } from '../db/open'
 import { META, parseBulkCursor } from './apply'
 import type { BulkStats } from './bootstrap'
 import { CopyTextParser } from './copy-text'
-import { SyncEngine } from './engine'
+import { SyncEngine, type EngineEvent } from './engine'
 import { claimsFor, rpcSnapshotRows, type Remote } from './remote'
 import { SqlRemote } from './remote-sql'
 import { createTestCentral, seedSmall, type TestCentral } from './test-central'
@@ -68,8 +68,14 @@ function remoteFor(role: 'operator' | 'agent' | 'analyst', mode: Mode, hook?: (t
   })
 }
 
-async function engine(remote: Remote, role: 'operator' | 'agent' | 'analyst' = 'operator') {
-  return SyncEngine.open({ dbPath: 'x', db, remote: { kind: 'postgres', url: `postgres://test/${role}`, claims: claimsFor(role) }, remoteImpl: remote })
+async function engine(remote: Remote, role: 'operator' | 'agent' | 'analyst' = 'operator', events?: EngineEvent[]) {
+  return SyncEngine.open({
+    dbPath: 'x',
+    db,
+    remote: { kind: 'postgres', url: `postgres://test/${role}`, claims: claimsFor(role) },
+    remoteImpl: remote,
+    onEvent: events ? (e) => events.push(e) : undefined,
+  })
 }
 
 async function expectConverged(): Promise<void> {
@@ -106,11 +112,20 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
           )
         }
       })
-      const e = await engine(remote)
+      const events: EngineEvent[] = []
+      const e = await engine(remote, 'operator', events)
       const r = (await e.pull({ limit: 50 })) as Awaited<ReturnType<SyncEngine['pull']>> & { bulk?: BulkStats }
       expect(r.bootstrapped).toBe(true)
+      // progress: rows copied with an ETA, then (this thread's tables all copied) the index build, with its estimate
+      const stages = events.flatMap((ev) => (ev.type === 'progress' && ev.bootstrap ? [ev.bootstrap] : []))
+      expect(stages[0]).toMatchObject({ stage: 'copying' })
+      const indexing = stages.findIndex((p) => p.stage === 'indexing')
+      expect(indexing).toBeGreaterThan(0)
+      expect(stages[indexing].etaSeconds).not.toBeNull()
       expect(r.bulk?.rows).toBeGreaterThan(0)
       expect(r.bulk?.lane?.tables ?? null).toEqual(mode === 'copy' ? ['accounts', 'lines', 'usage_daily'] : null)
+      // the workspace indicator no longer says "demo": the data comes from this backend
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'source'").pluck().get()).toBe('postgres')
       expect(wrote).not.toBe('')
       await pullPast(() => e.pull(), wrote)
       await expectConverged()

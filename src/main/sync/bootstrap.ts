@@ -40,6 +40,8 @@ export interface BulkProgress {
   chunks: number
   /** of `rows`: those stored by the second lane (lane.ts) */
   laneRows?: number
+  /** copying, or (this thread's tables all copied) building the indexes; the second lane may still be copying */
+  stage: 'copying' | 'indexing'
 }
 
 /** Tables whose indexes are built in a worker thread at the end of the copy when there is no lane (see Applier.startIndexesAside). */
@@ -94,10 +96,11 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   const laneMoved = applier.meta(META.bulkLaneMoved) === '1'
   const total = plan.tables.reduce((n, t) => n + t.estimate, 0)
   let mainTable = ''
+  let stage: BulkProgress['stage'] = 'copying'
   const report = () => {
     const laneRows = lane ? lane.progress : { rows: 0, runRows: 0 }
     const rows = Number(applier.meta(META.bootstrapRows) ?? stats.rows) + laneRows.rows
-    opts.onChunk?.({ table: mainTable, rows, runRows: stats.rows + laneRows.runRows, remaining: Math.max(0, total - rows), chunks: stats.chunks, laneRows: lane ? laneRows.rows : undefined })
+    opts.onChunk?.({ table: mainTable, rows, runRows: stats.rows + laneRows.runRows, remaining: Math.max(0, total - rows), chunks: stats.chunks, laneRows: lane ? laneRows.rows : undefined, stage })
   }
   let lane: LaneRun | null = null
   if (laneTables.length && !laneMoved && remote.laneConfig) lane = startLane(applier.laneInput(plan, laneTables, remote.laneConfig(), opts.chunkRows), report)
@@ -128,6 +131,8 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
     throw e
   }
   const cursor = applier.cursor!
+  stage = 'indexing'
+  report()
   opts.onIndexes?.()
   const i0 = performance.now()
   if (lane) {

@@ -26,13 +26,16 @@ function useThemeToggle(): { scheme: 'light' | 'dark'; toggle: () => void } {
   return { scheme, toggle: () => setColorScheme(scheme === 'dark' ? 'light' : 'dark') }
 }
 
+/** where the workspace's data comes from: the first-start demo, or the backend it was bootstrapped from */
+const SOURCE_LABEL = { demo: 'Demo workspace', sandbox: 'Sandbox data', supabase: 'Supabase data', postgres: 'Postgres data' } as const
+
 function Indicators() {
   const { workspace, sync } = useShellStatus()
   return (
     <Group gap={6} visibleFrom="sm">
       <Tooltip label={workspace?.dbPath ?? ''}>
         <Badge variant="light" color={workspace?.source === 'demo' ? 'violet' : 'teal'} data-testid="workspace-indicator">
-          {workspace?.source === 'demo' ? 'Demo workspace' : (workspace?.source ?? '…')}
+          {workspace ? SOURCE_LABEL[workspace.source] : '…'}
         </Badge>
       </Tooltip>
       <Badge variant="default" data-testid="role-indicator">

@@ -20,6 +20,8 @@ export interface BootstrapProgress {
   table: string | null
   /** of `rows`: those the bulk bootstrap's second lane (a worker thread copying lines, their accounts and daily usage) has stored */
   laneRows?: number
+  /** bulk bootstrap: copying rows, or (every row copied) building the indexes */
+  stage?: 'copying' | 'indexing'
 }
 
 export interface SyncStatus {

@@ -125,12 +125,20 @@ function StatusCard({ status: s, ledger }: { status: SyncStatus; ledger: LedgerV
       </SimpleGrid>
       {b && (
         <Stack gap={4} mt="md" data-testid="sync-bootstrap">
-          <Text size="sm">
-            Bootstrap: {n(b.rows)} rows{total ? ` of ~${n(total)}` : ''} · {n(b.rowsPerSec)} rows/s
-            {b.etaSeconds !== null ? ` · ETA ${Math.ceil(b.etaSeconds)} s` : ''}
-            {b.table ? ` · ${b.table}` : ''}
-          </Text>
-          <Progress value={total ? (100 * b.rows) / total : 100} animated={!total} />
+          {b.stage === 'indexing' ? (
+            <Text size="sm">
+              Bootstrap: {n(b.rows)} rows copied · building the indexes
+              {b.etaSeconds !== null ? ` (about ${Math.ceil(b.etaSeconds)} s)` : ''}
+            </Text>
+          ) : (
+            <Text size="sm">
+              Bootstrap: {n(b.rows)} rows{total ? ` of ~${n(total)}` : ''} · {n(b.rowsPerSec)} rows/s
+              {b.etaSeconds !== null ? ` · ETA ${Math.ceil(b.etaSeconds)} s` : ''}
+              {b.stage === 'copying' ? ', indexes included' : ''}
+              {b.table ? ` · ${b.table}` : ''}
+            </Text>
+          )}
+          <Progress value={b.stage === 'indexing' ? 100 : total ? (100 * b.rows) / total : 100} animated={!total || b.stage === 'indexing'} />
         </Stack>
       )}
       {s.horizonLag !== null && s.horizonLag > 1000 && (
