@@ -13,6 +13,7 @@
 //   live on the central side's pokes alone (LISTEN sync_changes, NOTIFYed by migration 8; no poll);
 // - push_ops_per_s over --ops (default 10,000) ops, with the CPU it took here (main + sync worker) and on the server
 //   (the engine's backends, by application_name);
+// --rpc pages the bulk snapshot through sync_snapshot_chunk (the Supabase / PostgREST path) instead of COPY.
 // --from-copy skips the bootstrap: the workspace starts as a copy of the file the central database was filled from
 // (see prepareFromCopy), for measuring incremental and push alone.
 // - page_local_p95_ms beside page_central_p95_ms: the same 100-row grid pages (default order at random offsets, and
@@ -298,7 +299,9 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
   // the engine's connections carry an application_name, so the server CPU they use can be told apart
   const engineUrl = new URL(central.url)
   engineUrl.searchParams.set('application_name', ENGINE_APP)
-  const remoteCfg = { kind: 'postgres' as const, url: engineUrl.toString(), claims, pollMs: 0 }
+  // --rpc: the bulk snapshot paged through sync_snapshot_chunk (the Supabase / PostgREST path) instead of COPY
+  const remoteCfg = { kind: 'postgres' as const, url: engineUrl.toString(), claims, pollMs: 0, snapshotVia: args.flags.rpc ? ('rpc' as const) : undefined }
+  out.snapshot_via = args.flags.rpc ? 'rpc' : 'copy'
   const fromCopy = Boolean(args.flags['from-copy'])
   out.from_copy = fromCopy
   if (fromCopy) {

@@ -32,7 +32,7 @@ export class PgRemote extends SqlRemote {
   constructor(
     private url: string,
     claims: Claims,
-    opts: { pollMs?: number; poolSize?: number } = {},
+    private opts: { pollMs?: number; poolSize?: number; snapshotVia?: 'copy' | 'rpc' } = {},
   ) {
     // a slow poll beside LISTEN, for a central database without migration 8 (no pokes); the engine itself pulls again
     // until the horizon passes a poked xid
@@ -65,7 +65,7 @@ export class PgRemote extends SqlRemote {
   }
 
   laneConfig(): RemoteConfig {
-    return { kind: 'postgres', url: this.url, claims: this.claims, pollMs: 0 }
+    return { kind: 'postgres', url: this.url, claims: this.claims, pollMs: 0, snapshotVia: this.opts.snapshotVia }
   }
 
   /**
@@ -74,6 +74,10 @@ export class PgRemote extends SqlRemote {
    * The stream pauses while the caller writes a chunk (backpressure).
    */
   override async *snapshotRows(table: SnapshotTable, columns: readonly string[], after: readonly unknown[] | null, chunkRows: number): AsyncGenerator<SnapshotChunk> {
+    if (this.opts.snapshotVia === 'rpc') {
+      yield* super.snapshotRows(table, columns, after, chunkRows)
+      return
+    }
     const kinds = new Map(table.columns.map((c) => [c.name, c.type]))
     const cols = columns.map((name) => ({ name, type: kinds.get(name) ?? 'text' }))
     const pkPos = table.pk.map((k) => columns.indexOf(k))

@@ -80,14 +80,15 @@ export function claimsFor(role: SyncRole, sub?: string, email?: string): Claims 
 /** Serializable description of a remote, so a worker thread can build its own. */
 export type RemoteConfig =
   | { kind: 'sandbox'; dir: string; claims: Claims; pollMs?: number }
-  | { kind: 'postgres'; url: string; claims: Claims; pollMs?: number }
+  /** snapshotVia 'rpc': page the bulk snapshot through sync_snapshot_chunk as PostgREST clients do (bench --rpc) instead of COPY */
+  | { kind: 'postgres'; url: string; claims: Claims; pollMs?: number; snapshotVia?: 'copy' | 'rpc' }
   | { kind: 'supabase'; url: string; anonKey: string; session: Session | null }
 
 export async function createRemote(cfg: RemoteConfig, hooks: { onSession?: (s: Session | null) => void } = {}): Promise<Remote> {
   switch (cfg.kind) {
     case 'postgres': {
       const { PgRemote } = await import('./remote-pg')
-      return new PgRemote(cfg.url, cfg.claims, { pollMs: cfg.pollMs })
+      return new PgRemote(cfg.url, cfg.claims, { pollMs: cfg.pollMs, snapshotVia: cfg.snapshotVia })
     }
     case 'sandbox': {
       const { openSandboxRemote } = await import('./remote-sandbox')
