@@ -128,8 +128,12 @@ export function startLane(input: LaneInput, onProgress?: () => void): LaneRun | 
       if (m.type === 'progress') {
         run.progress = { rows: m.rows, runRows: m.runRows }
         onProgress?.()
-      } else if (m.type === 'done') ok({ rows: m.rows, stats: m.stats })
+        return
+      }
+      if (m.type === 'done') ok({ rows: m.rows, stats: m.stats })
       else fail(reviveError(m.error))
+      // its scratch file is closed: the worker (kept alive by its message port) is done
+      void w.terminate()
     })
     w.on('error', fail)
     w.on('exit', (code) => fail(new Error(`the bootstrap lane's worker exited with code ${code}`)))
