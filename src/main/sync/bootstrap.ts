@@ -3,7 +3,8 @@
 // compact form (COPY text for direct Postgres, JSON arrays for PostgREST / the sandbox), write each chunk with plain
 // multi-row INSERTs into the replica whose secondary indexes were dropped, rebuild the indexes, then hand over to
 // sync_pull's log replay from H0. Every chunk is committed in one SQLite transaction together with the position (table
-// + last key), so a killed app resumes after the last chunk it stored.
+// + last key), so a killed app resumes after the last chunk it stored. From a direct Postgres a second lane (lane.ts) copies
+// and indexes lines, accounts and usage_daily in a worker thread meanwhile; WAL checkpoints run on another worker.
 import type { SnapshotPlan, SnapshotTable } from '../../shared/sync/protocol'
 import { bulkCursor, META, type AsideTimings, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from './apply'
 import { startCheckpointer, type IndexesAside } from '../db/bulk'
@@ -106,7 +107,8 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   if (laneTables.length && !laneMoved && remote.laneConfig) lane = startLane(applier.laneInput(plan, laneTables, remote.laneConfig(), opts.chunkRows), report)
   // without its worker (it could run when the bootstrap began, not now), this thread copies the lane's tables last
   const fallback = laneTables.length > 0 && !laneMoved && !lane
-  if (fallback) removeLaneStore(applier.laneScratch())
+  // (moved in: a run killed before it deleted the scratch replica leaves it behind)
+  if (fallback || laneMoved) removeLaneStore(applier.laneScratch())
   const mine = [...plan.tables.filter((t) => !laneTables.includes(t.table)), ...(fallback ? plan.tables.filter((t) => laneTables.includes(t.table)) : [])]
   // lines copied here (no lane): its 25 indexes are built aside by a worker thread once it is copied
   const asideFrom = Math.max(...ASIDE_TABLES.map((t) => mine.findIndex((p) => p.table === t))) + 1
@@ -155,7 +157,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   }
   stats.indexMs = performance.now() - i0 + applier.finishBulk(cursor, plan)
   if (stats.aside) stats.aside = roundAll(stats.aside)
-  if (stats.lane) stats.lane = { ...roundAll({ ...stats.lane, tables: 0 }), tables: stats.lane.tables }
+  if (stats.lane) stats.lane = roundAll(stats.lane)
   for (const t of Object.values(stats.tables)) {
     t.waitMs = Math.round(t.waitMs)
     t.applyMs = Math.round(t.applyMs)
