@@ -412,12 +412,7 @@ export class SyncEngine {
           return
         }
         // the poked transaction is committed but not below the horizon yet: look again soon
-        this.pokeTimer = setTimeout(() => {
-          this.pokeTimer = null
-          if (this.pushing) this.pokedDuringPushAt ??= performance.now()
-          else this.pullForPoke()
-        }, this.pokeDelayMs)
-        this.pokeTimer.unref?.()
+        this.pullForPokeIn(this.pokeDelayMs)
         this.pokeDelayMs = Math.min(POKE_RETRY_MAX_MS, this.pokeDelayMs * 2)
       },
       () => {
@@ -425,15 +420,20 @@ export class SyncEngine {
         // wait for the next poke or the slow poll
         this.pokeDelayMs = POKE_RETRY_MIN_MS
         if (!this.stopLive || this.pokeTimer) return
-        this.pokeTimer = setTimeout(() => {
-          this.pokeTimer = null
-          if (this.pushing) this.pokedDuringPushAt ??= performance.now()
-          else this.pullForPoke()
-        }, this.pokeFailDelayMs)
-        this.pokeTimer.unref?.()
+        this.pullForPokeIn(this.pokeFailDelayMs)
         this.pokeFailDelayMs = Math.min(POKE_FAIL_RETRY_MAX_MS, this.pokeFailDelayMs * 2)
       },
     )
+  }
+
+  /** pullForPoke after `ms` (or, if a push is running then, when it is done) */
+  private pullForPokeIn(ms: number): void {
+    this.pokeTimer = setTimeout(() => {
+      this.pokeTimer = null
+      if (this.pushing) this.pokedDuringPushAt ??= performance.now()
+      else this.pullForPoke()
+    }, ms)
+    this.pokeTimer.unref?.()
   }
 
   async ledgerVerify(): Promise<LedgerVerifyReply> {
