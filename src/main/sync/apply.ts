@@ -21,7 +21,7 @@ import {
   type SavedTrigger,
 } from '../db/bulk'
 import type Database from 'better-sqlite3'
-import { removeLaneStore, type LaneInput } from './lane'
+import { discardLaneStore, removeLaneStore, type LaneInput } from './lane'
 import type { RemoteConfig } from './remote'
 import type { Db } from '../db/open'
 import {
@@ -343,7 +343,7 @@ export class Applier {
       this.setMeta(META.bootstrapRows, String(Number(this.meta(META.bootstrapRows) ?? '0') + rows))
       return true
     })
-    removeLaneStore(this.laneScratch())
+    discardLaneStore(this.laneScratch())
     return performance.now() - t0
   }
 

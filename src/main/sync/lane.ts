@@ -7,7 +7,9 @@
 //
 // Only for a remote that can be opened again from its configuration in another thread (direct Postgres), a store on
 // disk, and a worker script to run; otherwise the sync thread copies every table itself.
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { SnapshotPlan } from '../../shared/sync/protocol'
 import { findWorkerScript, startWorker, type SavedIndex, type WorkerScript } from '../db/bulk'
@@ -87,6 +89,30 @@ export function openLaneStore(input: LaneInput): Db {
 export function removeLaneStore(path: string): void {
   rmSync(path, { force: true })
   rmSync(`${path}-journal`, { force: true })
+  // and any that discardLaneStore renamed but a process exiting meanwhile did not get to delete
+  const dir = dirname(path)
+  const prefix = `${basename(path)}.old-`
+  try {
+    for (const n of readdirSync(dir)) if (n.startsWith(prefix)) rmSync(join(dir, n), { force: true })
+  } catch {
+    // (no such folder: nothing to delete)
+  }
+}
+
+/**
+ * Deletes a scratch replica that is no longer needed without waiting for it: unlinking a gigabyte file costs the
+ * calling thread most of a second. Renamed first (instant), so a new one at the same path is never the one deleted.
+ */
+export function discardLaneStore(path: string): void {
+  if (!existsSync(path)) return removeLaneStore(path)
+  const old = `${path}.old-${process.pid}-${Date.now()}`
+  try {
+    renameSync(path, old)
+  } catch {
+    return removeLaneStore(path)
+  }
+  rmSync(`${path}-journal`, { force: true })
+  void rm(old, { force: true }).catch(() => undefined)
 }
 
 /** The lane worker's script (bulk.ts findWorkerScript; electron-vite emits the entry `sync-lane-worker`). */
