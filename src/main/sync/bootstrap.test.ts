@@ -9,9 +9,11 @@ import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SYNCED_TABLES, type SnapshotChunk, type SnapshotTable } from '../../shared/sync/protocol'
 import { openDatabase, type Db } from '../db/open'
-import { META, parseBulkCursor } from './apply'
+import { Applier, META, parseBulkCursor } from './apply'
 import type { BulkStats } from './bootstrap'
 import { CopyTextParser } from './copy-text'
+import { RemoteError } from './errors'
+import { startLane } from './lane'
 import { SyncEngine, type EngineEvent } from './engine'
 import { claimsFor, rpcSnapshotRows, type Remote } from './remote'
 import { SqlRemote } from './remote-sql'
@@ -220,6 +222,36 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     await expectConverged()
     expect(existsSync(scratch)).toBe(false)
     await e.close()
+  })
+
+  it.runIf(isPg())('copy: when this thread fails, the lane is stopped (running or done) and the next pull resumes both and converges', async () => {
+    let fail = true
+    const remote = remoteFor('operator', 'copy', async (table) => {
+      if (fail && table === 'care_interactions') throw new RemoteError('network', 'connection lost mid-copy')
+    })
+    const e = await engine(remote)
+    await expect(e.pull({ limit: 40 })).rejects.toThrow(/connection lost mid-copy/)
+    fail = false
+    const r = await e.pull({ limit: 40 })
+    expect(r.bootstrapped).toBe(false) // resumed
+    await expectConverged()
+    expect(existsSync(`${db.name}.bootstrap-lane`)).toBe(false)
+    await e.close()
+  })
+
+  it.runIf(isPg())('a lane asked to stop after it has finished stops at once', async () => {
+    const remote = c.remote(claimsFor('operator')) as Remote
+    const plan = await remote.snapshotBegin!()
+    const applier = new Applier(db)
+    const lane = ['accounts', 'lines', 'usage_daily']
+    applier.beginBulk(plan, lane)
+    const run = startLane(applier.laneInput(plan, lane, remote.laneConfig!(), 40))!
+    const server = await centralChecksums(c)
+    expect((await run.done).rows).toBe(server.accounts.rows + server.lines.rows + server.usage_daily.rows)
+    await run.exited
+    // (asking a worker that has exited to stop must not wait for an exit that already happened)
+    await run.stop()
+    await remote.close()
   })
 
   it('COPY text: a truncated stream or a wrong field count is refused', () => {

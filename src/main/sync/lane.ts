@@ -28,6 +28,8 @@ export const LANE_TABLES: readonly string[] = ['accounts', 'lines', 'usage_daily
 export const LANE_META = {
   /** the lane's tables are copied and indexed: ready to be moved in */
   indexed: 'sync.lane_indexed',
+  /** the table definitions it was made with (an app updated between two runs may have migrated the store's) */
+  ddl: 'sync.lane_ddl',
 } as const
 
 export interface LaneInput {
@@ -63,16 +65,16 @@ function openScratch(path: string): Db {
 }
 
 /**
- * The lane's scratch replica: the one a killed run left, when it belongs to the same bootstrap (same plan), else a new
- * one with the store's table definitions (no indexes: they are built after the copy).
+ * The lane's scratch replica: the one a killed run left, when it belongs to the same bootstrap (same plan) and the
+ * store's table definitions have not changed since, else a new one with them (no indexes: they are built after the copy).
  */
 export function openLaneStore(input: LaneInput): Db {
   const path = input.scratchPath
   if (existsSync(path)) {
     try {
       const db = openScratch(path)
-      const row = db.prepare("SELECT value FROM meta WHERE key = 'sync.bulk_plan'").get() as { value: string } | undefined
-      if (row?.value === JSON.stringify(input.plan)) return db
+      const meta = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value
+      if (meta('sync.bulk_plan') === JSON.stringify(input.plan) && meta(LANE_META.ddl) === JSON.stringify(input.ddl)) return db
       db.close()
     } catch {
       // unreadable or from another schema: start over
@@ -82,6 +84,7 @@ export function openLaneStore(input: LaneInput): Db {
   const db = openScratch(path)
   db.transaction(() => {
     for (const s of input.ddl) db.exec(s)
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(LANE_META.ddl, JSON.stringify(input.ddl))
   })()
   return db
 }
@@ -129,19 +132,22 @@ export interface LaneRun {
   progress: { rows: number; runRows: number }
   /** settles when the lane's tables are copied and indexed (the worker has closed the scratch file) */
   done: Promise<{ rows: number; stats: LaneStats }>
-  /** asks the worker to stop after its current chunk (the scratch replica is kept for the next run) */
+  /** asks the worker to stop after its current chunk (the scratch replica is kept for the next run); settles once it has exited */
   stop: () => Promise<void>
+  /** settles when the worker has exited */
+  exited: Promise<void>
 }
 
 export function startLane(input: LaneInput, onProgress?: () => void): LaneRun | null {
   const script = laneWorker()
   if (!script) return null
   const w = startWorker(script, input)
+  const exited = new Promise<void>((ok) => w.once('exit', () => ok()))
   const run: LaneRun = {
     progress: { rows: 0, runRows: 0 },
+    exited,
     done: null as unknown as LaneRun['done'],
     stop: async () => {
-      const exited = new Promise<void>((ok) => w.once('exit', () => ok()))
       w.postMessage({ type: 'stop' } satisfies LaneRequest)
       // a worker stuck in a long statement: terminated after a while (its SQLite connection is closed as it exits)
       const timer = setTimeout(() => void w.terminate(), 10_000)
