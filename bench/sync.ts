@@ -365,9 +365,9 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
       out.bootstrap_write_s = s1(boot.bulk.applyMs)
       out.bootstrap_index_build_s = s1(boot.bulk.indexMs)
       // lines' indexes built by a worker thread in a scratch file meanwhile (its copy-out, its index build)
-      // the second lane (lane.ts): its tables' copy and index build in a worker thread, this thread's own index build,
-      // its wait for the lane, moving the lane's tables in
-      if (boot.bulk.lane) out.bootstrap_lane = Object.fromEntries(Object.entries(boot.bulk.lane).map(([k, v]) => [k.replace(/Ms$/, '_s'), typeof v === 'number' ? s1(v) : v]))
+      // the worker lanes (lane.ts): each one's tables, their copy and index build in its worker thread, this thread's own
+      // index build, its wait for the lane, moving the lane's tables in
+      if (boot.bulk.lanes) out.bootstrap_lanes = boot.bulk.lanes.map((l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k.replace(/Ms$/, '_s'), typeof v === 'number' ? s1(v) : v])))
       if (boot.bulk.aside) out.bootstrap_index_aside = Object.fromEntries(Object.entries(boot.bulk.aside).map(([k, v]) => [k.replace(/Ms$/, '_s'), s1(v)]))
       out.bootstrap_log_replay_s = s1(boot.ms - boot.bulk.waitMs - boot.bulk.applyMs - boot.bulk.indexMs)
       out.bootstrap_tables = Object.fromEntries(Object.entries(boot.bulk.tables).map(([t, v]) => [t, { rows: v.rows, wait_s: s1(v.waitMs), write_s: s1(v.applyMs) }]))

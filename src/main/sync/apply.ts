@@ -21,7 +21,7 @@ import {
   type SavedTrigger,
 } from '../db/bulk'
 import type Database from 'better-sqlite3'
-import { discardLaneStore, removeLaneStore, type LaneInput } from './lane'
+import { discardLaneStore, laneStorePath, removeLaneStores, type LaneInput } from './lane'
 import type { RemoteConfig } from './remote'
 import type { Db } from '../db/open'
 import {
@@ -53,10 +53,10 @@ export const META = {
   horizonLag: 'sync.horizon_lag',
   /** the bulk bootstrap's plan (sync_snapshot_begin's reply) while it runs */
   bulkPlan: 'sync.bulk_plan',
-  /** the tables the bulk bootstrap's second lane copies (lane.ts), a JSON list; absent: this thread copies them all */
-  bulkLane: 'sync.bulk_lane',
-  /** '1' once the lane's tables are moved into the store */
-  bulkLaneMoved: 'sync.bulk_lane_moved',
+  /** the tables each of the bulk bootstrap's other lanes copies (lane.ts), a JSON list of lists; absent: none */
+  bulkLanes: 'sync.bulk_lanes',
+  /** the lanes (their numbers, a JSON list) whose tables are moved into the store */
+  bulkLanesMoved: 'sync.bulk_lanes_moved',
 } as const
 
 /** Where the index build aside went (ms): the worker's copy-out and build; here: the other tables' indexes, waiting for the worker, moving its tables in. */
@@ -265,21 +265,22 @@ export class Applier {
       this.setMeta(META.bootstrapRows, null)
       this.setMeta(META.bootstrapStartedAt, null)
       this.setMeta(META.bulkPlan, null)
-      this.setMeta(META.bulkLane, null)
-      this.setMeta(META.bulkLaneMoved, null)
+      this.setMeta(META.bulkLanes, null)
+      this.setMeta(META.bulkLanesMoved, null)
     })()
-    if (!this.db.memory) removeLaneStore(this.laneScratch())
+    if (!this.db.memory) removeLaneStores(this.db.name)
   }
 
   // ---- bulk bootstrap --------------------------------------------------------------------------------------------------
 
   /**
    * Starts a bulk bootstrap, in one transaction: the secondary indexes of the synced tables dropped (saved for the
-   * rebuild), the replica emptied, the plan and the second lane's tables (`lane`, see lane.ts) stored, the cursor at
+   * rebuild), the replica emptied, the plan and the other lanes' tables (`lanes`, see lane.ts) stored, the cursor at
    * the first table this thread copies. Only from a null cursor.
    */
-  beginBulk(plan: SnapshotPlan, lane: readonly string[] = [], now = new Date()): string {
-    const cursor = bulkCursor({ t: plan.tables.find((t) => !lane.includes(t.table))?.table ?? null, k: null })
+  beginBulk(plan: SnapshotPlan, lanes: ReadonlyArray<readonly string[]> = [], now = new Date()): string {
+    const elsewhere = lanes.flat()
+    const cursor = bulkCursor({ t: plan.tables.find((t) => !elsewhere.includes(t.table))?.table ?? null, k: null })
     this.db.transaction(() => {
       if (this.cursor !== null) throw new Error('the sync cursor moved while the bootstrap was starting (another puller?); nothing was applied')
       const already = this.savedIndexes()
@@ -293,8 +294,8 @@ export class Applier {
       this.setMeta(META.bootstrapRows, '0')
       this.setMeta(META.bootstrapStartedAt, now.toISOString())
       this.setMeta(META.bulkPlan, JSON.stringify(plan))
-      this.setMeta(META.bulkLane, lane.length ? JSON.stringify(lane) : null)
-      this.setMeta(META.bulkLaneMoved, null)
+      this.setMeta(META.bulkLanes, lanes.length ? JSON.stringify(lanes) : null)
+      this.setMeta(META.bulkLanesMoved, null)
       this.setMeta(META.horizon, plan.horizon)
       this.setMeta(META.phase, 'snapshot')
       this.setMeta(META.cursor, cursor)
@@ -307,22 +308,28 @@ export class Applier {
     return s ? (JSON.parse(s) as SnapshotPlan) : null
   }
 
-  /** The tables of this bootstrap's second lane (lane.ts); empty when this thread copies them all. */
-  bulkLane(): string[] {
-    const s = this.meta(META.bulkLane)
-    return s ? (JSON.parse(s) as string[]) : []
+  /** The tables of each of this bootstrap's other lanes (lane.ts); empty when this thread copies them all. */
+  bulkLanes(): string[][] {
+    const s = this.meta(META.bulkLanes)
+    return s ? (JSON.parse(s) as string[][]) : []
   }
 
-  laneScratch(): string {
-    return `${this.db.name}.bootstrap-lane`
+  /** The lanes (numbers) whose tables are moved in. */
+  bulkLanesMoved(): number[] {
+    const s = this.meta(META.bulkLanesMoved)
+    return s ? (JSON.parse(s) as number[]) : []
   }
 
-  /** What the lane worker needs: the plan narrowed to its tables, the store's table definitions, their saved indexes. */
-  laneInput(plan: SnapshotPlan, lane: readonly string[], remote: RemoteConfig, chunkRows: number): LaneInput {
+  laneScratch(lane: number): string {
+    return laneStorePath(this.db.name, lane)
+  }
+
+  /** What lane `n`'s worker needs: the plan narrowed to its tables, the store's table definitions, their saved indexes. */
+  laneInput(plan: SnapshotPlan, n: number, lane: readonly string[], remote: RemoteConfig, chunkRows: number): LaneInput {
     const names = [...SYNCED_TABLES, 'meta']
     const ddl = (this.db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${names.map(() => '?').join(',')})`).all(...names) as Array<{ sql: string }>).map((r) => r.sql)
     return {
-      scratchPath: this.laneScratch(),
+      scratchPath: this.laneScratch(n),
       remote,
       plan: { ...plan, tables: plan.tables.filter((t) => lane.includes(t.table)) },
       ddl,
@@ -332,18 +339,18 @@ export class Applier {
   }
 
   /**
-   * Moves the lane's copied and indexed tables in from its scratch replica (`rows` of them), in one transaction with
+   * Moves lane `n`'s copied and indexed tables in from its scratch replica (`rows` of them), in one transaction with
    * the bookkeeping (bulk.ts moveTablesIn), then deletes the scratch file. Returns the milliseconds it took.
    */
-  moveLaneIn(lane: readonly string[], rows: number, sentCursor: string): number {
+  moveLaneIn(n: number, lane: readonly string[], rows: number, sentCursor: string): number {
     const t0 = performance.now()
-    moveTablesIn(this.db, this.laneScratch(), lane, this.savedIndexes(), () => {
+    moveTablesIn(this.db, this.laneScratch(n), lane, this.savedIndexes(), () => {
       if (this.cursor !== sentCursor) throw new Error('the sync cursor moved during the bootstrap (another puller?)')
-      this.setMeta(META.bulkLaneMoved, '1')
+      this.setMeta(META.bulkLanesMoved, JSON.stringify([...this.bulkLanesMoved(), n]))
       this.setMeta(META.bootstrapRows, String(Number(this.meta(META.bootstrapRows) ?? '0') + rows))
       return true
     })
-    discardLaneStore(this.laneScratch())
+    discardLaneStore(this.laneScratch(n))
     return performance.now() - t0
   }
 
@@ -439,8 +446,8 @@ export class Applier {
       this.setMeta(META.cursor, plan.log_cursor)
       this.setMeta(META.phase, 'log')
       this.setMeta(META.bulkPlan, null)
-      this.setMeta(META.bulkLane, null)
-      this.setMeta(META.bulkLaneMoved, null)
+      this.setMeta(META.bulkLanes, null)
+      this.setMeta(META.bulkLanesMoved, null)
     })()
     return ms
   }
@@ -545,7 +552,7 @@ export class Applier {
       if (this.cursor !== sentCursor) throw new Error('the sync cursor moved while this page was in flight (another puller?); the page was not applied')
       if (reply.reset) {
         for (const t of SYNCED_TABLES) this.db.exec(`DELETE FROM ${q(t)}`)
-        for (const k of [META.cursor, META.phase, META.horizon, META.bootstrapRows, META.bootstrapStartedAt, META.bulkPlan, META.bulkLane, META.bulkLaneMoved]) this.setMeta(k, null)
+        for (const k of [META.cursor, META.phase, META.horizon, META.bootstrapRows, META.bootstrapStartedAt, META.bulkPlan, META.bulkLanes, META.bulkLanesMoved]) this.setMeta(k, null)
         SYNCED_TABLES.forEach((t) => tables.add(t))
         return
       }

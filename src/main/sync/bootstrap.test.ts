@@ -31,19 +31,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.close()
 })
+// the lane layout, whatever this machine's core count (lane.ts laneLayout); the copy-2 tests set two lanes
+const ONE_LANE = 'accounts,lines,usage_daily'
+const TWO_LANES = 'accounts,lines;usage_daily,invoice_items'
 beforeEach(() => {
+  process.env.WINGTEL_BOOTSTRAP_LANES = ONE_LANE
   dir = mkdtempSync(join(tmpdir(), 'wt-bulk-'))
   db = openDatabase(join(dir, 'ws.sqlite'))
 })
 afterEach(() => {
+  delete process.env.WINGTEL_BOOTSTRAP_LANES
   db.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
-// copy: COPY, with the second lane (lane.ts: a worker thread copies accounts, lines and usage_daily on its own
-// connection); copy-1: COPY, all tables in one thread; rpc: sync_snapshot_chunk
-type Mode = 'copy' | 'copy-1' | 'rpc'
-const modes: Mode[] = isPg() ? ['copy', 'copy-1', 'rpc'] : ['rpc']
+// copy: COPY, with a worker lane (lane.ts: a worker thread copies accounts, lines and usage_daily on its own
+// connection); copy-2: two worker lanes (accounts and lines; usage_daily and invoice_items); copy-1: COPY, all tables
+// in one thread; rpc: sync_snapshot_chunk
+type Mode = 'copy' | 'copy-2' | 'copy-1' | 'rpc'
+const modes: Mode[] = isPg() ? ['copy', 'copy-2', 'copy-1', 'rpc'] : ['rpc']
+const LANES_OF: Partial<Record<Mode, string[][]>> = { copy: [ONE_LANE.split(',')], 'copy-2': TWO_LANES.split(';').map((l) => l.split(',')) }
 function isPg(): boolean {
   return Boolean(process.env.TEST_DATABASE_URL)
 }
@@ -58,7 +65,7 @@ function remoteFor(role: 'operator' | 'agent' | 'analyst', mode: Mode, hook?: (t
     mode === 'rpc' ? SqlRemote.prototype.snapshotRows.bind(base) : (base.snapshotRows.bind(base) as Remote['snapshotRows'] & object)
   const counts = new Map<string, number>()
   return Object.assign(Object.create(base) as Remote, {
-    laneConfig: mode === 'copy' ? (base as Remote).laneConfig?.bind(base) : undefined,
+    laneConfig: LANES_OF[mode] ? (base as Remote).laneConfig?.bind(base) : undefined,
     snapshotRows: async function* (t: SnapshotTable, cols: readonly string[], after: readonly unknown[] | null, n: number): AsyncGenerator<SnapshotChunk> {
       for await (const chunk of rows(t, cols, after, n)) {
         const k = (counts.get(t.table) ?? 0) + 1
@@ -98,12 +105,13 @@ async function expectConverged(): Promise<void> {
 describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
   for (const mode of modes) {
     it(`${mode}: the replica equals the server, including rows committed during the bootstrap`, async () => {
+      if (mode === 'copy-2') process.env.WINGTEL_BOOTSTRAP_LANES = TWO_LANES
       let wrote = ''
       const remote = remoteFor('operator', mode, async (table, n) => {
         // while lines are being copied: change an account already copied, a line not copied yet, delete a care note
         // (a later table) and add one. With the lane, lines are copied by its worker meanwhile: the writes land
         // before, during or after its copy of those rows, and the log replay must fix up any of them.
-        if (mode === 'copy' ? !wrote && !['plans', 'addons'].includes(table) : table === 'lines' && n === 1) {
+        if (LANES_OF[mode] ? !wrote && !['plans', 'addons'].includes(table) : table === 'lines' && n === 1) {
           wrote = await writeXid(
             c,
             `UPDATE accounts SET name = 'Renamed during bootstrap', wallet_cents = 777 WHERE id = 'ACC-000001';
@@ -125,7 +133,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
       expect(indexing).toBeGreaterThan(0)
       expect(stages[indexing].etaSeconds).not.toBeNull()
       expect(r.bulk?.rows).toBeGreaterThan(0)
-      expect(r.bulk?.lane?.tables ?? null).toEqual(mode === 'copy' ? ['accounts', 'lines', 'usage_daily'] : null)
+      expect(r.bulk?.lanes?.map((l) => l.tables).sort() ?? null).toEqual(LANES_OF[mode] ? [...LANES_OF[mode]].sort() : null)
       // the workspace indicator no longer says "demo": the data comes from this backend
       expect(db.prepare("SELECT value FROM meta WHERE key = 'source'").pluck().get()).toBe('postgres')
       expect(wrote).not.toBe('')
@@ -142,6 +150,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
 
   for (const mode of modes) {
     it(`${mode}: an agent receives only the tables its policies allow`, async () => {
+      if (mode === 'copy-2') process.env.WINGTEL_BOOTSTRAP_LANES = TWO_LANES
       const e = await engine(remoteFor('agent', mode), 'agent')
       await e.pull({ limit: 40 })
       const readable = (
@@ -194,8 +203,9 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     await e.close()
   })
 
-  it.runIf(isPg())('copy: a lane that fails midway keeps its chunks; the next pull resumes both lanes where they stopped and converges', async () => {
-    const scratch = `${db.name}.bootstrap-lane`
+  it.runIf(isPg())('copy: a lane that fails midway keeps its chunks; the next pull resumes both threads where they stopped and converges', async () => {
+    // one lane: accounts, lines and usage_daily
+    const scratch = `${db.name}.bootstrap-lane-0`
     const e = await engine(remoteFor('operator', 'copy'))
     process.env.WINGTEL_TEST_LANE_FAIL_AFTER = '3'
     try {
@@ -216,11 +226,27 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     const r = (await e.pull({ limit: 40 })) as Awaited<ReturnType<SyncEngine['pull']>> & { bulk?: BulkStats }
     expect(r.bootstrapped).toBe(false) // resumed
     const server = await centralChecksums(c)
-    const laneTotal = server.accounts.rows + server.lines.rows + server.usage_daily.rows
     // the lane copied only what it had not stored before
-    expect(r.bulk?.rows).toBe(laneTotal - kept)
+    const copied = (t: string) => r.bulk!.tables[t]?.rows ?? 0
+    expect(copied('accounts') + copied('lines') + copied('usage_daily')).toBe(server.accounts.rows + server.lines.rows + server.usage_daily.rows - kept)
     await expectConverged()
     expect(existsSync(scratch)).toBe(false)
+    await e.close()
+  })
+
+  it.runIf(isPg())('copy-2: two lanes failing midway are stopped; the next pull resumes them and converges', async () => {
+    process.env.WINGTEL_BOOTSTRAP_LANES = TWO_LANES
+    const e = await engine(remoteFor('operator', 'copy-2'))
+    process.env.WINGTEL_TEST_LANE_FAIL_AFTER = '1'
+    try {
+      await expect(e.pull({ limit: 40 })).rejects.toThrow(/bootstrap lane failed after 1 chunks/)
+    } finally {
+      delete process.env.WINGTEL_TEST_LANE_FAIL_AFTER
+    }
+    const r = await e.pull({ limit: 40 })
+    expect(r.bootstrapped).toBe(false) // resumed
+    await expectConverged()
+    expect(existsSync(`${db.name}.bootstrap-lane-0`) || existsSync(`${db.name}.bootstrap-lane-1`)).toBe(false)
     await e.close()
   })
 
@@ -235,7 +261,8 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     const r = await e.pull({ limit: 40 })
     expect(r.bootstrapped).toBe(false) // resumed
     await expectConverged()
-    expect(existsSync(`${db.name}.bootstrap-lane`)).toBe(false)
+    expect(existsSync(`${db.name}.bootstrap-lane-0`)).toBe(false)
+    expect(existsSync(`${db.name}.bootstrap-lane-1`)).toBe(false)
     await e.close()
   })
 
@@ -243,11 +270,11 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     const remote = c.remote(claimsFor('operator')) as Remote
     const plan = await remote.snapshotBegin!()
     const applier = new Applier(db)
-    const lane = ['accounts', 'lines', 'usage_daily']
-    applier.beginBulk(plan, lane)
-    const run = startLane(applier.laneInput(plan, lane, remote.laneConfig!(), 40))!
+    const lane = ['accounts', 'lines']
+    applier.beginBulk(plan, [lane])
+    const run = startLane(applier.laneInput(plan, 0, lane, remote.laneConfig!(), 40))!
     const server = await centralChecksums(c)
-    expect((await run.done).rows).toBe(server.accounts.rows + server.lines.rows + server.usage_daily.rows)
+    expect((await run.done).rows).toBe(server.accounts.rows + server.lines.rows)
     await run.exited
     // (asking a worker that has exited to stop must not wait for an exit that already happened)
     await run.stop()

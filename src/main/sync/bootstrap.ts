@@ -3,13 +3,13 @@
 // compact form (COPY text for direct Postgres, JSON arrays for PostgREST / the sandbox), write each chunk with plain
 // multi-row INSERTs into the replica whose secondary indexes were dropped, rebuild the indexes, then hand over to
 // sync_pull's log replay from H0. Every chunk is committed in one SQLite transaction together with the position (table
-// + last key), so a killed app resumes after the last chunk it stored. From a direct Postgres a second lane (lane.ts) copies
-// and indexes lines, accounts and usage_daily in a worker thread meanwhile; WAL checkpoints run on another worker.
+// + last key), so a killed app resumes after the last chunk it stored. From a direct Postgres, worker lanes (lane.ts) copy
+// and index some tables (lines and accounts; usage_daily and invoice_items) meanwhile; WAL checkpoints run on another worker.
 import type { SnapshotPlan, SnapshotTable } from '../../shared/sync/protocol'
 import { bulkCursor, META, type AsideTimings, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from './apply'
 import { startCheckpointer, type IndexesAside } from '../db/bulk'
 import { RemoteError } from './errors'
-import { LANE_TABLES, laneAvailable, removeLaneStore, startLane, type LaneRun } from './lane'
+import { laneAvailable, laneLayout, removeLaneStore, startLane, type LaneRun } from './lane'
 import type { Remote } from './remote'
 
 export interface BulkStats {
@@ -25,8 +25,8 @@ export interface BulkStats {
   indexMs: number
   /** lines' indexes built aside by a worker thread: its copy-out and index build, ms (null: built in place) */
   aside?: AsideTimings
-  /** the second lane (lane.ts): its tables; its copy and index build; this thread's own index build, then waiting for it and moving its tables in, ms */
-  lane?: { tables: string[]; loadMs: number; indexMs: number; othersIndexMs: number; waitMs: number; moveMs: number }
+  /** the other lanes (lane.ts), in the order they were moved in: their tables; their copy and index build; this thread's own index build, then waiting for the lane and moving its tables in, ms */
+  lanes?: Array<{ tables: string[]; loadMs: number; indexMs: number; othersIndexMs: number; waitMs: number; moveMs: number }>
   /** per table copied by this run: rows, wait and write milliseconds */
   tables: Record<string, { rows: number; waitMs: number; applyMs: number }>
 }
@@ -78,9 +78,10 @@ export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: B
       throw e
     }
     stats.waitMs += performance.now() - w0
-    // the second lane (lane.ts) where it can run: a remote another thread can open, a store on disk, a worker script
+    // the other lanes (lane.ts) where they can run: a remote another thread can open, a store on disk, a worker script
     const canLane = Boolean(remote.laneConfig) && !applier.db.memory && laneAvailable()
-    applier.beginBulk(plan, canLane ? plan.tables.filter((t) => LANE_TABLES.includes(t.table)).map((t) => t.table) : [])
+    const lanes = canLane ? laneLayout().map((l) => plan!.tables.filter((t) => l.includes(t.table)).map((t) => t.table)).filter((l) => l.length > 0) : []
+    applier.beginBulk(plan, lanes)
     stats.started = true
   }
   // the WAL checkpoints of the whole copy, index build and move on another thread
@@ -93,24 +94,32 @@ export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: B
 }
 
 async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan, stats: BulkStats, opts: BulkOptions): Promise<BulkStats> {
-  const laneTables = applier.bulkLane()
-  const laneMoved = applier.meta(META.bulkLaneMoved) === '1'
+  const lanes = applier.bulkLanes()
+  const moved = applier.bulkLanesMoved()
   const total = plan.tables.reduce((n, t) => n + t.estimate, 0)
   let mainTable = ''
   let stage: BulkProgress['stage'] = 'copying'
+  const running: Array<{ n: number; tables: string[]; run: LaneRun }> = []
   const report = () => {
-    const laneRows = lane ? lane.progress : { rows: 0, runRows: 0 }
-    const rows = Number(applier.meta(META.bootstrapRows) ?? stats.rows) + laneRows.rows
-    opts.onChunk?.({ table: mainTable, rows, runRows: stats.rows + laneRows.runRows, remaining: Math.max(0, total - rows), chunks: stats.chunks, laneRows: lane ? laneRows.rows : undefined, stage })
+    const lane = running.reduce((a, l) => ({ rows: a.rows + l.run.progress.rows, runRows: a.runRows + l.run.progress.runRows }), { rows: 0, runRows: 0 })
+    const rows = Number(applier.meta(META.bootstrapRows) ?? stats.rows) + lane.rows
+    opts.onChunk?.({ table: mainTable, rows, runRows: stats.rows + lane.runRows, remaining: Math.max(0, total - rows), chunks: stats.chunks, laneRows: running.length ? lane.rows : undefined, stage })
   }
-  let lane: LaneRun | null = null
-  if (laneTables.length && !laneMoved && remote.laneConfig) lane = startLane(applier.laneInput(plan, laneTables, remote.laneConfig(), opts.chunkRows), report)
-  // without its worker (it could run when the bootstrap began, not now), this thread copies the lane's tables last
-  const fallback = laneTables.length > 0 && !laneMoved && !lane
-  // (moved in: a run killed before it deleted the scratch replica leaves it behind)
-  if (fallback || laneMoved) removeLaneStore(applier.laneScratch())
-  const mine = [...plan.tables.filter((t) => !laneTables.includes(t.table)), ...(fallback ? plan.tables.filter((t) => laneTables.includes(t.table)) : [])]
-  // lines copied here (no lane): its 25 indexes are built aside by a worker thread once it is copied
+  // without its worker (it could run when the bootstrap began, not now), this thread copies a lane's tables last
+  const fallback: string[] = []
+  lanes.forEach((tables, n) => {
+    // (moved in: a run killed before it deleted the scratch replica leaves it behind)
+    if (moved.includes(n)) return removeLaneStore(applier.laneScratch(n))
+    const run = remote.laneConfig ? startLane(applier.laneInput(plan, n, tables, remote.laneConfig(), opts.chunkRows), report) : null
+    if (run) running.push({ n, tables, run })
+    else {
+      removeLaneStore(applier.laneScratch(n))
+      fallback.push(...tables)
+    }
+  })
+  const elsewhere = lanes.flat()
+  const mine = [...plan.tables.filter((t) => !elsewhere.includes(t.table)), ...plan.tables.filter((t) => fallback.includes(t.table))]
+  // lines copied here (no lane for it): its 25 indexes are built aside by a worker thread once it is copied
   const asideFrom = Math.max(...ASIDE_TABLES.map((t) => mine.findIndex((p) => p.table === t))) + 1
   let asideStarted: IndexesAside | null = null
   try {
@@ -129,7 +138,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
     })
   } catch (e) {
     ;(asideStarted as IndexesAside | null)?.cancel()
-    await lane?.stop()
+    await Promise.all(running.map((l) => l.run.stop()))
     throw e
   }
   const cursor = applier.cursor!
@@ -137,18 +146,31 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   report()
   opts.onIndexes?.()
   const i0 = performance.now()
-  if (lane) {
-    // this thread's tables' indexes while the lane finishes, then its tables moved in
-    const ix0 = performance.now()
+  if (running.length) {
+    // this thread's tables' indexes while the lanes finish, then each lane's tables moved in as soon as it is done
     applier.buildIndexesOf(mine.map((t) => t.table))
-    const w0 = performance.now()
-    const res = await lane.done
-    const w1 = performance.now()
-    const moveMs = applier.moveLaneIn(laneTables, res.rows, cursor)
-    stats.rows += res.stats.rows
-    stats.chunks += res.stats.chunks
-    for (const [t, v] of Object.entries(res.stats.tables)) stats.tables[t] = v
-    stats.lane = { tables: laneTables, loadMs: res.stats.loadMs, indexMs: res.stats.indexMs, othersIndexMs: w0 - ix0, waitMs: w1 - w0, moveMs }
+    const ownIndexMs = performance.now() - i0
+    stats.lanes = []
+    let pending = running.map((l) => ({ ...l, done: l.run.done.then(() => l) }))
+    // (the race below hears a failure; a lane failing after another one did must not be an unhandled rejection)
+    for (const p of pending) p.done.catch(() => undefined)
+    try {
+      while (pending.length) {
+        const w0 = performance.now()
+        const l = await Promise.race(pending.map((p) => p.done))
+        const res = await l.run.done
+        const w1 = performance.now()
+        const moveMs = applier.moveLaneIn(l.n, l.tables, res.rows, cursor)
+        pending = pending.filter((p) => p.n !== l.n)
+        stats.rows += res.stats.rows
+        stats.chunks += res.stats.chunks
+        for (const [t, v] of Object.entries(res.stats.tables)) stats.tables[t] = v
+        stats.lanes.push({ tables: l.tables, loadMs: res.stats.loadMs, indexMs: res.stats.indexMs, othersIndexMs: ownIndexMs, waitMs: w1 - w0, moveMs })
+      }
+    } catch (e) {
+      await Promise.all(pending.map((p) => p.run.stop()))
+      throw e
+    }
   } else {
     // lines' 25 indexes are built by a worker thread (scratch file) while this thread copies and indexes the others
     asideStarted ??= applier.startIndexesAside(ASIDE_TABLES)
@@ -157,7 +179,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   }
   stats.indexMs = performance.now() - i0 + applier.finishBulk(cursor, plan)
   if (stats.aside) stats.aside = roundAll(stats.aside)
-  if (stats.lane) stats.lane = roundAll(stats.lane)
+  if (stats.lanes) stats.lanes = stats.lanes.map((l) => roundAll(l))
   for (const t of Object.values(stats.tables)) {
     t.waitMs = Math.round(t.waitMs)
     t.applyMs = Math.round(t.applyMs)

@@ -59,7 +59,8 @@ function cli(args: string[], killWhen?: (e: Record<string, unknown>) => boolean)
   const remote = usePg ? ['--url', central.url!] : []
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args, '--db', join(dir, 'ws.sqlite'), ...remote, '--json', '--progress'], {
     cwd: ROOT,
-    env: { ...process.env, WINGTEL_SANDBOX_DIR: sandboxDir },
+    // one worker lane (lines, accounts, usage_daily) whatever this machine's core count
+    env: { ...process.env, WINGTEL_SANDBOX_DIR: sandboxDir, WINGTEL_BOOTSTRAP_LANES: 'accounts,lines,usage_daily' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const run: Run = { code: null, signal: null, stdout: '', events: [] }
@@ -107,11 +108,11 @@ afterAll(async () => {
 
 describe(`killed mid-work (${usePg ? 'PostgreSQL' : 'sandbox PGlite'})`, () => {
   it('SIGKILL mid-bootstrap: the restart resumes at the stored cursor and converges', { timeout: 300_000 }, async () => {
-    // on PostgreSQL the bulk bootstrap's second lane (a worker thread copying lines, accounts and usage_daily into a
-    // scratch replica) is killed too, once it has stored something
+    // on PostgreSQL the bulk bootstrap's worker lane (a thread copying lines, accounts and usage_daily into a scratch
+    // replica) is killed too, once it has stored something
     const killed = await cli(['sync', 'pull', '--limit', '150'], (e) => e.event === 'page' && Number(e.pages) >= 8 && (!usePg || Number(e.lane_rows) > 0))
     expect(killed.signal).toBe('SIGKILL')
-    const scratch = join(dir, 'ws.sqlite.bootstrap-lane')
+    const scratch = join(dir, 'ws.sqlite.bootstrap-lane-0')
     expect(existsSync(scratch)).toBe(usePg)
     const db = openDatabase(join(dir, 'ws.sqlite'))
     const cursor = db.prepare('SELECT value FROM meta WHERE key = ?').get(META.cursor) as { value: string } | undefined
