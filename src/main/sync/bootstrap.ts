@@ -119,8 +119,8 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   })
   const elsewhere = lanes.flat()
   const mine = [...plan.tables.filter((t) => !elsewhere.includes(t.table)), ...plan.tables.filter((t) => fallback.includes(t.table))]
-  // lines copied here (no lane for it): its 25 indexes are built aside by a worker thread once it is copied
-  const asideFrom = Math.max(...ASIDE_TABLES.map((t) => mine.findIndex((p) => p.table === t))) + 1
+  // lines copied here and no lane running: its 25 indexes are built aside by a worker thread once it is copied
+  const asideFrom = running.length ? 0 : Math.max(...ASIDE_TABLES.map((t) => mine.findIndex((p) => p.table === t))) + 1
   let asideStarted: IndexesAside | null = null
   try {
     await copyTables(applier, remote, mine, stats, {
@@ -147,14 +147,14 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   opts.onIndexes?.()
   const i0 = performance.now()
   if (running.length) {
-    // this thread's tables' indexes while the lanes finish, then each lane's tables moved in as soon as it is done
-    applier.buildIndexesOf(mine.map((t) => t.table))
-    const ownIndexMs = performance.now() - i0
     stats.lanes = []
     let pending = running.map((l) => ({ ...l, done: l.run.done.then(() => l) }))
     // (the race below hears a failure; a lane failing after another one did must not be an unhandled rejection)
     for (const p of pending) p.done.catch(() => undefined)
     try {
+      // this thread's tables' indexes while the lanes finish, then each lane's tables moved in as soon as it is done
+      applier.buildIndexesOf(mine.map((t) => t.table))
+      const ownIndexMs = performance.now() - i0
       while (pending.length) {
         const w0 = performance.now()
         const l = await Promise.race(pending.map((p) => p.done))
