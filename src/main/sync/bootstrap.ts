@@ -53,7 +53,7 @@ export function lacksBulkSnapshot(e: unknown): boolean {
   return e instanceof RemoteError && (e.sqlstate === '42883' || e.sqlstate === 'PGRST202')
 }
 
-type BulkOptions = { chunkRows: number; onChunk?: (p: BulkProgress) => void; onIndexes?: () => void }
+type BulkOptions = { chunkRows: number; onBegin?: () => void; onChunk?: (p: BulkProgress) => void; onIndexes?: () => void }
 
 /**
  * Runs (or resumes, when the stored cursor is a bulk cursor) a bulk bootstrap to the point where the stored cursor is
@@ -83,6 +83,7 @@ export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: B
     const lanes = canLane ? laneLayout().map((l) => plan!.tables.filter((t) => l.includes(t.table)).map((t) => t.table)).filter((l) => l.length > 0) : []
     applier.beginBulk(plan, lanes)
     stats.started = true
+    opts.onBegin?.()
   }
   // the WAL checkpoints of the whole copy, index build and move on another thread
   const checkpointer = startCheckpointer(applier.db)

@@ -193,6 +193,8 @@ export class SyncEngine {
       let indexingAt: number | null = null
       const b = await runBulkBootstrap(this.applier, this.remote, {
         chunkRows: limit,
+        // the replica is emptied for this backend's data from now on
+        onBegin: () => this.markSource(),
         onChunk: (p) => {
           const now = performance.now()
           const secs = (now - t0) / 1000
@@ -226,7 +228,6 @@ export class SyncEngine {
       if (!b) return false
       bulk = b
       bootstrapped ||= b.started
-      if (b.started) this.markSource()
       pages += b.chunks
       changes += b.rows
       waitMs += b.waitMs
