@@ -135,7 +135,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
       expect(r.bulk?.rows).toBeGreaterThan(0)
       expect(r.bulk?.lanes?.map((l) => l.tables).sort() ?? null).toEqual(LANES_OF[mode] ? [...LANES_OF[mode]].sort() : null)
       // the workspace indicator no longer says "demo": the data comes from this backend
-      expect(db.prepare("SELECT value FROM meta WHERE key = 'source'").pluck().get()).toBe('postgres')
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'source'").pluck().get()).toBe(isPg() ? 'postgres' : 'sandbox')
       expect(wrote).not.toBe('')
       await pullPast(() => e.pull(), wrote)
       await expectConverged()
