@@ -87,6 +87,16 @@ async function engine(remote: Remote, role: 'operator' | 'agent' | 'analyst' = '
   })
 }
 
+/** `pull` with every lane failing after `chunks` chunks (lane-worker's test seam): it must fail with the lane's error. */
+async function expectLanesToFailAfter(chunks: number, pull: () => Promise<unknown>): Promise<void> {
+  process.env.WINGTEL_TEST_LANE_FAIL_AFTER = String(chunks)
+  try {
+    await expect(pull()).rejects.toThrow(new RegExp(`bootstrap lane failed after ${chunks} chunks`))
+  } finally {
+    delete process.env.WINGTEL_TEST_LANE_FAIL_AFTER
+  }
+}
+
 async function expectConverged(): Promise<void> {
   expect(localChecksums(db)).toEqual(await centralChecksums(c))
   const bad = db
@@ -207,12 +217,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     // one lane: accounts, lines and usage_daily
     const scratch = `${db.name}.bootstrap-lane-0`
     const e = await engine(remoteFor('operator', 'copy'))
-    process.env.WINGTEL_TEST_LANE_FAIL_AFTER = '3'
-    try {
-      await expect(e.pull({ limit: 40 })).rejects.toThrow(/bootstrap lane failed after 3 chunks/)
-    } finally {
-      delete process.env.WINGTEL_TEST_LANE_FAIL_AFTER
-    }
+    await expectLanesToFailAfter(3, () => e.pull({ limit: 40 }))
     // this thread's tables are all copied; the lane's three chunks are in its scratch replica, none in the store
     expect(parseBulkCursor(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META.cursor) as string)).toEqual({ t: null, k: null })
     expect(db.prepare('SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM lines) + (SELECT count(*) FROM usage_daily) AS n').get()).toEqual({ n: 0 })
@@ -237,12 +242,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
   it.runIf(isPg())('copy-2: two lanes failing midway are stopped; the next pull resumes them and converges', async () => {
     process.env.WINGTEL_BOOTSTRAP_LANES = TWO_LANES
     const e = await engine(remoteFor('operator', 'copy-2'))
-    process.env.WINGTEL_TEST_LANE_FAIL_AFTER = '1'
-    try {
-      await expect(e.pull({ limit: 40 })).rejects.toThrow(/bootstrap lane failed after 1 chunks/)
-    } finally {
-      delete process.env.WINGTEL_TEST_LANE_FAIL_AFTER
-    }
+    await expectLanesToFailAfter(1, () => e.pull({ limit: 40 }))
     const r = await e.pull({ limit: 40 })
     expect(r.bootstrapped).toBe(false) // resumed
     await expectConverged()
