@@ -60,6 +60,24 @@ export function recreateIndexes(db: Db, saved: readonly SavedIndex[], onIndex?: 
   }
 }
 
+/**
+ * Creates those of `saved` that do not exist yet, each in its own short transaction: a killed build keeps the ones
+ * done, and no transaction holds the write lock for the whole build (the console's writes would time out).
+ */
+export function buildMissingIndexes(db: Db, saved: readonly SavedIndex[], onIndex?: (done: number, total: number, name: string) => void): void {
+  const existing = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>).map((r) => r.name))
+  const todo = saved.filter((ix) => !existing.has(ix.name))
+  todo.forEach((ix, i) => {
+    db.transaction(() => recreateIndexes(db, [ix]))()
+    onIndex?.(i + 1, todo.length, ix.name)
+  })
+}
+
+/** The CREATE TABLE statements of `tables` (those that exist). */
+export function tableDdl(db: Db, tables: readonly string[]): string[] {
+  return (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(',')})`).all(...tables) as Array<{ sql: string }>).map((r) => r.sql)
+}
+
 export interface SavedTrigger {
   name: string
   table: string
@@ -236,8 +254,7 @@ export function startIndexesAside(db: Db, tables: readonly string[], saved: read
   if (!script || db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
   const mine = saved.filter((ix) => tables.includes(ix.table))
   if (mine.length === 0) return null
-  const tableDdl = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(',')})`).all(...tables) as Array<{ sql: string }>).map((r) => r.sql)
-  const input: AsideInput = { srcPath: db.name, scratchPath, tables: [...tables], tableDdl, indexes: mine }
+  const input: AsideInput = { srcPath: db.name, scratchPath, tables: [...tables], tableDdl: tableDdl(db, tables), indexes: mine }
   // data_version moves when another connection commits: a local write to these tables while the worker copies them
   // means the copy is stale (finishIndexesAside then gives up and the caller builds the indexes itself)
   const version = Number(db.pragma('data_version', { simple: true }))

@@ -8,14 +8,15 @@
 // indexes are rebuilt in the transaction of the first `log` page (or the last page, whichever comes first).
 import {
   analyzeSampled,
+  buildMissingIndexes,
   dropSecondaryIndexes,
   dropTriggers,
   finishIndexesAside,
   moveTablesIn,
   rebuildConsoleLineGroups,
-  recreateIndexes,
   recreateTriggers,
   startIndexesAside,
+  tableDdl,
   type IndexesAside,
   type SavedIndex,
   type SavedTrigger,
@@ -326,8 +327,7 @@ export class Applier {
 
   /** What lane `n`'s worker needs: the plan narrowed to its tables, the store's table definitions, their saved indexes. */
   laneInput(plan: SnapshotPlan, n: number, lane: readonly string[], remote: RemoteConfig, chunkRows: number): LaneInput {
-    const names = [...SYNCED_TABLES, 'meta']
-    const ddl = (this.db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${names.map(() => '?').join(',')})`).all(...names) as Array<{ sql: string }>).map((r) => r.sql)
+    const ddl = tableDdl(this.db, [...SYNCED_TABLES, 'meta'])
     return {
       scratchPath: this.laneScratch(n),
       remote,
@@ -356,8 +356,7 @@ export class Applier {
 
   /** Builds the saved indexes of `tables` that do not exist yet, each in its own transaction (see rebuildIndexes). */
   buildIndexesOf(tables: readonly string[]): void {
-    const existing = this.indexNames()
-    for (const ix of this.savedIndexes()) if (tables.includes(ix.table) && !existing.has(ix.name)) this.db.transaction(() => recreateIndexes(this.db, [ix]))()
+    buildMissingIndexes(this.db, this.savedIndexes().filter((ix) => tables.includes(ix.table)))
   }
 
   /** The columns of `table` the bulk copy asks for: the server's that this store keeps (lines: not the account ones). */
@@ -480,9 +479,8 @@ export class Applier {
   /** Builds the other tables' indexes here, then waits for the worker and moves its tables in (see startIndexesAside). */
   async finishIndexesAside(started: IndexesAside): Promise<AsideTimings | null> {
     const saved = this.savedIndexes()
-    const existing = this.indexNames()
     const t0 = performance.now()
-    for (const ix of saved) if (!started.tables.includes(ix.table) && !existing.has(ix.name)) this.db.transaction(() => recreateIndexes(this.db, [ix]))()
+    buildMissingIndexes(this.db, saved.filter((ix) => !started.tables.includes(ix.table)))
     const t1 = performance.now()
     const worker = await started.done.catch(() => null)
     const t2 = performance.now()
@@ -524,12 +522,7 @@ export class Applier {
     this.restoreTriggers()
     const saved = this.savedIndexes()
     if (saved.length === 0) return false
-    const existing = this.indexNames()
-    const todo = saved.filter((ix) => !existing.has(ix.name))
-    todo.forEach((ix, i) => {
-      this.db.transaction(() => recreateIndexes(this.db, [ix]))()
-      onIndex?.(i + 1, todo.length, ix.name)
-    })
+    buildMissingIndexes(this.db, saved, onIndex)
     // a bootstrapped replica has no planner statistics yet (the grid's and the console's plans rely on them)
     analyzeSampled(this.db)
     this.setMeta(META.savedIndexes, null)

@@ -9,7 +9,7 @@ import { copyTables, type BulkStats } from './bootstrap'
 import { createRemote, type Remote } from './remote'
 import { serializeError } from './errors'
 import { openLaneStore, LANE_META, type LaneInput, type LaneMessage, type LaneRequest } from './lane'
-import { recreateIndexes } from '../db/bulk'
+import { buildMissingIndexes } from '../db/bulk'
 
 const port = parentPort!
 const input = workerData as LaneInput
@@ -45,9 +45,8 @@ async function main(): Promise<void> {
       await remote.close()
       remote = null
       const t1 = performance.now()
-      // every index in its own transaction: a run killed midway keeps the ones built
-      const existing = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>).map((r) => r.name))
-      for (const ix of input.indexes) if (!existing.has(ix.name)) db.transaction(() => recreateIndexes(db, [ix]))()
+      // (a run killed midway keeps the ones built)
+      buildMissingIndexes(db, input.indexes)
       applier.setMeta(LANE_META.indexed, '1')
       stats.indexMs = performance.now() - t1
     }
