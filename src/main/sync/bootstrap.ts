@@ -53,7 +53,7 @@ export function lacksBulkSnapshot(e: unknown): boolean {
   return e instanceof RemoteError && (e.sqlstate === '42883' || e.sqlstate === 'PGRST202')
 }
 
-type BulkOptions = { chunkRows: number; onBegin?: () => void; onChunk?: (p: BulkProgress) => void; onIndexes?: () => void }
+type BulkOptions = { chunkRows: number; onBegin?: () => void; onChunk?: (p: BulkProgress) => void }
 
 /**
  * Runs (or resumes, when the stored cursor is a bulk cursor) a bulk bootstrap to the point where the stored cursor is
@@ -145,7 +145,6 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   const cursor = applier.cursor!
   stage = 'indexing'
   report()
-  opts.onIndexes?.()
   const i0 = performance.now()
   if (running.length) {
     stats.lanes = []
