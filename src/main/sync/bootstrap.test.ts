@@ -54,6 +54,7 @@ const LANES_OF: Partial<Record<Mode, string[][]>> = { copy: [ONE_LANE.split(',')
 function isPg(): boolean {
   return Boolean(process.env.TEST_DATABASE_URL)
 }
+if (!isPg()) console.warn('skipping the COPY and worker-lane bootstrap tests: they need a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)')
 
 /**
  * A remote for `role`; `rpc` forces sync_snapshot_chunk even on PostgreSQL; `hook` sees each chunk before it is

@@ -19,6 +19,7 @@ import { createTestCentral, seedSmall, type TestCentral } from './test-central'
 import { insertLocalOps } from './test-checksums'
 
 const usePg = Boolean(process.env.TEST_DATABASE_URL)
+if (!usePg) console.warn('skipping live sync against the central database: it needs a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)')
 let c: TestCentral
 let dir: string
 let ws: Workspace
