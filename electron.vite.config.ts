@@ -10,13 +10,13 @@ export default defineConfig({
         // the sync pull worker, its bootstrap lane and the SQL runner's child process run as their own entry files
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          'sync-worker': resolve(__dirname, 'src/main/sync/worker.ts'),
-          // the bulk bootstrap's second lane (src/main/sync/lane.ts)
-          'sync-lane-worker': resolve(__dirname, 'src/main/sync/lane-worker.ts'),
-          // bulk loads: index builds aside, WAL checkpoints off the writer's thread (src/main/db/bulk.ts)
-          'index-worker': resolve(__dirname, 'src/main/db/index-worker.ts'),
-          'checkpoint-worker': resolve(__dirname, 'src/main/db/checkpoint-worker.ts'),
-          'sql-process': resolve(__dirname, 'src/main/reports/sql-process.ts'),
+          'sync-worker': resolve(__dirname, 'src/core/sync/sync.worker.ts'),
+          // the bulk bootstrap's second lane (src/core/sync/bootstrap/lane.ts)
+          'sync-lane-worker': resolve(__dirname, 'src/core/sync/bootstrap/lane.worker.ts'),
+          // bulk loads: index builds aside, WAL checkpoints off the writer's thread (src/core/store/bulk.ts)
+          'index-worker': resolve(__dirname, 'src/core/store/index-build.worker.ts'),
+          'checkpoint-worker': resolve(__dirname, 'src/core/store/checkpoint.worker.ts'),
+          'sql-process': resolve(__dirname, 'src/core/reports/sql.process.ts'),
         },
       },
     },

@@ -1,4 +1,4 @@
-// Builds the renderer for web mode (`npm run serve`): the same React app, served by src/main/web/server.ts.
+// Builds the renderer for web mode (`npm run serve`): the same React app, served by src/web/server.ts.
 import react from '@vitejs/plugin-react'
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'

@@ -9,9 +9,9 @@
 // (once per view and data version), page_warm_* the others.
 import { loadavg } from 'node:os'
 import type { LinesQuery } from '../src/shared/api/lines'
-import { createApi, createCaller } from '../src/main/api'
-import { linesEngine } from '../src/main/lines/engine'
-import { Workspace } from '../src/main/workspace/workspace'
+import { createApi, createCaller } from '../src/core/app/api'
+import { linesEngine } from '../src/core/lines/engine'
+import { Workspace } from '../src/core/store/workspace'
 import { ensureBenchWorkspace } from './workspace'
 
 function pct(xs: number[], p: number): number {

@@ -1,5 +1,5 @@
 // `npm run -s bench -- <name> [--json] [...]`: benchmarks are scripts that print one JSON object, not tests.
-import { parseArgs } from '../src/main/cli/registry'
+import { parseArgs } from '../src/cli/registry'
 
 type Bench = (args: ReturnType<typeof parseArgs>) => Promise<Record<string, unknown>>
 

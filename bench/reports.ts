@@ -3,23 +3,23 @@
 // The builder report is answered from the usage rollup (rebuilt when the data version changes); its build time and the
 // same report on the base tables are reported beside it. Dashboards are measured cold: their per-workspace result cache (keyed on the data version) is cleared before every
 // run; the cached figures are reported separately as *_cached_p95_ms. They read the persisted dashboard summaries
-// (src/main/reports/dashboards/summaries.ts): the bench first rebuilds them in full, the way the app does after a data
+// (src/core/reports/dashboards/summaries.ts): the bench first rebuilds them in full, the way the app does after a data
 // change (a child process), and reports that cost as dashboard_summaries_build_ms (wall) and _cpu_ms (the child's CPU).
 // A refresh after a change is the same full rebuild (not incremental). The views are measured only on a fresh build
 // (checked): a stale one would be rebuilt inline inside the measured call.
 import { performance } from 'node:perf_hooks'
 import { reportSpec } from '../src/shared/api/reports'
-import { billShock } from '../src/main/reports/dashboards/bill-shock'
-import { clearDashboardCache } from '../src/main/reports/dashboards/cache'
-import { buildInChild, closeDashboardSummaries, summariesPath, summaryStatus } from '../src/main/reports/dashboards/summaries'
-import { churnForecast } from '../src/main/reports/dashboards/churn-forecast'
-import { revenueWaterfall } from '../src/main/reports/dashboards/revenue-waterfall'
-import { subscriberGrowth } from '../src/main/reports/dashboards/subscriber-growth'
-import { financeReport } from '../src/main/reports/finance'
-import { datasetDef } from '../src/main/reports/datasets'
-import { dropRollups, ensureRollup } from '../src/main/reports/rollup'
-import { runSpec } from '../src/main/reports/run'
-import { Workspace } from '../src/main/workspace/workspace'
+import { billShock } from '../src/core/reports/dashboards/bill-shock'
+import { clearDashboardCache } from '../src/core/reports/dashboards/cache'
+import { buildInChild, closeDashboardSummaries, summariesPath, summaryStatus } from '../src/core/reports/dashboards/summaries'
+import { churnForecast } from '../src/core/reports/dashboards/churn-forecast'
+import { revenueWaterfall } from '../src/core/reports/dashboards/revenue-waterfall'
+import { subscriberGrowth } from '../src/core/reports/dashboards/subscriber-growth'
+import { financeReport } from '../src/core/reports/finance'
+import { datasetDef } from '../src/core/reports/datasets'
+import { dropRollups, ensureRollup } from '../src/core/reports/rollup'
+import { runSpec } from '../src/core/reports/run'
+import { Workspace } from '../src/core/store/workspace'
 import { ensureBenchWorkspace } from './workspace'
 
 export const BUILDER_SPEC = reportSpec.parse({

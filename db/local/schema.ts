@@ -305,7 +305,7 @@ export const knowledge = sqliteTable('knowledge', {
 /**
  * The console's line groups: how many lines (and Σ id·4096 + row_version) share each combination of what a command's
  * blocked reasons and money read. Kept exact by triggers on `lines` (migration 0004), so a preview of a broad cohort
- * reads a few thousand groups instead of a million lines (src/main/console/preview.ts#evaluateGrouped).
+ * reads a few thousand groups instead of a million lines (src/core/console/preview.ts#evaluateGrouped).
  */
 export const consoleLineGroups = sqliteTable(
   'console_line_groups',

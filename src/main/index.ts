@@ -1,20 +1,20 @@
 // The desktop shell, kept thin: window, menu, updater and the IPC binding. Everything else is the plain-Node core
-// (src/main/core.ts) that web mode and the CLI run too.
+// (src/core/app/start.ts) that web mode and the CLI run too.
 import { createWriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron'
 import { linesQuery } from '../shared/api/lines'
-import { startCore, type Core } from './core'
+import { startCore, type Core } from '../core/app'
 import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
 import { installMenu } from './electron/menu'
 import { startUpdater } from './electron/updater'
-import { setSqlProcessEntry } from './reports/sql-runner'
-import { setWorkerUrlResolver } from './sync/host'
-import { EncryptedFileSecretStore, fileSecretStoreFor } from './sync/secrets'
-import { setSecretStoreFactory } from './sync/service'
-import { dispatch } from './transport/dispatch'
+import { setSqlProcessEntry } from '../core/reports'
+import { setWorkerUrlResolver } from '../core/sync'
+import { EncryptedFileSecretStore, fileSecretStoreFor } from '../core/sync'
+import { setSecretStoreFactory } from '../core/sync'
+import { dispatch } from '../core/app'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 let core: Core | null = null

@@ -2,7 +2,7 @@
 // checked at start and every few hours; when an update is downloaded the UI offers "restart to update".
 import { app } from 'electron'
 import electronUpdater from 'electron-updater'
-import type { EventBus } from '../events'
+import type { EventBus } from '../../core/store'
 
 const CHECK_EVERY_MS = 4 * 60 * 60 * 1000
 

@@ -1,0 +1,103 @@
+// Subscriber Growth: activations, reactivations, disconnects and net adds by month and by plan, from the line
+// lifecycle events (line_events), over the twelve months up to the as-of date (or the
+// history window, if shorter). "Plan" is the plan a line was activated
+// on for activations, and the line's current plan otherwise (plans do not change after a disconnection).
+import type { SubscriberGrowth, SubscriberGrowthRow } from '../../../shared/api/reports'
+import { PLANS } from '../../../shared/domain/catalog'
+import type { Workspace } from '../../store'
+import { cachedResult } from './cache'
+import { addDays, addMonths, asOfOf, monthsBetween, type Source } from './clock'
+import { dashboardSummaries, type ReadOptions } from './summaries'
+
+const PLAN_LIST = PLANS.map((p) => `'${p.code}'`).join(', ')
+
+/** Reads the covering index line_events_kind_at; the line is looked up only when the event does not name the plan. */
+export const GROWTH_SQL = `SELECT substr(e.at, 1, 7) AS month,
+  CASE WHEN e.kind = 'activated' AND e.detail IN (${PLAN_LIST}) THEN e.detail ELSE (SELECT l.plan_code FROM lines l WHERE l.id = e.line_id) END AS plan,
+  sum(e.kind = 'activated') AS activations,
+  sum(e.kind = 'reactivated') AS reactivations,
+  sum(e.kind = 'disconnected') AS disconnects
+FROM line_events e
+WHERE e.kind IN ('activated', 'reactivated', 'disconnected') AND e.at >= ? AND e.at < ?
+GROUP BY 1, 2
+ORDER BY 1, 2`
+
+export const LIVE_SQL = `SELECT count(*) AS n FROM lines WHERE status IN ('active', 'suspended', 'hotlined')`
+
+interface GrowthRow {
+  month: string
+  plan: string
+  activations: number
+  reactivations: number
+  disconnects: number
+}
+
+/** What the summary keeps besides the month × plan rows: the history start and today's live count. */
+export interface GrowthSummary {
+  hist: string | null
+  live: number
+}
+
+const HIST_SQL = 'SELECT min(cycle_start) AS d FROM usage_cycles'
+
+/** The summary-backed dashboard: reads the persisted month × plan movements (see summaries.ts). */
+export function subscriberGrowth(ws: Workspace, monthsBack = 12, opts: ReadOptions = {}): SubscriberGrowth {
+  const s = dashboardSummaries(ws, opts)
+  return cachedResult(ws, `growth:${monthsBack}:${s.key}`, () => {
+    const asOf = s.asOf
+    const { first, months } = growthWindow(asOf, s.growth.hist, monthsBack)
+    const rows = s.dash.prepare('SELECT month, plan, activations, reactivations, disconnects FROM growth WHERE month >= ? ORDER BY month, plan').all(first) as GrowthRow[]
+    return { ...assemble(asOf, months, rows, s.growth.live), freshness: s.freshness }
+  })
+}
+
+/** Every month's movements a window can show (from the history start to the as-of date) and the live count. */
+export function buildGrowthSummary(src: Source, asOf: string): { meta: GrowthSummary; rows: GrowthRow[] } {
+  const hist = (src.db.prepare(HIST_SQL).get() as { d: string | null }).d
+  const { first } = growthWindow(asOf, hist, Number.MAX_SAFE_INTEGER)
+  const rows = src.db.prepare(GROWTH_SQL).all(`${first}-01`, addDays(asOf, 1)) as GrowthRow[]
+  const live = (src.db.prepare(LIVE_SQL).get() as { n: number }).n
+  return { meta: { hist, live }, rows }
+}
+
+function growthWindow(asOf: string, hist: string | null, monthsBack: number): { first: string; months: string[] } {
+  const last = asOf.slice(0, 7)
+  // Not before the history window: before it the store has the lines that survived, not the ones that left.
+  const histMonth = hist ? (hist.endsWith('-01') ? hist.slice(0, 7) : addMonths(hist.slice(0, 7), 1)) : last
+  const first = [addMonths(last, -(monthsBack - 1)), histMonth > last ? last : histMonth].sort()[1]
+  return { first, months: monthsBetween(first, last) }
+}
+
+/** The direct computation on the base tables (the reference the summary-backed view must equal). */
+export function subscriberGrowthDirect(src: Source, monthsBack = 12): SubscriberGrowth {
+  const asOf = asOfOf(src)
+  const hist = (src.db.prepare(HIST_SQL).get() as { d: string | null }).d
+  const { first, months } = growthWindow(asOf, hist, monthsBack)
+  const rows = src.db.prepare(GROWTH_SQL).all(`${first}-01`, addDays(asOf, 1)) as GrowthRow[]
+  const live = (src.db.prepare(LIVE_SQL).get() as { n: number }).n
+  return assemble(asOf, months, rows, live)
+}
+
+function assemble(asOf: string, months: string[], rows: GrowthRow[], live: number): SubscriberGrowth {
+  const byMonthPlan: SubscriberGrowthRow[] = rows.map((r) => ({
+    month: r.month,
+    planCode: r.plan,
+    activations: r.activations,
+    disconnects: r.disconnects,
+    netAdds: r.activations + r.reactivations - r.disconnects,
+  }))
+  // Walk back from today's live count: the end of month M−1 is the end of M minus M's net adds.
+  const totals = months.map((m) => {
+    const rs = rows.filter((r) => r.month === m)
+    const activations = rs.reduce((a, r) => a + r.activations, 0)
+    const reactivations = rs.reduce((a, r) => a + r.reactivations, 0)
+    const disconnects = rs.reduce((a, r) => a + r.disconnects, 0)
+    return { month: m, activations, disconnects, netAdds: activations + reactivations - disconnects, endingActive: 0 }
+  })
+  let ending = live
+  for (let i = totals.length - 1; i >= 0; i--) {
+    totals[i].endingActive = ending
+    ending -= totals[i].netAdds
+  }
+  return { asOf, months, byMonth: totals, byMonthPlan, sql: [GROWTH_SQL, LIVE_SQL] }
+}

@@ -1,0 +1,136 @@
+import { PassThrough } from 'node:stream'
+import ExcelJS from 'exceljs'
+import Papa from 'papaparse'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { reportSpec, type ChartType, type ReportSpecInput } from '../../shared/api/reports'
+import { createApi, createCaller } from '../app'
+import { collect, exportReport } from './export'
+import { financeCsvTable, financeReport } from './finance'
+import { writeFinance } from './handlers'
+import { makeTestWorkspace } from './test-workspace'
+
+let t: Awaited<ReturnType<typeof makeTestWorkspace>>
+beforeAll(async () => {
+  t = await makeTestWorkspace({ lines: 2000 })
+})
+afterAll(() => t?.dispose())
+
+const byPlan = (chart: ChartType): ReportSpecInput => ({
+  title: `Lines by plan (${chart})`,
+  dataset: 'lines',
+  dimensions: [{ field: 'plan_code' }],
+  measures: [{ agg: 'count' }, { agg: 'sum', field: 'past_due_cents' }],
+  chart,
+})
+
+/** The text a pdfkit content stream draws: hex strings inside TJ arrays, decoded and joined per array. */
+function pdfText(pdf: Buffer): string {
+  const s = pdf.toString('latin1')
+  const out: string[] = []
+  for (const m of s.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+    out.push([...m[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''))
+  }
+  return out.join('\n')
+}
+
+const pages = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b(?!s)/g) ?? []).length
+
+describe('report exports', () => {
+  it('CSV has the header and every row, money in dollars', async () => {
+    const buf = await collect((out) => exportReport(t.ws, { spec: byPlan('bar') }, 'csv', out).then(() => undefined))
+    const parsed = Papa.parse<string[]>(buf.toString('utf8').trim())
+    const expected = t.ws.db.prepare('SELECT plan_code, count(*) AS n, sum(past_due_cents) AS c FROM lines GROUP BY 1 ORDER BY 1').all() as Array<{ plan_code: string; n: number; c: number }>
+    expect(parsed.data[0]).toEqual(['Plan', 'Count', 'Sum of Past due ($)'])
+    expect(parsed.data.slice(1)).toEqual(expected.map((r) => [r.plan_code, String(r.n), (r.c / 100).toFixed(2)]))
+  })
+
+  it('XLSX parses back with exceljs, same values', async () => {
+    const buf = await collect((out) => exportReport(t.ws, { spec: byPlan('table') }, 'xlsx', out).then(() => undefined))
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(buf as unknown as ArrayBuffer)
+    const sheet = wb.worksheets[0]
+    const values: unknown[][] = []
+    sheet.eachRow((row) => values.push((row.values as unknown[]).slice(1)))
+    expect(values[0]).toEqual(['Lines by plan (table)'])
+    const header = values.findIndex((r) => r[0] === 'Plan')
+    const expected = t.ws.db.prepare('SELECT plan_code, count(*) AS n, sum(past_due_cents) AS c FROM lines GROUP BY 1 ORDER BY 1').raw(true).all() as Array<[string, number, number]>
+    expect(values.slice(header + 1)).toEqual(expected.map(([p, n, c]) => [p, n, c / 100]))
+  })
+
+  it.each(['bar', 'line', 'area', 'pie', 'table'] as const)('PDF (%s) parses back: header, pages, title and table text', async (chart) => {
+    const buf = await collect((out) => exportReport(t.ws, { spec: byPlan(chart) }, 'pdf', out, { compress: false }).then(() => undefined))
+    expect(buf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    expect(buf.subarray(-6).toString('latin1')).toContain('%%EOF')
+    expect(pages(buf)).toBe(1)
+    const text = pdfText(buf)
+    expect(text).toContain(`Lines by plan (${chart})`)
+    expect(text).toContain('DATA_15')
+    if (chart !== 'table') expect(buf.toString('latin1')).toMatch(/ re\n|\bc\n| l\n/) // vector paths were drawn
+  })
+
+  it('a long PDF table paginates with the header on every page', async () => {
+    const spec: ReportSpecInput = { title: 'All lines', dataset: 'lines', dimensions: [{ field: 'msisdn' }, { field: 'plan_code' }], limit: 500 }
+    const buf = await collect((out) => exportReport(t.ws, { spec }, 'pdf', out, { compress: false }).then(() => undefined))
+    expect(pages(buf)).toBeGreaterThan(5)
+    expect(pdfText(buf).split('\n').filter((l) => l === 'MSISDN').length).toBe(pages(buf))
+  })
+
+  it('the API hands the file over as base64', async () => {
+    const caller = createCaller(createApi(t.ws))
+    const f = await caller.reports.exportReport({ report: { spec: reportSpec.parse(byPlan('pie')) }, format: 'pdf' })
+    expect(f.filename).toBe('Lines-by-plan-pie.pdf')
+    expect(Buffer.from(f.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
+  })
+})
+
+describe('finance export', () => {
+  const month = '2026-10'
+
+  it('revenue and tax reconcile with the invoices of the month', () => {
+    const f = financeReport(t.ws, month)
+    const inv = t.ws.db.prepare("SELECT count(*) AS n, sum(subtotal_cents) AS s, sum(tax_cents) AS x, sum(total_cents) AS tot FROM invoices WHERE period = ? AND status <> 'void'").get(month) as {
+      n: number
+      s: number
+      x: number
+      tot: number
+    }
+    expect(f.invoiceCount).toBe(inv.n)
+    expect(f.revenueCents).toBe(inv.s)
+    expect(f.taxCents).toBe(inv.x)
+    expect(f.revenueCents + f.taxCents).toBe(inv.tot)
+    expect(f.reconciled).toBe(true)
+    const byState = f.rows.filter((r) => r.section === 'tax').reduce((a, r) => a + r.amountCents, 0)
+    expect(byState).toBe(inv.x)
+    expect(new Set(f.rows.filter((r) => r.section === 'revenue').map((r) => r.category))).toEqual(new Set(['plan', 'addon', 'topup', 'proration', 'fee', 'credit']))
+  })
+
+  it('XLSX: three sheets whose totals match; CSV sums back to the invoices', async () => {
+    const f = financeReport(t.ws, month)
+    const buf = await collect((out) => writeFinance(f, 'xlsx', out, t.ws.meta('as_of')))
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(buf as unknown as ArrayBuffer)
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Revenue', 'Tax', 'Reconciliation'])
+    const lastAmount = (name: string) => {
+      const ws = wb.getWorksheet(name)!
+      return Number(ws.getRow(ws.rowCount).getCell(4).value)
+    }
+    expect(Math.round(lastAmount('Revenue') * 100)).toBe(f.invoiceSubtotalCents)
+    expect(Math.round(lastAmount('Tax') * 100)).toBe(f.invoiceTaxCents)
+    expect(Math.round(lastAmount('Reconciliation') * 100)).toBe(f.invoiceTotalCents)
+
+    const csv = (await collect((out) => writeFinance(f, 'csv', out, null))).toString('utf8')
+    const rows = Papa.parse<string[]>(csv.trim()).data.slice(1)
+    const sum = (section: string) => Math.round(rows.filter((r) => r[0] === section).reduce((a, r) => a + Number(r[4]) * 100, 0))
+    expect(sum('revenue')).toBe(f.invoiceSubtotalCents)
+    expect(sum('tax')).toBe(f.invoiceTaxCents)
+    expect(financeCsvTable(f, null).rows.length).toBe(rows.length)
+  })
+
+  it('writes to any stream', async () => {
+    const pass = new PassThrough()
+    const chunks: Buffer[] = []
+    pass.on('data', (c: Buffer) => chunks.push(c))
+    await writeFinance(financeReport(t.ws, month), 'csv', pass, null)
+    expect(Buffer.concat(chunks).toString('utf8')).toMatch(/^Section,State,Category,Code,Amount \(\$\)\r\n/)
+  })
+})

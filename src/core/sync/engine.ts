@@ -1,0 +1,454 @@
+// The sync engine: owns one better-sqlite3 connection to the workspace file and one remote. It runs inside the sync
+// worker thread in the app (see host.ts) and in process for tools that want it. Everything it reports goes out through
+// `onEvent` (progress, tables changed, session, online state); the host turns those into AppEvents.
+import { randomUUID } from 'node:crypto'
+import type { BootstrapProgress, PullSummary, PushSummary } from '../../shared/api/sync'
+import { SYNCED_TABLES, type LedgerVerifyReply, type PullReply } from '../../shared/sync/protocol'
+import { openDatabase, type Db } from '../store'
+import { Applier, META, parseBulkCursor } from './pull/apply'
+import { runBulkBootstrap, type BulkStats } from './bootstrap/bootstrap'
+import { RemoteError } from './errors'
+import { Outbox } from './push/outbox'
+import { createRemote, type Remote, type RemoteConfig, type Session } from './remotes/remote'
+
+export const DEFAULT_PAGE = 5000
+/** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
+const POKE_RETRY_MIN_MS = 20
+const POKE_RETRY_MAX_MS = 1000
+/**
+ * The bulk bootstrap's index build (and the second lane's move), seconds per million rows: local work, so it follows the
+ * row count rather than the copy's speed (which is the server's or the network's when they are slow). Measured: 20 s
+ * for 17.3M rows at 1M lines (bench sync), by COPY and by sync_snapshot_chunk alike. Only for the ETA.
+ */
+const BULK_INDEX_S_PER_M_ROWS = 1.2
+/** live: a pull for a poke that failed (offline, a server error, the store busy) is tried again after this, doubling up to the max */
+const POKE_FAIL_RETRY_MIN_MS = 250
+const POKE_FAIL_RETRY_MAX_MS = 30_000
+/**
+ * live: a poke that arrives during a push waits for the push, but at most about this long (checked between batches).
+ * Most pokes then come from the push itself, and pulling them into a large replica costs more than the push.
+ */
+const POKE_DURING_PUSH_MS = 5000
+
+export type EngineEvent =
+  | { type: 'activity'; activity: 'idle' | 'pulling' | 'bootstrapping' | 'pushing' }
+  | { type: 'progress'; bootstrap: BootstrapProgress | null; phase: 'snapshot' | 'log'; changes: number; pages: number }
+  | { type: 'changed'; tables: string[] }
+  | { type: 'online'; online: boolean; error: string | null }
+  | { type: 'session'; session: Session | null }
+  | { type: 'pushed'; applied: number; rejected: number; conflict: number; pending: number }
+
+export interface EngineOptions {
+  dbPath: string
+  remote: RemoteConfig
+  onEvent?: (e: EngineEvent) => void
+  /** an already open connection (tests); otherwise the engine opens its own */
+  db?: Db
+  /** a ready remote (tests); otherwise built from `remote` */
+  remoteImpl?: Remote
+}
+
+export function clientIdOf(db: Db): string {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(META.clientId) as { value: string } | undefined
+  if (row) return row.value
+  const id = randomUUID()
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(META.clientId, id)
+  return (db.prepare('SELECT value FROM meta WHERE key = ?').get(META.clientId) as { value: string }).value
+}
+
+/** A stable identity of the remote, so a workspace switched to another server bootstraps instead of resuming. */
+export function remoteIdOf(cfg: RemoteConfig): string {
+  switch (cfg.kind) {
+    case 'sandbox':
+      return `sandbox:${cfg.dir}`
+    case 'postgres': {
+      try {
+        const u = new URL(cfg.url)
+        return `postgres:${u.host}${u.pathname}:${String(cfg.claims.sub)}`
+      } catch {
+        return `postgres:${cfg.url}`
+      }
+    }
+    case 'supabase':
+      return `supabase:${cfg.url}`
+  }
+}
+
+export class SyncEngine {
+  readonly db: Db
+  readonly applier: Applier
+  readonly outbox: Outbox
+  private pulling: Promise<PullSummary> | null = null
+  private pushing: Promise<PushSummary> | null = null
+  private livePull = false
+  private repull = false
+  private stopLive: (() => void) | null = null
+  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  /** live: the newest poked xid no pull has passed yet (its horizon <= it), and the retry waiting for that */
+  private pokedXid: bigint | null = null
+  private pokeTimer: ReturnType<typeof setTimeout> | null = null
+  private pokeDelayMs = POKE_RETRY_MIN_MS
+  private pokeFailDelayMs = POKE_FAIL_RETRY_MIN_MS
+  /** live: when the first poke that arrived during a push did (the push pulls between batches once it is old) */
+  private pokedDuringPushAt: number | null = null
+  private ownsDb: boolean
+
+  private constructor(
+    readonly opts: EngineOptions,
+    readonly remote: Remote,
+    db: Db,
+    ownsDb: boolean,
+  ) {
+    this.db = db
+    this.ownsDb = ownsDb
+    this.applier = new Applier(db)
+    this.outbox = new Outbox(db, clientIdOf(db))
+    // a workspace pointed at another remote forgets its cursor (the next pull bootstraps and drops the old replica)
+    const id = remoteIdOf(opts.remote)
+    const prev = this.applier.meta(META.remoteId)
+    if (prev !== id) {
+      db.transaction(() => {
+        if (prev !== null) {
+          this.applier.setMeta(META.cursor, null)
+          this.applier.setMeta(META.phase, null)
+        }
+        this.applier.setMeta(META.remoteId, id)
+      })()
+    }
+  }
+
+  static async open(opts: EngineOptions): Promise<SyncEngine> {
+    const db = opts.db ?? openDatabase(opts.dbPath)
+    try {
+      const remote = opts.remoteImpl ?? (await createRemote(opts.remote, { onSession: (s) => opts.onEvent?.({ type: 'session', session: s }) }))
+      return new SyncEngine(opts, remote, db, !opts.db)
+    } catch (e) {
+      if (!opts.db) db.close()
+      throw e
+    }
+  }
+
+  private emit(e: EngineEvent): void {
+    this.opts.onEvent?.(e)
+  }
+
+  /** The workspace's data now comes from this backend, not the first-start demo (the workspace indicator shows it). */
+  private markSource(): void {
+    this.applier.setMeta('source', this.remote.kind)
+  }
+
+  private online(ok: boolean, err: unknown): void {
+    const message = err ? (err as Error).message : null
+    this.applier.setMeta(META.lastError, message)
+    this.emit({ type: 'online', online: ok, error: message })
+  }
+
+  async signIn(email: string, password: string): Promise<Session> {
+    if (!this.remote.signIn) throw new RemoteError('client', `the ${this.remote.kind} remote has no sign-in (it acts under the configured role)`)
+    const s = await this.remote.signIn(email, password)
+    this.emit({ type: 'session', session: s })
+    return s
+  }
+
+  /** Pulls until up to date. Concurrent calls share one run; a call during a run asks for one more pass. */
+  pull(opts: { limit?: number } = {}): Promise<PullSummary> {
+    if (this.pulling) {
+      this.repull = true
+      return this.pulling
+    }
+    const run = async (): Promise<PullSummary> => {
+      let last: PullSummary
+      do {
+        this.repull = false
+        last = await this.pullOnce(opts.limit ?? DEFAULT_PAGE)
+      } while (this.repull)
+      return last
+    }
+    this.pulling = run().finally(() => {
+      this.pulling = null
+      this.emit({ type: 'activity', activity: 'idle' })
+    })
+    return this.pulling
+  }
+
+  private async pullOnce(limit: number): Promise<PullSummary> {
+    const t0 = performance.now()
+    let cursor = this.applier.cursor
+    let pages = 0
+    let changes = 0
+    let reset = false
+    let bootstrapped = false
+    let phase: 'snapshot' | 'log' = (this.applier.meta(META.phase) as 'snapshot' | 'log' | null) ?? 'snapshot'
+    this.emit({ type: 'activity', activity: cursor === null || phase === 'snapshot' ? 'bootstrapping' : 'pulling' })
+    // rows/s over this run (a resumed bootstrap counts from where it resumed)
+    const startRows = Number(this.applier.meta(META.bootstrapRows) ?? '0')
+    const fetchPage = (c: string | null): Promise<PullReply> => this.remote.pull(c, limit)
+    let inflight: Promise<PullReply> | null = null
+    let horizon: string | null = null
+    let waitMs = 0
+    let applyMs = 0
+    let bulk: BulkStats | null = null
+    // the bulk bootstrap (bootstrap.ts) from a null or bulk cursor; false when the remote only has the JSON snapshot
+    const bulkBootstrap = async (): Promise<boolean> => {
+      let indexingAt: number | null = null
+      const b = await runBulkBootstrap(this.applier, this.remote, {
+        chunkRows: limit,
+        // the replica is emptied for this backend's data from now on
+        onBegin: () => this.markSource(),
+        onChunk: (p) => {
+          const now = performance.now()
+          const secs = (now - t0) / 1000
+          let etaSeconds: number | null
+          let rate: number
+          if (p.stage === 'indexing') {
+            // this thread's rows are all copied (the second lane may still be copying): the indexes are being built;
+            // nothing reports progress inside an index build
+            indexingAt ??= now
+            const copySecs = (indexingAt - t0) / 1000
+            rate = copySecs > 0 ? p.runRows / copySecs : 0
+            etaSeconds = Math.max(0, Math.round(((BULK_INDEX_S_PER_M_ROWS * (p.rows + p.remaining)) / 1e6 - (now - indexingAt) / 1000) * 10) / 10)
+          } else {
+            rate = secs > 0 ? p.runRows / secs : 0
+            const copyEta = rate > 0 ? p.remaining / rate : null
+            // the copy, then the index build
+            etaSeconds = copyEta === null ? null : Math.round((copyEta + (BULK_INDEX_S_PER_M_ROWS * (p.rows + p.remaining)) / 1e6) * 10) / 10
+          }
+          const bootstrap: BootstrapProgress = {
+            rows: p.rows,
+            remaining: p.remaining,
+            rowsPerSec: Math.round(rate),
+            etaSeconds,
+            table: p.stage === 'indexing' ? null : p.table,
+            laneRows: p.laneRows,
+            stage: p.stage,
+          }
+          this.emit({ type: 'progress', bootstrap, phase: 'snapshot', changes: changes + p.runRows, pages: pages + p.chunks })
+        },
+      })
+      if (!b) return false
+      bulk = b
+      bootstrapped ||= b.started
+      pages += b.chunks
+      changes += b.rows
+      waitMs += b.waitMs
+      applyMs += b.applyMs + b.indexMs
+      cursor = this.applier.cursor
+      phase = 'log'
+      this.emit({ type: 'changed', tables: [...SYNCED_TABLES] })
+      return true
+    }
+    try {
+      if (cursor === null || parseBulkCursor(cursor)) await bulkBootstrap()
+      inflight = fetchPage(cursor)
+      while (inflight) {
+        const w0 = performance.now()
+        const reply: PullReply = await inflight
+        waitMs += performance.now() - w0
+        inflight = null
+        // Prefetch the next page while this one is written: the server works while SQLite does.
+        if (reply.has_more && !reply.reset && reply.cursor) {
+          inflight = fetchPage(reply.cursor)
+          inflight.catch(() => {})
+        }
+        const a0 = performance.now()
+        const r = this.applier.applyPage(reply, cursor)
+        applyMs += performance.now() - a0
+        pages++
+        changes += reply.changes.length
+        horizon = reply.horizon ?? horizon
+        if (reply.reset) {
+          reset = true
+          cursor = null
+          this.emit({ type: 'changed', tables: r.tables })
+          this.emit({ type: 'activity', activity: 'bootstrapping' })
+          await bulkBootstrap()
+          inflight = fetchPage(cursor)
+          continue
+        }
+        if (r.bootstrapStarted) {
+          bootstrapped = true
+          this.markSource()
+        }
+        cursor = reply.cursor
+        phase = reply.phase
+        if (r.tables.length) this.emit({ type: 'changed', tables: r.tables })
+        const inBootstrap = this.applier.meta(META.bootstrapRows) !== null
+        let bootstrap: BootstrapProgress | null = null
+        if (inBootstrap) {
+          const rows = Number(this.applier.meta(META.bootstrapRows))
+          const secs = (performance.now() - t0) / 1000
+          const rate = secs > 0 ? (rows - startRows) / secs : 0
+          const remaining = reply.remaining_estimate ?? null
+          bootstrap = {
+            rows,
+            remaining,
+            rowsPerSec: Math.round(rate),
+            etaSeconds: remaining !== null && rate > 0 ? Math.round((remaining / rate) * 10) / 10 : null,
+            table: r.lastTable,
+          }
+        }
+        this.emit({ type: 'progress', bootstrap, phase, changes, pages })
+      }
+      this.online(true, null)
+      if (this.remote.nextXid && horizon !== null) {
+        const next = await this.remote.nextXid()
+        if (next !== null && /^\d+$/.test(horizon) && /^\d+$/.test(next)) {
+          this.applier.setMeta(META.horizonLag, String(Math.max(0, Number(BigInt(next) - BigInt(horizon)))))
+        }
+      }
+    } catch (e) {
+      if (inflight) (inflight as Promise<PullReply>).catch(() => {})
+      this.online(!(e instanceof RemoteError && e.retryable), e)
+      throw e
+    }
+    const summary: PullSummary & { bulk?: BulkStats } = {
+      pages,
+      changes,
+      reset,
+      bootstrapped,
+      phase,
+      upToDate: true,
+      horizon,
+      ms: Math.round(performance.now() - t0),
+      waitMs: Math.round(waitMs),
+      applyMs: Math.round(applyMs),
+    }
+    // where a bulk bootstrap's time went (bench/sync.ts reports it)
+    if (bulk) summary.bulk = bulk
+    return summary
+  }
+
+  /** Pushes the pending ops. A network failure schedules a retry at the backoff time. */
+  push(opts: { batchSize?: number; ignoreBackoff?: boolean } = {}): Promise<PushSummary> {
+    if (this.pushing) return this.pushing
+    const run = async (): Promise<PushSummary> => {
+      const t0 = performance.now()
+      this.emit({ type: 'activity', activity: 'pushing' })
+      const out = await this.outbox.pushAll((b) => this.remote.push(b), {
+        batchSize: opts.batchSize,
+        ignoreBackoff: opts.ignoreBackoff,
+        onBatch: async (o) => {
+          this.emit({ type: 'changed', tables: ['operations'] })
+          this.emit({ type: 'pushed', applied: o.applied, rejected: o.rejected, conflict: o.conflict, pending: this.outbox.counts().pending })
+          // a long push does not hold other workstations' changes back for long (most pokes now are this push's own)
+          if (this.pokedDuringPushAt !== null && performance.now() - this.pokedDuringPushAt >= POKE_DURING_PUSH_MS) {
+            this.pokedDuringPushAt = null
+            await this.pull().catch(() => {})
+          }
+        },
+      })
+      this.applier.setMeta(META.lastPushAt, new Date().toISOString())
+      this.emit({ type: 'changed', tables: ['operations'] })
+      const counts = this.outbox.counts()
+      if (out.nextAttemptAt && this.livePull) this.schedulePush(out.nextAttemptAt)
+      // live: bring the applied ops' effects back right away, so their overlay gives way to the synced rows (and what
+      // was poked meanwhile)
+      const poked = this.pokedDuringPushAt !== null
+      this.pokedDuringPushAt = null
+      if (this.livePull && (out.applied > 0 || poked)) this.pullForPoke()
+      if (out.stoppedBy) {
+        this.online(!out.stoppedBy.retryable, out.stoppedBy)
+        // network trouble is not the caller's error: the ops wait for the retry; anything else is surfaced
+        if (!out.stoppedBy.retryable) throw out.stoppedBy
+      } else if (out.sent > 0) this.online(true, null)
+      return {
+        sent: out.sent,
+        applied: out.applied,
+        rejected: out.rejected,
+        conflict: out.conflict,
+        pending: counts.pending,
+        ms: Math.round(performance.now() - t0),
+      }
+    }
+    this.pushing = run().finally(() => {
+      this.pushing = null
+      this.emit({ type: 'activity', activity: 'idle' })
+    })
+    return this.pushing
+  }
+
+  private schedulePush(at: string): void {
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    const ms = Math.max(0, new Date(at).getTime() - Date.now())
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null
+      this.push().catch(() => {})
+    }, ms)
+    this.pushTimer.unref?.()
+  }
+
+  /**
+   * Live mode: pull on every poke (Realtime / NOTIFY / poll), push when asked or when backoff elapses. A poke names the
+   * transaction that committed; while the pulled horizon has not passed it (an older transaction still open on the
+   * server), pull again shortly. During a push, pokes wait for it (the push pulls when done, or between batches once a
+   * poke is POKE_DURING_PUSH_MS old): pulling our own push's effects batch by batch would only slow the push down.
+   */
+  startLive(): void {
+    if (this.stopLive) return
+    this.livePull = true
+    this.stopLive = this.remote.onPoke((xid) => {
+      if (xid !== null && /^\d+$/.test(xid)) {
+        const x = BigInt(xid)
+        if (this.pokedXid === null || x > this.pokedXid) this.pokedXid = x
+      }
+      if (this.pushing) {
+        this.pokedDuringPushAt ??= performance.now()
+        return
+      }
+      this.pullForPoke()
+    })
+  }
+
+  private pullForPoke(): void {
+    if (this.pokeTimer) {
+      clearTimeout(this.pokeTimer)
+      this.pokeTimer = null
+    }
+    this.pull().then(
+      (s) => {
+        this.pokeFailDelayMs = POKE_FAIL_RETRY_MIN_MS
+        if (this.pokedXid !== null && s.horizon !== null && /^\d+$/.test(s.horizon) && BigInt(s.horizon) > this.pokedXid) this.pokedXid = null
+        if (this.pokedXid === null || !this.stopLive) {
+          this.pokeDelayMs = POKE_RETRY_MIN_MS
+          return
+        }
+        // the poked transaction is committed but not below the horizon yet: look again soon
+        this.pullForPokeIn(this.pokeDelayMs)
+        this.pokeDelayMs = Math.min(POKE_RETRY_MAX_MS, this.pokeDelayMs * 2)
+      },
+      () => {
+        // offline or failing: tried again with backoff (sooner if another poke comes), else the poked change would
+        // wait for the next poke or the slow poll
+        this.pokeDelayMs = POKE_RETRY_MIN_MS
+        if (!this.stopLive || this.pokeTimer) return
+        this.pullForPokeIn(this.pokeFailDelayMs)
+        this.pokeFailDelayMs = Math.min(POKE_FAIL_RETRY_MAX_MS, this.pokeFailDelayMs * 2)
+      },
+    )
+  }
+
+  /** pullForPoke after `ms` (or, if a push is running then, when it is done) */
+  private pullForPokeIn(ms: number): void {
+    this.pokeTimer = setTimeout(() => {
+      this.pokeTimer = null
+      if (this.pushing) this.pokedDuringPushAt ??= performance.now()
+      else this.pullForPoke()
+    }, ms)
+    this.pokeTimer.unref?.()
+  }
+
+  async ledgerVerify(): Promise<LedgerVerifyReply> {
+    if (!this.remote.ledgerVerify) throw new RemoteError('client', 'this remote cannot verify the ledger')
+    return this.remote.ledgerVerify()
+  }
+
+  async close(): Promise<void> {
+    this.stopLive?.()
+    this.stopLive = null
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    if (this.pokeTimer) clearTimeout(this.pokeTimer)
+    await Promise.allSettled([this.pulling, this.pushing])
+    await this.remote.close()
+    if (this.ownsDb) this.db.close()
+  }
+}

@@ -1,0 +1,9 @@
+// Sync with the central backend: remotes (sandbox, Supabase, direct Postgres), the pull (log apply), the bulk bootstrap,
+// the push (the durable outbox), run by the engine in a worker thread behind the SyncService.
+export type { EngineEvent } from './engine'
+export { toAppError } from './errors'
+export { syncHandlers } from './handlers'
+export { setWorkerUrlResolver } from './host'
+export { claimsFor } from './remotes/remote'
+export { EncryptedFileSecretStore, fileSecretStoreFor } from './secrets'
+export { SETTINGS, SyncService, setSecretStoreFactory, syncService } from './service'

@@ -1,0 +1,188 @@
+// Live mode as the app runs it: the service starts the worker, pulls, then pulls on every poke (LISTEN; the central side
+// NOTIFYs by itself, migration 8) and pushes as soon as the console announces queued ops. No polling (pollMs 0): a
+// change shows up only because the server poked. Waits on app events, never on time. Needs two connections to the
+// server (a writer beside the worker), so it runs on the real PostgreSQL only.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppEvent } from '../../shared/events'
+import type { PullReply, PushBatch, PushReply } from '../../shared/sync/protocol'
+import { openDatabase } from '../store'
+import { Workspace } from '../store'
+import { META } from './pull/apply'
+import { RemoteError } from './errors'
+import { SyncEngine } from './engine'
+import { claimsFor, type Remote } from './remotes/remote'
+import { SyncService } from './service'
+import { createTestCentral, seedSmall, type TestCentral } from './test-central'
+import { insertLocalOps } from './test-checksums'
+
+const usePg = Boolean(process.env.TEST_DATABASE_URL)
+if (!usePg) console.warn('skipping live sync against the central database: it needs a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)')
+let c: TestCentral
+let dir: string
+let ws: Workspace
+let svc: SyncService
+
+function waitFor(pred: (e: AppEvent) => boolean): Promise<AppEvent> {
+  return new Promise((resolve) => {
+    const off = ws.events.on((e) => {
+      if (pred(e)) {
+        off()
+        resolve(e)
+      }
+    })
+  })
+}
+
+beforeAll(async () => {
+  if (!usePg) return
+  c = await createTestCentral()
+  await seedSmall(c, 30, 2)
+  dir = mkdtempSync(join(tmpdir(), 'wt-live-'))
+  ws = new Workspace({ dbPath: join(dir, 'ws.sqlite') })
+  svc = new SyncService(ws, { live: true, remoteOverride: { kind: 'postgres', url: c.url!, claims: claimsFor('operator'), pollMs: 0 } })
+}, 120_000)
+
+afterAll(async () => {
+  if (!usePg) return
+  await svc.close()
+  ws.close()
+  await c.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe.skipIf(!usePg)('live sync (PostgreSQL)', () => {
+  // no poll: on a shared server another session's long transaction can hold the horizon back past the poke; the
+  // engine pulls again until the horizon passes the poked xid
+  it('start() bootstraps; a server change shows up by the central poke alone; queued ops are pushed without asking', { timeout: 180_000 }, async () => {
+    const upToDate = waitFor((e) => e.type === 'sync-status' && e.status.activity === 'idle' && e.status.dataAsOf !== null)
+    svc.start()
+    await upToDate
+    expect((ws.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n).toBe(60)
+
+    // a plain change on the server, nobody NOTIFYs by hand: the central side pokes
+    const seen = waitFor(() => (ws.db.prepare('SELECT data_used_mb AS v FROM lines WHERE id = 101').get() as { v: number }).v === 4242)
+    await c.sql(`UPDATE lines SET data_used_mb = 4242 WHERE id = 101`)
+    await seen
+    // and again, twice in one transaction (one poke)
+    const seen2 = waitFor(() => (ws.db.prepare('SELECT count(*) AS n FROM lines WHERE id IN (301, 302) AND data_used_mb = 4343').get() as { n: number }).n === 2)
+    await c.sql(`BEGIN; UPDATE lines SET data_used_mb = 4343 WHERE id = 301; UPDATE lines SET data_used_mb = 4343 WHERE id = 302; COMMIT;`)
+    await seen2
+
+    // the console queues two ops and announces them: they are pushed and the pull brings their effect back
+    insertLocalOps(ws.db, [
+      { line: 102, action: 'suspend', params: { reason: 'test' } },
+      { line: 201, action: 'tag', params: { tag: 'live' } },
+    ])
+    const pushed = waitFor((e) => e.type === 'sync-status' && e.status.pending === 0 && e.status.activity === 'idle')
+    ws.changed(['operations'])
+    await pushed
+    expect(ws.db.prepare('SELECT status FROM operations ORDER BY seq').all()).toEqual([{ status: 'applied' }, { status: 'applied' }])
+  })
+})
+
+/** A remote that answers pulls with the horizons it is given and holds pushes until released; records the calls. */
+class FakeRemote implements Remote {
+  readonly kind = 'sandbox' as const
+  readonly label = 'fake'
+  pulls = 0
+  /** the next pulls that fail (a lost connection) */
+  failures = 0
+  horizons: string[] = []
+  poke: ((xid: string | null) => void) | null = null
+  private waiters: Array<{ n: number; resolve: () => void }> = []
+  releasePush: (() => void) | null = null
+
+  pulled(n: number): Promise<void> {
+    return this.pulls >= n ? Promise.resolve() : new Promise((resolve) => this.waiters.push({ n, resolve }))
+  }
+  async pull(): Promise<PullReply> {
+    this.pulls++
+    for (const w of this.waiters.filter((x) => x.n <= this.pulls)) w.resolve()
+    if (this.failures > 0) {
+      this.failures--
+      throw new RemoteError('network', 'connection lost')
+    }
+    const horizon = this.horizons.length > 1 ? this.horizons.shift()! : (this.horizons[0] ?? '1')
+    return { protocol: 1, schema_version: 1, reset: false, phase: 'log', changes: [], cursor: `c${this.pulls}`, has_more: false, remaining_estimate: 0, horizon }
+  }
+  async push(batch: PushBatch): Promise<PushReply> {
+    await new Promise<void>((resolve) => (this.releasePush = resolve))
+    return { protocol: 1, results: batch.ops.map((o) => ({ op_id: o.op_id, status: 'applied', reason: null, row_version: 2, ledger_id: o.op_id })) }
+  }
+  onPoke(cb: (xid: string | null) => void): () => void {
+    this.poke = cb
+    return () => (this.poke = null)
+  }
+  async close(): Promise<void> {}
+}
+
+describe('live: the engine on pokes (fake remote)', () => {
+  async function engineWith(fake: FakeRemote): Promise<{ engine: SyncEngine; done: () => Promise<void> }> {
+    const d = mkdtempSync(join(tmpdir(), 'wt-poke-'))
+    const db = openDatabase(join(d, 'ws.sqlite'))
+    const remote = { kind: 'sandbox' as const, dir: d, claims: claimsFor('operator') }
+    const engine = await SyncEngine.open({ dbPath: join(d, 'ws.sqlite'), db, remote, remoteImpl: fake })
+    // an up-to-date replica: a log cursor, so a pull is one log page
+    engine.applier.setMeta(META.cursor, 'c0')
+    engine.applier.setMeta(META.phase, 'log')
+    engine.startLive()
+    return {
+      engine,
+      done: async () => {
+        await engine.close()
+        db.close()
+        rmSync(d, { recursive: true, force: true })
+      },
+    }
+  }
+
+  it('pulls again, without another poke, until the horizon passes the poked xid', async () => {
+    const fake = new FakeRemote()
+    const { done } = await engineWith(fake)
+    try {
+      // the poked transaction (150) committed, but an older one holds the horizon at 100 for two pulls
+      fake.horizons = ['100', '100', '151']
+      fake.poke!('150')
+      await fake.pulled(3)
+      expect(fake.pulls).toBe(3)
+    } finally {
+      await done()
+    }
+  })
+
+  it('a pull for a poke that fails is tried again, without another poke, until it succeeds', async () => {
+    const fake = new FakeRemote()
+    const { done } = await engineWith(fake)
+    try {
+      fake.failures = 2
+      fake.horizons = ['151']
+      fake.poke!('150')
+      // (without the retry the engine waits for the next poke: this never resolves and the test times out)
+      await fake.pulled(3)
+      expect(fake.pulls).toBe(3)
+    } finally {
+      await done()
+    }
+  })
+
+  it('a poke during a push waits for it; the push pulls when it is done', async () => {
+    const fake = new FakeRemote()
+    const { engine, done } = await engineWith(fake)
+    try {
+      insertLocalOps(engine.db, [{ line: 1, action: 'tag', params: { tag: 'x' } }])
+      const pushed = engine.push()
+      while (!fake.releasePush) await new Promise((r) => setImmediate(r))
+      fake.poke!('5')
+      await new Promise((r) => setImmediate(r))
+      expect(fake.pulls).toBe(0)
+      fake.releasePush()
+      expect((await pushed).applied).toBe(1)
+      await fake.pulled(1)
+    } finally {
+      await done()
+    }
+  })
+})

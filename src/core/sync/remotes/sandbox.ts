@@ -1,0 +1,113 @@
+// The sandbox: the central backend in process (PGlite) with the same migrations, filled with the demo data, persisted
+// in a folder next to the workspace. The embedded default, so pull, push and the ledger work with no server at all.
+// One process at a time may open a sandbox folder (PGlite is single-user); a lock file says who has it.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { fromPglite, type SqlClient } from '../../../central/client'
+import { fillCentralDemo, type CentralFillOptions } from '../../../central/demo-fill'
+import { applyCentralMigrations } from '../../../central/migrate'
+import { RemoteError } from '../errors'
+import type { Claims } from './remote'
+import { POKE_CHANNEL, SqlRemote, type Query } from './sql'
+
+/** The sandbox's demo: the same generator, size and seed as the first-start workspace (src/core/app/start.ts FIRST_START_DEMO). */
+export const SANDBOX_DEMO = {
+  lines: Number(process.env.WINGTEL_SANDBOX_LINES ?? 25_000),
+  months: Number(process.env.WINGTEL_SANDBOX_MONTHS ?? 24),
+  seed: 20261122,
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM'
+  }
+}
+
+function takeLock(dir: string): () => void {
+  const lock = join(dir, 'wingtel-sandbox.lock')
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'))
+    if (pid && pid !== process.pid && pidAlive(pid)) {
+      throw new RemoteError('server', `The sandbox (${dir}) is open in another Wingtel Ops process (pid ${pid}); close it first.`)
+    }
+  }
+  writeFileSync(lock, String(process.pid))
+  return () => rmSync(lock, { force: true })
+}
+
+export class SandboxRemote extends SqlRemote {
+  readonly kind = 'sandbox' as const
+  readonly label = 'Sandbox (embedded)'
+  private unlistenFn: (() => Promise<void>) | null = null
+  private queue: Promise<unknown> = Promise.resolve()
+
+  /**
+   * `client` runs the SQL (a SqlClient over PGlite); `pglite`, when given, is the instance behind it: used for
+   * LISTEN and closed by close() unless `ownsDb` is false (a shared test database).
+   */
+  constructor(
+    readonly client: SqlClient,
+    claims: Claims,
+    private release: () => void,
+    pollMs = 0,
+    private pglite: PGlite | null = null,
+    private ownsDb = true,
+  ) {
+    super(claims, pollMs)
+  }
+
+  protected tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
+    // PGlite runs one transaction at a time; queue ours so a prefetching pull and a push interleave safely
+    const run = () => this.client.transaction(async (tx) => fn(async (sql, params) => (await tx.query<Record<string, unknown>>(sql, params as unknown[])).rows))
+    const next = this.queue.then(run, run)
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  protected async listen(fire: (payload: string | null) => void): Promise<void> {
+    if (this.pglite) this.unlistenFn = await this.pglite.listen(POKE_CHANNEL, (payload) => fire(payload))
+  }
+
+  protected async unlisten(): Promise<void> {
+    const f = this.unlistenFn
+    this.unlistenFn = null
+    if (f) await f().catch(() => {})
+  }
+
+  async close(): Promise<void> {
+    this.stopPokes()
+    await this.unlisten()
+    await this.queue
+    if (this.ownsDb) await this.pglite?.close().catch(() => {})
+    this.release()
+  }
+}
+
+/** Fills an empty sandbox with the demo MVNO (the central side's demo fill). Returns whether it filled. */
+export async function fillSandbox(client: SqlClient, opts: Partial<CentralFillOptions> = {}): Promise<boolean> {
+  const n = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM lines')
+  if ((n.rows[0]?.n ?? 0) > 0) return false
+  await fillCentralDemo(client, { ...SANDBOX_DEMO, ...opts })
+  return true
+}
+
+export async function openSandboxRemote(dir: string, claims: Claims, opts: { pollMs?: number; demo?: Partial<CentralFillOptions> } = {}): Promise<SandboxRemote> {
+  mkdirSync(dir, { recursive: true })
+  const release = takeLock(dir)
+  let pg: PGlite | null = null
+  try {
+    pg = await PGlite.create(join(dir, 'pgdata'))
+    const client = fromPglite(pg)
+    await applyCentralMigrations(client)
+    await fillSandbox(client, opts.demo)
+    return new SandboxRemote(client, claims, release, opts.pollMs ?? 0, pg)
+  } catch (e) {
+    await pg?.close().catch(() => {})
+    release()
+    throw e
+  }
+}

@@ -1,0 +1,340 @@
+// One SyncService per workspace: the settings (which remote), the secret store, the sync client (worker), and the
+// status the Sync screen and the status bar show. It turns engine events into AppEvents (`sync-status`,
+// `data-changed`).
+import { basename, dirname, extname, join } from 'node:path'
+import { AppError } from '../../shared/api/errors'
+import type { BootstrapProgress, SettingsInput, SyncRole, SyncSettings, SyncSource, SyncStatus } from '../../shared/api/sync'
+import type { Workspace } from '../store'
+import { META } from './pull/apply'
+import type { EngineEvent } from './engine'
+import { toAppError } from './errors'
+import { InlineSyncClient, WorkerSyncClient, type SyncClient } from './host'
+import { claimsFor, type RemoteConfig, type Session } from './remotes/remote'
+import { redactUrl } from './remotes/pg'
+import { fileSecretStoreFor, type SecretStore } from './secrets'
+
+export const SETTINGS = {
+  source: 'sync.source',
+  supabaseUrl: 'sync.supabase_url',
+  supabaseAnonKey: 'sync.supabase_anon_key',
+  postgresUrlShown: 'sync.postgres_url',
+  actAsRole: 'sync.act_as_role',
+} as const
+const SECRET_PG_URL = 'postgres_url'
+const SECRET_SESSION = 'supabase_session'
+
+/** The sandbox's PGlite folder: next to the workspace file (`<name>.sandbox-central/`). */
+export function sandboxDirFor(dbPath: string): string {
+  if (process.env.WINGTEL_SANDBOX_DIR) return process.env.WINGTEL_SANDBOX_DIR
+  return join(dirname(dbPath), `${basename(dbPath, extname(dbPath))}.sandbox-central`)
+}
+
+export interface SyncServiceOptions {
+  secrets?: SecretStore
+  /** force a remote (CLI --url, tests) instead of the stored settings */
+  remoteOverride?: RemoteConfig
+  /** run the engine in process instead of a worker thread */
+  inline?: boolean
+  /** subscribe to pokes and pull on each (the app) */
+  live?: boolean
+  /** every engine event, raw (the CLI's --progress) */
+  onEngineEvent?: (e: EngineEvent) => void
+}
+
+// Seam for the desktop app: src/main/index.ts installs a safeStorage-backed store before the first API call.
+let secretStoreFactory: ((ws: Workspace) => SecretStore) | null = null
+export function setSecretStoreFactory(fn: ((ws: Workspace) => SecretStore) | null): void {
+  secretStoreFactory = fn
+}
+
+const services = new WeakMap<Workspace, SyncService>()
+export function syncService(ws: Workspace, opts: SyncServiceOptions = {}): SyncService {
+  let s = services.get(ws)
+  if (!s) {
+    s = new SyncService(ws, opts)
+    services.set(ws, s)
+  }
+  return s
+}
+
+export class SyncService {
+  readonly secrets: SecretStore
+  private client: SyncClient | null = null
+  private activity: SyncStatus['activity'] = 'idle'
+  private online = true
+  private lastError: string | null = null
+  private bootstrap: BootstrapProgress | null = null
+  private statusTimer: ReturnType<typeof setTimeout> | null = null
+  private pendingStatus: SyncStatus | null = null
+  private emittingChange = false
+  private pushSoon: ReturnType<typeof setTimeout> | null = null
+  private offData: (() => void) | null = null
+
+  constructor(
+    readonly ws: Workspace,
+    readonly opts: SyncServiceOptions = {},
+  ) {
+    this.secrets = opts.secrets ?? secretStoreFactory?.(ws) ?? fileSecretStoreFor(ws.opts.dbPath)
+    this.lastError = ws.meta(META.lastError)
+    // live: ops the console queues (it announces them with ws.changed(['operations'])) are pushed right away
+    this.offData = ws.events.on((e) => {
+      if (!this.opts.live || this.emittingChange || e.type !== 'data-changed' || !e.tables.includes('operations')) return
+      if (this.pushSoon) return
+      this.pushSoon = setTimeout(() => {
+        this.pushSoon = null
+        this.getClient()
+          .push()
+          .catch(() => {})
+      }, 50)
+      this.pushSoon.unref?.()
+    })
+  }
+
+  // ---- settings ---------------------------------------------------------------------------------------------------
+
+  source(): SyncSource {
+    if (this.opts.remoteOverride) return this.opts.remoteOverride.kind
+    return (this.ws.meta(SETTINGS.source) as SyncSource | null) ?? 'sandbox'
+  }
+
+  private session(): Session | null {
+    const s = this.secrets.get(SECRET_SESSION)
+    if (!s) return null
+    try {
+      return JSON.parse(s) as Session
+    } catch {
+      return null
+    }
+  }
+
+  private role(): SyncRole {
+    return (this.ws.meta(SETTINGS.actAsRole) as SyncRole | null) ?? 'operator'
+  }
+
+  remoteConfig(): RemoteConfig {
+    if (this.opts.remoteOverride) return this.opts.remoteOverride
+    const source = this.source()
+    switch (source) {
+      case 'sandbox':
+        return { kind: 'sandbox', dir: sandboxDirFor(this.ws.opts.dbPath), claims: claimsFor(this.role()) }
+      case 'postgres': {
+        const url = this.secrets.get(SECRET_PG_URL)
+        if (!url) throw new AppError('BAD_INPUT', 'No Postgres URL is set: choose a source in Settings → Sync.')
+        return { kind: 'postgres', url, claims: claimsFor(this.role()) }
+      }
+      case 'supabase': {
+        const url = this.ws.meta(SETTINGS.supabaseUrl)
+        const anonKey = this.ws.meta(SETTINGS.supabaseAnonKey)
+        if (!url || !anonKey) throw new AppError('BAD_INPUT', 'No Supabase project is set: enter its URL and anon key in Settings → Sync.')
+        return { kind: 'supabase', url, anonKey, session: this.session() }
+      }
+    }
+  }
+
+  private remoteLabel(): string {
+    try {
+      const cfg = this.remoteConfig()
+      return cfg.kind === 'sandbox' ? 'Sandbox (embedded)' : cfg.kind === 'postgres' ? redactUrl(cfg.url) : cfg.url
+    } catch {
+      return 'not configured'
+    }
+  }
+
+  async getSettings(): Promise<SyncSettings> {
+    const source = this.source()
+    return {
+      source,
+      supabaseUrl: this.ws.meta(SETTINGS.supabaseUrl),
+      supabaseAnonKey: this.ws.meta(SETTINGS.supabaseAnonKey),
+      postgresUrl: this.ws.meta(SETTINGS.postgresUrlShown),
+      actAsRole: this.role(),
+      signedInAs: this.signedInAs(),
+      secretStore: this.secrets.kind,
+    }
+  }
+
+  private signedInAs(): string | null {
+    const source = this.source()
+    if (source === 'supabase') return this.session()?.email || null
+    return `${this.role()} (${source === 'sandbox' ? 'sandbox' : 'direct'})`
+  }
+
+  async setSettings(input: SettingsInput): Promise<SyncSettings> {
+    await this.ws.queue.run(() => {
+      this.ws.db.transaction(() => {
+        this.ws.setMeta(SETTINGS.source, input.source)
+        if (input.source === 'supabase') {
+          const prev = this.ws.meta(SETTINGS.supabaseUrl)
+          this.ws.setMeta(SETTINGS.supabaseUrl, input.supabaseUrl.replace(/\/+$/, ''))
+          this.ws.setMeta(SETTINGS.supabaseAnonKey, input.supabaseAnonKey)
+          if (prev !== input.supabaseUrl) this.secrets.delete(SECRET_SESSION)
+        }
+        if (input.source === 'postgres') {
+          this.secrets.set(SECRET_PG_URL, input.postgresUrl)
+          this.ws.setMeta(SETTINGS.postgresUrlShown, redactUrl(input.postgresUrl))
+        }
+        if (input.source !== 'supabase' && input.actAsRole) this.ws.setMeta(SETTINGS.actAsRole, input.actAsRole)
+      })()
+    })
+    await this.restart()
+    this.emitStatus()
+    return this.getSettings()
+  }
+
+  async signIn(email: string, password: string): Promise<{ signedInAs: string }> {
+    if (this.source() !== 'supabase') throw new AppError('BAD_INPUT', 'Sign-in is for a Supabase project; the sandbox and direct Postgres act under the chosen role.')
+    try {
+      const s = await this.getClient().signIn(email, password)
+      this.secrets.set(SECRET_SESSION, JSON.stringify(s))
+      this.emitStatus()
+      return { signedInAs: s.email }
+    } catch (e) {
+      throw toAppError(e)
+    }
+  }
+
+  async signOut(): Promise<void> {
+    this.secrets.delete(SECRET_SESSION)
+    await this.restart()
+    this.emitStatus()
+  }
+
+  // ---- the engine -------------------------------------------------------------------------------------------------
+
+  getClient(): SyncClient {
+    if (!this.client) {
+      const opts = { dbPath: this.ws.opts.dbPath, remote: this.remoteConfig(), onEvent: (e: EngineEvent) => this.onEvent(e), live: this.opts.live }
+      this.client = this.opts.inline || this.ws.opts.dbPath === ':memory:' ? new InlineSyncClient(opts) : new WorkerSyncClient(opts)
+    }
+    return this.client
+  }
+
+  private async restart(): Promise<void> {
+    const c = this.client
+    this.client = null
+    if (c) await c.close()
+    if (this.opts.live) this.getClient()
+  }
+
+  /** The app calls this once at start: pull now, then keep pulling on pokes and pushing as ops arrive. */
+  start(): void {
+    this.opts.live = true
+    this.getClient()
+      .pull()
+      .then(() => this.getClient().push())
+      .catch(() => {})
+  }
+
+  private onEvent(e: EngineEvent): void {
+    this.opts.onEngineEvent?.(e)
+    switch (e.type) {
+      case 'activity':
+        this.activity = e.activity
+        if (e.activity === 'idle') this.bootstrap = null
+        break
+      case 'progress':
+        this.bootstrap = e.bootstrap
+        break
+      case 'changed':
+        this.emittingChange = true
+        try {
+          this.ws.changed(e.tables)
+        } finally {
+          this.emittingChange = false
+        }
+        break
+      case 'online':
+        this.online = e.online
+        this.lastError = e.error
+        break
+      case 'session':
+        if (e.session) this.secrets.set(SECRET_SESSION, JSON.stringify(e.session))
+        else this.secrets.delete(SECRET_SESSION)
+        break
+      case 'pushed':
+        break
+    }
+    this.emitStatus(e.type === 'activity')
+  }
+
+  /**
+   * Emits `sync-status`: at once for state changes; progress at most every 200 ms (first one at once, last one kept).
+   * A progress status held back by the throttle is a snapshot taken when it happened, and it is flushed before any
+   * state change, so a fast bootstrap never loses its last progress report to the "idle" that follows it.
+   */
+  private emitStatus(now = true): void {
+    const emit = (status: SyncStatus) => {
+      try {
+        this.ws.events.emit({ type: 'sync-status', status })
+      } catch {
+        /* workspace closed */
+      }
+    }
+    if (now) {
+      if (this.statusTimer) clearTimeout(this.statusTimer)
+      this.statusTimer = null
+      if (this.pendingStatus) emit(this.pendingStatus)
+      this.pendingStatus = null
+      emit(this.statusSync())
+      return
+    }
+    if (this.statusTimer) {
+      this.pendingStatus = this.statusSync()
+      return
+    }
+    emit(this.statusSync())
+    const tick = () => {
+      if (this.pendingStatus) {
+        emit(this.pendingStatus)
+        this.pendingStatus = null
+        this.statusTimer = setTimeout(tick, 200)
+        this.statusTimer.unref?.()
+      } else this.statusTimer = null
+    }
+    this.statusTimer = setTimeout(tick, 200)
+    this.statusTimer.unref?.()
+  }
+
+  statusSync(): SyncStatus {
+    const m = (k: string) => this.ws.meta(k)
+    const counts = this.ws.db
+      .prepare("SELECT status, count(*) AS n FROM operations WHERE status IN ('pending','rejected','conflict') GROUP BY status")
+      .all() as Array<{ status: string; n: number }>
+    const by = Object.fromEntries(counts.map((r) => [r.status, r.n])) as Record<string, number>
+    const cursor = m(META.cursor)
+    const phase = (m(META.phase) as 'snapshot' | 'log' | null) ?? 'none'
+    let bootstrap = this.bootstrap
+    if (!bootstrap && m(META.bootstrapRows) !== null) {
+      bootstrap = { rows: Number(m(META.bootstrapRows)), remaining: null, rowsPerSec: 0, etaSeconds: null, table: null }
+    }
+    const lag = m(META.horizonLag)
+    return {
+      source: this.source(),
+      remoteLabel: this.remoteLabel(),
+      online: this.online,
+      signedInAs: this.signedInAs(),
+      activity: this.activity,
+      phase: cursor === null ? 'none' : phase,
+      dataAsOf: m(META.dataAsOf),
+      horizon: m(META.horizon),
+      horizonLag: lag === null ? null : Number(lag),
+      pending: by.pending ?? 0,
+      rejected: by.rejected ?? 0,
+      conflict: by.conflict ?? 0,
+      bootstrap,
+      lastError: this.lastError,
+      lastPullAt: m(META.lastPullAt),
+      lastPushAt: m(META.lastPushAt),
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.statusTimer) clearTimeout(this.statusTimer)
+    if (this.pushSoon) clearTimeout(this.pushSoon)
+    this.offData?.()
+    const c = this.client
+    this.client = null
+    if (c) await c.close()
+    services.delete(this.ws)
+  }
+}

@@ -1,0 +1,34 @@
+// `npm run serve`: web mode. Opens (or first builds) the workspace and serves the renderer and the API on loopback.
+import { resolve } from 'node:path'
+import { parseArgs, flagNumber, flagString } from '../cli/registry'
+import { startCore } from '../core/app'
+import { defaultDbPath } from '../core/store'
+import { startWebServer } from './server'
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  const dbPath = resolve(flagString(args, 'db') ?? defaultDbPath())
+  const core = await startCore({ dbPath })
+  const server = await startWebServer({
+    api: core.api,
+    events: core.ws.events,
+    staticDir: resolve(flagString(args, 'static') ?? 'dist-web'),
+    port: flagNumber(args, 'port', Number(process.env.WINGTEL_PORT ?? 0)),
+    token: process.env.WINGTEL_TOKEN || undefined,
+    exportLinesCsv: core.exportLinesCsv,
+    routes: core.routes,
+  })
+  process.stdout.write(`Wingtel Ops (web mode) on workspace ${dbPath}\nOpen: ${server.url}\n`)
+  const stop = async () => {
+    await server.close()
+    await core.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((e) => {
+  console.error(`error: ${e instanceof Error ? e.message : String(e)}`)
+  process.exit(1)
+})
