@@ -1,4 +1,6 @@
 // The layering lint must actually bite: each forbidden import below is reported, each allowed one is not.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 
@@ -46,5 +48,49 @@ describe('layering lint', () => {
     expect(await restricted('src/shared/x.ts', imp('Workspace', '../core/store/workspace'))).not.toHaveLength(0)
     expect(await restricted('src/shared/x.ts', "import Database from 'better-sqlite3'\nexport const a = Database\n")).not.toHaveLength(0)
     expect(await restricted('src/shared/x.ts', imp('z', 'zod'))).toHaveLength(0)
+  })
+})
+
+describe('front doors', () => {
+  const deep = async (filePath: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath })
+    return result.messages.filter((m) => m.ruleId === 'wingtel/front-door').map((m) => m.message)
+  }
+
+  it('refuses an import that reaches inside another domain', async () => {
+    expect(await deep('src/core/lines/x.ts', imp('PgRemote', '../sync/remotes/pg'))).toHaveLength(1)
+    expect(await deep('src/cli/x.ts', imp('Workspace', '../core/store/workspace'))).toHaveLength(1)
+    expect(await deep('src/central/x.ts', imp('generateDemoInto', '../core/demo/generate'))).toHaveLength(1)
+  })
+
+  it("lets a domain use its own files and another's front door", async () => {
+    expect(await deep('src/core/sync/x.ts', imp('PgRemote', './remotes/pg'))).toHaveLength(0)
+    expect(await deep('src/core/lines/x.ts', imp('syncHandlers', '../sync'))).toHaveLength(0)
+    expect(await deep('src/cli/x.ts', imp('Workspace', '../core/store'))).toHaveLength(0)
+  })
+
+  it('opens test support to tests only', async () => {
+    expect(await deep('src/core/lines/x.test.ts', imp('seedSmall', '../sync/test-central'))).toHaveLength(0)
+    expect(await deep('src/core/lines/x.ts', imp('seedSmall', '../sync/test-central'))).toHaveLength(1)
+  })
+})
+
+describe('import cycles', () => {
+  it('fails the lint on a cycle between two files', async () => {
+    // no-cycle follows real files, so the probe is two files on disk inside the linted tree, removed afterwards
+    const dir = mkdtempSync(join(process.cwd(), 'src', 'core', 'cycle-probe-'))
+    try {
+      writeFileSync(join(dir, 'a.ts'), "import { b } from './b'\nexport const a = () => b()\n")
+      writeFileSync(join(dir, 'b.ts'), "import { a } from './a'\nexport const b = (): number => (a ? 1 : 0)\n")
+      const results = await eslint.lintFiles([join(dir, 'a.ts'), join(dir, 'b.ts')])
+      const cycles = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'import-x/no-cycle'))
+      expect(cycles).toHaveLength(2)
+      // and the same two files without the back edge are clean
+      writeFileSync(join(dir, 'b.ts'), 'export const b = (): number => 1\n')
+      const clean = await new ESLint({ cwd: process.cwd() }).lintFiles([join(dir, 'a.ts'), join(dir, 'b.ts')])
+      expect(clean.flatMap((r) => r.messages.filter((m) => m.ruleId === 'import-x/no-cycle'))).toHaveLength(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
