@@ -9,7 +9,8 @@ import { Applier, META, parseBulkCursor } from './pull/apply'
 import { runBulkBootstrap, type BulkStats } from './bootstrap/bootstrap'
 import { RemoteError } from './errors'
 import { Outbox } from './push/outbox'
-import { createRemote, type Remote, type RemoteConfig, type Session } from './remotes/remote'
+import { createRemote } from './remotes/create'
+import type { Remote, RemoteConfig, Session } from './remotes/remote'
 
 export const DEFAULT_PAGE = 5000
 /** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
