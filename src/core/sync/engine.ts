@@ -5,12 +5,15 @@ import { randomUUID } from 'node:crypto'
 import type { BootstrapProgress, PullSummary, PushSummary } from '../../shared/api/sync'
 import { SYNCED_TABLES, type LedgerVerifyReply, type PullReply } from '../../shared/sync/protocol'
 import { openDatabase, type Db } from '../store'
-import { Applier, META, parseBulkCursor } from './pull/apply'
-import { runBulkBootstrap, type BulkStats } from './bootstrap/bootstrap'
+import { runBulkBootstrap } from './bootstrap/bootstrap'
+import { BulkState, parseBulkCursor } from './bootstrap/bulk-state'
+import type { BulkStats } from './bootstrap/stats'
+import { Applier } from './pull/apply'
 import { RemoteError } from './errors'
 import { Outbox } from './push/outbox'
 import { createRemote } from './remotes/create'
 import type { Remote, RemoteConfig, Session } from './remotes/remote'
+import { META } from './replica'
 
 export const DEFAULT_PAGE = 5000
 /** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
@@ -78,6 +81,8 @@ export function remoteIdOf(cfg: RemoteConfig): string {
 export class SyncEngine {
   readonly db: Db
   readonly applier: Applier
+  /** the bulk bootstrap's state (bootstrap/bulk-state.ts) in the same store */
+  readonly bulk: BulkState
   readonly outbox: Outbox
   private pulling: Promise<PullSummary> | null = null
   private pushing: Promise<PushSummary> | null = null
@@ -103,6 +108,7 @@ export class SyncEngine {
     this.db = db
     this.ownsDb = ownsDb
     this.applier = new Applier(db)
+    this.bulk = new BulkState(db)
     this.outbox = new Outbox(db, clientIdOf(db))
     // a workspace pointed at another remote forgets its cursor (the next pull bootstraps and drops the old replica)
     const id = remoteIdOf(opts.remote)
@@ -192,7 +198,7 @@ export class SyncEngine {
     // the bulk bootstrap (bootstrap.ts) from a null or bulk cursor; false when the remote only has the JSON snapshot
     const bulkBootstrap = async (): Promise<boolean> => {
       let indexingAt: number | null = null
-      const b = await runBulkBootstrap(this.applier, this.remote, {
+      const b = await runBulkBootstrap(this.bulk, this.remote, {
         chunkRows: limit,
         // the replica is emptied for this backend's data from now on
         onBegin: () => this.markSource(),

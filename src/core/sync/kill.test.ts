@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromPglite } from '../../central/client'
 import { applyCentralMigrations } from '../../central/migrate'
 import { openDatabase } from '../store'
-import { META } from './pull/apply'
+import { META } from './replica'
 import { createTestCentral, seedSmall, type TestCentral } from './test-central'
 import { centralChecksums, insertLocalOps, localChecksums, pullPast, writeXid } from './test-checksums'
 
