@@ -37,7 +37,7 @@ import type { BulkStats } from '../src/core/sync/bootstrap/stats'
 import { remoteIdOf, type EngineEvent } from '../src/core/sync/engine'
 import { claimsFor, type RemoteConfig } from '../src/core/sync/remotes/remote'
 import { Workspace } from '../src/core/store/workspace'
-import { insertLocalOps } from '../src/core/sync/test-checksums'
+import { insertLocalOps } from '../src/core/sync/testing/test-checksums'
 import { BENCH_AS_OF } from './workspace'
 
 const log = (s: string) => process.stderr.write(`[bench sync] ${s}\n`)

@@ -15,8 +15,8 @@ import { RemoteError } from './errors'
 import { SyncEngine } from './engine'
 import { claimsFor, type Remote } from './remotes/remote'
 import { SyncService } from './service'
-import { createTestCentral, seedSmall, type TestCentral } from './test-central'
-import { insertLocalOps } from './test-checksums'
+import { createTestCentral, seedSmall, type TestCentral } from './testing/test-central'
+import { insertLocalOps } from './testing/test-checksums'
 
 const usePg = Boolean(process.env.TEST_DATABASE_URL)
 if (!usePg) console.warn('skipping live sync against the central database: it needs a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)')

@@ -18,8 +18,8 @@ import { startLane } from './lane'
 import { SyncEngine, type EngineEvent } from '../engine'
 import { claimsFor, rpcSnapshotRows, type Remote } from '../remotes/remote'
 import { SqlRemote } from '../remotes/sql'
-import { createTestCentral, seedSmall, type TestCentral } from '../test-central'
-import { centralChecksums, localChecksums, pullPast, writeXid } from '../test-checksums'
+import { createTestCentral, seedSmall, type TestCentral } from '../testing/test-central'
+import { centralChecksums, localChecksums, pullPast, writeXid } from '../testing/test-checksums'
 
 let c: TestCentral
 let dir: string
