@@ -5,11 +5,15 @@ import { randomUUID } from 'node:crypto'
 import type { BootstrapProgress, PullSummary, PushSummary } from '../../shared/api/sync'
 import { SYNCED_TABLES, type LedgerVerifyReply, type PullReply } from '../../shared/sync/protocol'
 import { openDatabase, type Db } from '../store'
-import { Applier, META, parseBulkCursor } from './pull/apply'
-import { runBulkBootstrap, type BulkStats } from './bootstrap/bootstrap'
+import { runBulkBootstrap } from './bootstrap/bootstrap'
+import { BulkState, parseBulkCursor } from './bootstrap/bulk-state'
+import type { BulkProgress, BulkStats } from './bootstrap/stats'
+import { Applier } from './pull/apply'
 import { RemoteError } from './errors'
 import { Outbox } from './push/outbox'
-import { createRemote, type Remote, type RemoteConfig, type Session } from './remotes/remote'
+import { createRemote } from './remotes/create'
+import type { Remote, RemoteConfig, Session } from './remotes/remote'
+import { META } from './replica'
 
 export const DEFAULT_PAGE = 5000
 /** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
@@ -74,9 +78,42 @@ export function remoteIdOf(cfg: RemoteConfig): string {
   }
 }
 
+/**
+ * A bulk bootstrap's report as the UI shows it: the rate over this run (started at `t0`; the copy's only, once this
+ * thread's tables are copied at `indexingAt`) and the time left, copy then index build.
+ */
+function bulkProgress(p: BulkProgress, t0: number, now: number, indexingAt: number | null): BootstrapProgress {
+  const secs = (now - t0) / 1000
+  let etaSeconds: number | null
+  let rate: number
+  if (p.stage === 'indexing' && indexingAt !== null) {
+    // this thread's rows are all copied (the second lane may still be copying): the indexes are being built;
+    // nothing reports progress inside an index build
+    const copySecs = (indexingAt - t0) / 1000
+    rate = copySecs > 0 ? p.runRows / copySecs : 0
+    etaSeconds = Math.max(0, Math.round(((BULK_INDEX_S_PER_M_ROWS * (p.rows + p.remaining)) / 1e6 - (now - indexingAt) / 1000) * 10) / 10)
+  } else {
+    rate = secs > 0 ? p.runRows / secs : 0
+    const copyEta = rate > 0 ? p.remaining / rate : null
+    // the copy, then the index build
+    etaSeconds = copyEta === null ? null : Math.round((copyEta + (BULK_INDEX_S_PER_M_ROWS * (p.rows + p.remaining)) / 1e6) * 10) / 10
+  }
+  return {
+    rows: p.rows,
+    remaining: p.remaining,
+    rowsPerSec: Math.round(rate),
+    etaSeconds,
+    table: p.stage === 'indexing' ? null : p.table,
+    laneRows: p.laneRows,
+    stage: p.stage,
+  }
+}
+
 export class SyncEngine {
   readonly db: Db
   readonly applier: Applier
+  /** the bulk bootstrap's state (bootstrap/bulk-state.ts) in the same store */
+  readonly bulk: BulkState
   readonly outbox: Outbox
   private pulling: Promise<PullSummary> | null = null
   private pushing: Promise<PushSummary> | null = null
@@ -102,6 +139,7 @@ export class SyncEngine {
     this.db = db
     this.ownsDb = ownsDb
     this.applier = new Applier(db)
+    this.bulk = new BulkState(db)
     this.outbox = new Outbox(db, clientIdOf(db))
     // a workspace pointed at another remote forgets its cursor (the next pull bootstraps and drops the old replica)
     const id = remoteIdOf(opts.remote)
@@ -191,37 +229,14 @@ export class SyncEngine {
     // the bulk bootstrap (bootstrap.ts) from a null or bulk cursor; false when the remote only has the JSON snapshot
     const bulkBootstrap = async (): Promise<boolean> => {
       let indexingAt: number | null = null
-      const b = await runBulkBootstrap(this.applier, this.remote, {
+      const b = await runBulkBootstrap(this.bulk, this.remote, {
         chunkRows: limit,
         // the replica is emptied for this backend's data from now on
         onBegin: () => this.markSource(),
         onChunk: (p) => {
           const now = performance.now()
-          const secs = (now - t0) / 1000
-          let etaSeconds: number | null
-          let rate: number
-          if (p.stage === 'indexing') {
-            // this thread's rows are all copied (the second lane may still be copying): the indexes are being built;
-            // nothing reports progress inside an index build
-            indexingAt ??= now
-            const copySecs = (indexingAt - t0) / 1000
-            rate = copySecs > 0 ? p.runRows / copySecs : 0
-            etaSeconds = Math.max(0, Math.round(((BULK_INDEX_S_PER_M_ROWS * (p.rows + p.remaining)) / 1e6 - (now - indexingAt) / 1000) * 10) / 10)
-          } else {
-            rate = secs > 0 ? p.runRows / secs : 0
-            const copyEta = rate > 0 ? p.remaining / rate : null
-            // the copy, then the index build
-            etaSeconds = copyEta === null ? null : Math.round((copyEta + (BULK_INDEX_S_PER_M_ROWS * (p.rows + p.remaining)) / 1e6) * 10) / 10
-          }
-          const bootstrap: BootstrapProgress = {
-            rows: p.rows,
-            remaining: p.remaining,
-            rowsPerSec: Math.round(rate),
-            etaSeconds,
-            table: p.stage === 'indexing' ? null : p.table,
-            laneRows: p.laneRows,
-            stage: p.stage,
-          }
+          if (p.stage === 'indexing') indexingAt ??= now
+          const bootstrap = bulkProgress(p, t0, now, indexingAt)
           this.emit({ type: 'progress', bootstrap, phase: 'snapshot', changes: changes + p.runRows, pages: pages + p.chunks })
         },
       })
@@ -290,12 +305,7 @@ export class SyncEngine {
         this.emit({ type: 'progress', bootstrap, phase, changes, pages })
       }
       this.online(true, null)
-      if (this.remote.nextXid && horizon !== null) {
-        const next = await this.remote.nextXid()
-        if (next !== null && /^\d+$/.test(horizon) && /^\d+$/.test(next)) {
-          this.applier.setMeta(META.horizonLag, String(Math.max(0, Number(BigInt(next) - BigInt(horizon)))))
-        }
-      }
+      if (horizon !== null) await this.recordHorizonLag(horizon)
     } catch (e) {
       if (inflight) (inflight as Promise<PullReply>).catch(() => {})
       this.online(!(e instanceof RemoteError && e.retryable), e)
@@ -316,6 +326,15 @@ export class SyncEngine {
     // where a bulk bootstrap's time went (bench/sync.ts reports it)
     if (bulk) summary.bulk = bulk
     return summary
+  }
+
+  /** How many transactions the pulled horizon is behind the server's next xid (the status shows it). */
+  private async recordHorizonLag(horizon: string): Promise<void> {
+    if (!this.remote.nextXid) return
+    const next = await this.remote.nextXid()
+    if (next !== null && /^\d+$/.test(horizon) && /^\d+$/.test(next)) {
+      this.applier.setMeta(META.horizonLag, String(Math.max(0, Number(BigInt(next) - BigInt(horizon)))))
+    }
   }
 
   /** Pushes the pending ops. A network failure schedules a retry at the backoff time. */

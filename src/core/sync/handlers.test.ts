@@ -11,8 +11,8 @@ import { fromPglite } from '../../central/client'
 import { applyCentralMigrations } from '../../central/migrate'
 import { Workspace } from '../store'
 import { sandboxDirFor, syncService } from './service'
-import { seedSmall, type TestCentral } from './test-central'
-import { insertLocalOps } from './test-checksums'
+import { seedSmall, type TestCentral } from './testing/test-central'
+import { insertLocalOps } from './testing/test-checksums'
 
 let dir: string
 let ws: Workspace

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromPglite } from '../../central/client'
 import { applyCentralMigrations } from '../../central/migrate'
 import { openDatabase } from '../store'
-import { META } from './pull/apply'
-import { createTestCentral, seedSmall, type TestCentral } from './test-central'
-import { centralChecksums, insertLocalOps, localChecksums, pullPast, writeXid } from './test-checksums'
+import { META } from './replica'
+import { createTestCentral, seedSmall, type TestCentral } from './testing/test-central'
+import { centralChecksums, insertLocalOps, localChecksums, pullPast, writeXid } from './testing/test-checksums'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
 const usePg = Boolean(process.env.TEST_DATABASE_URL)

@@ -10,13 +10,13 @@ import type { AppEvent } from '../../shared/events'
 import type { PullReply, PushBatch, PushReply } from '../../shared/sync/protocol'
 import { openDatabase } from '../store'
 import { Workspace } from '../store'
-import { META } from './pull/apply'
+import { META } from './replica'
 import { RemoteError } from './errors'
 import { SyncEngine } from './engine'
 import { claimsFor, type Remote } from './remotes/remote'
 import { SyncService } from './service'
-import { createTestCentral, seedSmall, type TestCentral } from './test-central'
-import { insertLocalOps } from './test-checksums'
+import { createTestCentral, seedSmall, type TestCentral } from './testing/test-central'
+import { insertLocalOps } from './testing/test-checksums'
 
 const usePg = Boolean(process.env.TEST_DATABASE_URL)
 if (!usePg) console.warn('skipping live sync against the central database: it needs a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)')

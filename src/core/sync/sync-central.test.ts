@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openDatabase, type Db } from '../store'
 import { SyncEngine } from './engine'
 import { claimsFor } from './remotes/remote'
-import { createTestCentral, seedSmall, type TestCentral } from './test-central'
-import { centralChecksums, insertLocalOps, localChecksums, pullPast, writeXid } from './test-checksums'
+import { createTestCentral, seedSmall, type TestCentral } from './testing/test-central'
+import { centralChecksums, insertLocalOps, localChecksums, pullPast, writeXid } from './testing/test-checksums'
 
 let c: TestCentral
 let dir: string

@@ -9,16 +9,17 @@ import Database from 'better-sqlite3'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SYNCED_TABLES, type SnapshotChunk, type SnapshotTable } from '../../../shared/sync/protocol'
 import { openDatabase, type Db } from '../../store'
-import { Applier, META, parseBulkCursor } from '../pull/apply'
-import type { BulkStats } from './bootstrap'
+import { META } from '../replica'
+import { BulkState, parseBulkCursor } from './bulk-state'
+import type { BulkStats } from './stats'
 import { CopyTextParser } from './copy-text'
 import { RemoteError } from '../errors'
 import { startLane } from './lane'
 import { SyncEngine, type EngineEvent } from '../engine'
 import { claimsFor, rpcSnapshotRows, type Remote } from '../remotes/remote'
 import { SqlRemote } from '../remotes/sql'
-import { createTestCentral, seedSmall, type TestCentral } from '../test-central'
-import { centralChecksums, localChecksums, pullPast, writeXid } from '../test-checksums'
+import { createTestCentral, seedSmall, type TestCentral } from '../testing/test-central'
+import { centralChecksums, localChecksums, pullPast, writeXid } from '../testing/test-checksums'
 
 let c: TestCentral
 let dir: string
@@ -270,10 +271,10 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
   it.runIf(isPg())('a lane asked to stop after it has finished stops at once', async () => {
     const remote = c.remote(claimsFor('operator')) as Remote
     const plan = await remote.snapshotBegin!()
-    const applier = new Applier(db)
+    const state = new BulkState(db)
     const lane = ['accounts', 'lines']
-    applier.beginBulk(plan, [lane])
-    const run = startLane(applier.laneInput(plan, 0, lane, remote.laneConfig!(), 40))!
+    state.beginBulk(plan, [lane])
+    const run = startLane(state.laneInput(plan, 0, lane, remote.laneConfig!(), 40))!
     const server = await centralChecksums(c)
     expect((await run.done).rows).toBe(server.accounts.rows + server.lines.rows)
     await run.exited

@@ -6,46 +6,17 @@
 // + last key), so a killed app resumes after the last chunk it stored. From a direct Postgres, worker lanes (lane.ts) copy
 // and index some tables (lines and accounts; usage_daily and invoice_items) meanwhile; WAL checkpoints run on another worker.
 import type { SnapshotPlan, SnapshotTable } from '../../../shared/sync/protocol'
-import { bulkCursor, META, type AsideTimings, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from '../pull/apply'
 import { startCheckpointer, type IndexesAside } from '../../store'
 import { RemoteError } from '../errors'
-import { laneAvailable, laneLayout, removeLaneStore, startLane, type LaneRun } from './lane'
 import type { Remote } from '../remotes/remote'
+import { META } from '../replica'
+import type { BulkPiece } from './bulk-insert'
+import { bulkCursor, parseBulkCursor, type BulkPosition, type BulkState } from './bulk-state'
+import { laneAvailable, laneLayout, startLane, type LaneRun } from './lane'
+import { removeLaneStore } from './lane-files'
+import type { BulkProgress, BulkStats } from './stats'
 
-export interface BulkStats {
-  /** this run started the bootstrap (false: it resumed one) */
-  started: boolean
-  rows: number
-  chunks: number
-  /** waiting for the next chunk: server, network and (COPY) parsing, which happens as the stream is read */
-  waitMs: number
-  /** writing chunks to SQLite */
-  applyMs: number
-  /** rebuilding the secondary indexes */
-  indexMs: number
-  /** lines' indexes built aside by a worker thread: its copy-out and index build, ms (null: built in place) */
-  aside?: AsideTimings
-  /** the other lanes (lane.ts), in the order they were moved in: their tables; their copy and index build; this thread's own index build, then waiting for the lane and moving its tables in, ms */
-  lanes?: Array<{ tables: string[]; loadMs: number; indexMs: number; othersIndexMs: number; waitMs: number; moveMs: number }>
-  /** per table copied by this run: rows, wait and write milliseconds */
-  tables: Record<string, { rows: number; waitMs: number; applyMs: number }>
-}
-
-export interface BulkProgress {
-  table: string
-  /** rows stored by this bootstrap so far (a resumed one counts the earlier runs too) */
-  rows: number
-  /** rows this run stored */
-  runRows: number
-  remaining: number
-  chunks: number
-  /** of `rows`: those stored by the second lane (lane.ts) */
-  laneRows?: number
-  /** copying, or (this thread's tables all copied) building the indexes; the second lane may still be copying */
-  stage: 'copying' | 'indexing'
-}
-
-/** Tables whose indexes are built in a worker thread at the end of the copy when there is no lane (see Applier.startIndexesAside). */
+/** Tables whose indexes are built in a worker thread at the end of the copy when there is no lane (see indexes.ts startAside). */
 const ASIDE_TABLES = ['lines']
 
 /** The server has no bulk snapshot functions (an older central schema): use sync_pull's JSON snapshot. */
@@ -59,14 +30,14 @@ type BulkOptions = { chunkRows: number; onBegin?: () => void; onChunk?: (p: Bulk
  * Runs (or resumes, when the stored cursor is a bulk cursor) a bulk bootstrap to the point where the stored cursor is
  * the plan's log cursor. Returns null when the remote cannot do it (the caller bootstraps with sync_pull).
  */
-export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: BulkOptions): Promise<BulkStats | null> {
+export async function runBulkBootstrap(state: BulkState, remote: Remote, opts: BulkOptions): Promise<BulkStats | null> {
   if (!remote.snapshotBegin || !remote.snapshotRows) return null
   const stats: BulkStats = { started: false, rows: 0, chunks: 0, waitMs: 0, applyMs: 0, indexMs: 0, tables: {} }
-  let cursor = applier.cursor
-  let plan: SnapshotPlan | null = cursor === null ? null : applier.bulkPlan()
+  let cursor = state.cursor
+  let plan: SnapshotPlan | null = cursor === null ? null : state.bulkPlan()
   if (cursor !== null && (!plan || !parseBulkCursor(cursor))) {
     // a bulk cursor without its plan (should not happen): start over
-    applier.resetReplica()
+    state.resetReplica()
     cursor = null
   }
   if (cursor === null || !plan) {
@@ -79,42 +50,42 @@ export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: B
     }
     stats.waitMs += performance.now() - w0
     // the other lanes (lane.ts) where they can run: a remote another thread can open, a store on disk, a worker script
-    const canLane = Boolean(remote.laneConfig) && !applier.db.memory && laneAvailable()
+    const canLane = Boolean(remote.laneConfig) && !state.db.memory && laneAvailable()
     const lanes = canLane ? laneLayout().map((l) => plan!.tables.filter((t) => l.includes(t.table)).map((t) => t.table)).filter((l) => l.length > 0) : []
-    applier.beginBulk(plan, lanes)
+    state.beginBulk(plan, lanes)
     stats.started = true
     opts.onBegin?.()
   }
   // the WAL checkpoints of the whole copy, index build and move on another thread
-  const checkpointer = startCheckpointer(applier.db)
+  const checkpointer = startCheckpointer(state.db)
   try {
-    return await bulkFromPlan(applier, remote, plan, stats, opts)
+    return await bulkFromPlan(state, remote, plan, stats, opts)
   } finally {
     checkpointer?.stop()
   }
 }
 
-async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan, stats: BulkStats, opts: BulkOptions): Promise<BulkStats> {
-  const lanes = applier.bulkLanes()
-  const moved = applier.bulkLanesMoved()
+async function bulkFromPlan(state: BulkState, remote: Remote, plan: SnapshotPlan, stats: BulkStats, opts: BulkOptions): Promise<BulkStats> {
+  const lanes = state.bulkLanes()
+  const moved = state.bulkLanesMoved()
   const total = plan.tables.reduce((n, t) => n + t.estimate, 0)
   let mainTable = ''
   let stage: BulkProgress['stage'] = 'copying'
   const running: Array<{ n: number; tables: string[]; run: LaneRun }> = []
   const report = () => {
     const lane = running.reduce((a, l) => ({ rows: a.rows + l.run.progress.rows, runRows: a.runRows + l.run.progress.runRows }), { rows: 0, runRows: 0 })
-    const rows = Number(applier.meta(META.bootstrapRows) ?? stats.rows) + lane.rows
+    const rows = Number(state.meta(META.bootstrapRows) ?? stats.rows) + lane.rows
     opts.onChunk?.({ table: mainTable, rows, runRows: stats.rows + lane.runRows, remaining: Math.max(0, total - rows), chunks: stats.chunks, laneRows: running.length ? lane.rows : undefined, stage })
   }
   // without its worker (it could run when the bootstrap began, not now), this thread copies a lane's tables last
   const fallback: string[] = []
   lanes.forEach((tables, n) => {
     // (moved in: a run killed before it deleted the scratch replica leaves it behind)
-    if (moved.includes(n)) return removeLaneStore(applier.laneScratch(n))
-    const run = remote.laneConfig ? startLane(applier.laneInput(plan, n, tables, remote.laneConfig(), opts.chunkRows), report) : null
+    if (moved.includes(n)) return removeLaneStore(state.laneScratch(n))
+    const run = remote.laneConfig ? startLane(state.laneInput(plan, n, tables, remote.laneConfig(), opts.chunkRows), report) : null
     if (run) running.push({ n, tables, run })
     else {
-      removeLaneStore(applier.laneScratch(n))
+      removeLaneStore(state.laneScratch(n))
       fallback.push(...tables)
     }
   })
@@ -124,7 +95,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   const asideFrom = running.length ? 0 : Math.max(...ASIDE_TABLES.map((t) => mine.findIndex((p) => p.table === t))) + 1
   let asideStarted: IndexesAside | null = null
   try {
-    await copyTables(applier, remote, mine, stats, {
+    await copyTables(state, remote, mine, stats, {
       chunkRows: opts.chunkRows,
       onChunk: (table) => {
         mainTable = table
@@ -133,7 +104,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
       beforeTable: (i, flush) => {
         if (!asideStarted && asideFrom > 0 && i >= asideFrom) {
           flush()
-          asideStarted = applier.startIndexesAside(ASIDE_TABLES)
+          asideStarted = state.indexes.startAside(ASIDE_TABLES)
         }
       },
     })
@@ -142,7 +113,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
     await Promise.all(running.map((l) => l.run.stop()))
     throw e
   }
-  const cursor = applier.cursor!
+  const cursor = state.cursor!
   stage = 'indexing'
   report()
   const i0 = performance.now()
@@ -153,14 +124,14 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
     for (const p of pending) p.done.catch(() => undefined)
     try {
       // this thread's tables' indexes while the lanes finish, then each lane's tables moved in as soon as it is done
-      applier.buildIndexesOf(mine.map((t) => t.table))
+      state.indexes.buildOf(mine.map((t) => t.table))
       const ownIndexMs = performance.now() - i0
       while (pending.length) {
         const w0 = performance.now()
         const l = await Promise.race(pending.map((p) => p.done))
         const res = await l.run.done
         const w1 = performance.now()
-        const moveMs = applier.moveLaneIn(l.n, l.tables, res.rows, cursor)
+        const moveMs = state.moveLaneIn(l.n, l.tables, res.rows, cursor)
         pending = pending.filter((p) => p.n !== l.n)
         stats.rows += res.stats.rows
         stats.chunks += res.stats.chunks
@@ -173,11 +144,11 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
     }
   } else {
     // lines' 25 indexes are built by a worker thread (scratch file) while this thread copies and indexes the others
-    asideStarted ??= applier.startIndexesAside(ASIDE_TABLES)
-    const aside = asideStarted ? await applier.finishIndexesAside(asideStarted) : null
+    asideStarted ??= state.indexes.startAside(ASIDE_TABLES)
+    const aside = asideStarted ? await state.indexes.finishAside(asideStarted) : null
     if (aside) stats.aside = aside
   }
-  stats.indexMs = performance.now() - i0 + applier.finishBulk(cursor, plan)
+  stats.indexMs = performance.now() - i0 + state.finishBulk(cursor, plan)
   if (stats.aside) stats.aside = roundAll(stats.aside)
   if (stats.lanes) stats.lanes = stats.lanes.map((l) => roundAll(l))
   for (const t of Object.values(stats.tables)) {
@@ -203,12 +174,12 @@ type CopyOptions = {
 }
 
 /**
- * Copies `tables` (in this order) from the applier's bulk cursor to the end, in transactions of at least chunkRows
+ * Copies `tables` (in this order) from the stored bulk cursor to the end, in transactions of at least chunkRows
  * rows, filled across tables like sync_pull's pages (the small tables share one), each with the position after its
  * last row; then moves the cursor to "all copied". Adds to `stats`.
  */
-export async function copyTables(applier: Applier, remote: Remote, tables: readonly SnapshotTable[], stats: BulkStats, opts: CopyOptions): Promise<void> {
-  let cursor = applier.cursor
+export async function copyTables(state: BulkState, remote: Remote, tables: readonly SnapshotTable[], stats: BulkStats, opts: CopyOptions): Promise<void> {
+  let cursor = state.cursor
   const pos = cursor === null ? null : parseBulkCursor(cursor)
   if (!pos) throw new Error('the bulk bootstrap has no stored position')
   let ti = pos.t === null ? tables.length : tables.findIndex((t) => t.table === pos.t)
@@ -221,7 +192,7 @@ export async function copyTables(applier: Applier, remote: Remote, tables: reado
     if (pendingRows === 0) return
     const next = bulkCursor(pendingPos)
     const a0 = performance.now()
-    applier.applyBulkChunks(pending, cursor!, next)
+    state.applyBulkChunks(pending, cursor!, next)
     const ms = performance.now() - a0
     stats.applyMs += ms
     for (const p of pending) tableStats(p.table).applyMs += (ms * p.rows.length) / pendingRows
@@ -237,7 +208,7 @@ export async function copyTables(applier: Applier, remote: Remote, tables: reado
     const table = tables[ti]
     opts.beforeTable?.(ti, flush)
     const ts = tableStats(table.table)
-    const cols = applier.bulkColumns(table)
+    const cols = state.bulkColumns(table)
     const after = pos.t === table.table ? pos.k : null
     const it = remote.snapshotRows!(table, cols, after, opts.chunkRows)[Symbol.asyncIterator]()
     try {
@@ -265,6 +236,6 @@ export async function copyTables(applier: Applier, remote: Remote, tables: reado
   flush()
   if (parseBulkCursor(cursor)?.t !== null) {
     const done = bulkCursor({ t: null, k: null })
-    applier.moveBulkCursor(cursor!, done)
+    state.moveBulkCursor(cursor!, done)
   }
 }

@@ -1,21 +1,20 @@
 // The bulk bootstrap's second lane (docs/SYNC-PROTOCOL.md "Bulk bootstrap"). One thread cannot both parse a million
 // lines' worth of COPY and write it: the write, the commit and the 25 indexes of `lines` kept one core busy while the
-// other mostly waited. So a worker thread (lane-worker.ts) with its own remote connection copies some tables into a
+// other mostly waited. So a worker thread (lane.worker.ts) with its own remote connection copies some tables into a
 // scratch replica next to the store and builds their indexes there, while the sync thread copies the other tables
 // into the store and builds theirs; at the end the sync thread moves the indexed tables in with SQLite's transfer
 // optimisation (rows and index entries copied as they are, no re-sort).
 //
 // Only for a remote that can be opened again from its configuration in another thread (direct Postgres), a store on
 // disk, and a worker script to run; otherwise the sync thread copies every table itself.
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { basename, dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { SnapshotPlan } from '../../../shared/sync/protocol'
 import { findWorkerScript, startWorker, type SavedIndex, type WorkerScript } from '../../store'
 import type { Db } from '../../store'
-import type { BulkStats } from './bootstrap'
+import type { BulkStats } from './stats'
+import { removeLaneStore } from './lane-files'
 import { reviveError, type SerializedError } from '../errors'
 import type { RemoteConfig } from '../remotes/remote'
 
@@ -48,12 +47,7 @@ export function laneLayout(): ReadonlyArray<readonly string[]> {
   return availableParallelism() >= 4 ? TWO_LANES : ONE_LANE
 }
 
-/** The scratch replica of lane `n` of the store at `dbPath`. */
-export function laneStorePath(dbPath: string, n: number): string {
-  return `${dbPath}.bootstrap-lane-${n}`
-}
-
-/** Keys of the scratch replica's own meta table (its cursor and plan use the store's keys, apply.ts META). */
+/** Keys of the scratch replica's own meta table (its cursor and plan use the store's keys: replica.ts META, bulk-state.ts BULK_META). */
 export const LANE_META = {
   /** the lane's tables are copied and indexed: ready to be moved in */
   indexed: 'sync.lane_indexed',
@@ -116,42 +110,6 @@ export function openLaneStore(input: LaneInput): Db {
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(LANE_META.ddl, JSON.stringify(input.ddl))
   })()
   return db
-}
-
-/** Deletes a scratch replica (with its journal, and any that discardLaneStore renamed but a process exiting meanwhile did not get to delete). */
-export function removeLaneStore(path: string): void {
-  removeByPrefix(path)
-}
-
-/** Deletes every lane's scratch replica of the store at `dbPath`. */
-export function removeLaneStores(dbPath: string): void {
-  removeByPrefix(`${dbPath}.bootstrap-lane-`)
-}
-
-function removeByPrefix(path: string): void {
-  const dir = dirname(path)
-  const prefix = basename(path)
-  try {
-    for (const n of readdirSync(dir)) if (n.startsWith(prefix)) rmSync(join(dir, n), { force: true })
-  } catch {
-    // (no such folder: nothing to delete)
-  }
-}
-
-/**
- * Deletes a scratch replica that is no longer needed without waiting for it: unlinking a gigabyte file costs the
- * calling thread most of a second. Renamed first (instant), so a new one at the same path is never the one deleted.
- */
-export function discardLaneStore(path: string): void {
-  if (!existsSync(path)) return removeLaneStore(path)
-  const old = `${path}.old-${process.pid}-${Date.now()}`
-  try {
-    renameSync(path, old)
-  } catch {
-    return removeLaneStore(path)
-  }
-  rmSync(`${path}-journal`, { force: true })
-  void rm(old, { force: true }).catch(() => undefined)
 }
 
 /** The lane worker's script (bulk.ts findWorkerScript; electron-vite emits the entry `sync-lane-worker`). */

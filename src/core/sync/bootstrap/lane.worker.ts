@@ -4,11 +4,14 @@
 // same tables, its own `meta`, and its own bulk cursor committed with every chunk (rollback journal, so a killed run
 // resumes after the last chunk it stored). The sync thread moves the indexed tables into the store at the end.
 import { parentPort, workerData } from 'node:worker_threads'
-import { Applier, META } from '../pull/apply'
-import { copyTables, type BulkStats } from './bootstrap'
-import { createRemote, type Remote } from '../remotes/remote'
+import { META } from '../replica'
+import { copyTables } from './bootstrap'
+import { BulkState } from './bulk-state'
+import { createRemote } from '../remotes/create'
+import type { Remote } from '../remotes/remote'
 import { serializeError } from '../errors'
 import { openLaneStore, LANE_META, type LaneInput, type LaneMessage, type LaneRequest } from './lane'
+import type { BulkStats } from './stats'
 import { buildMissingIndexes } from '../../store'
 
 const port = parentPort!
@@ -24,21 +27,21 @@ async function main(): Promise<void> {
   const db = openLaneStore(input)
   let remote: Remote | null = null
   try {
-    const applier = new Applier(db)
+    const state = new BulkState(db)
     const stats: BulkStats = { started: false, rows: 0, chunks: 0, waitMs: 0, applyMs: 0, indexMs: 0, tables: {} }
-    if (applier.meta(LANE_META.indexed) !== '1') {
-      if (applier.cursor === null) {
-        applier.beginBulk(input.plan)
+    if (state.meta(LANE_META.indexed) !== '1') {
+      if (state.cursor === null) {
+        state.beginBulk(input.plan)
         stats.started = true
       }
       remote = await createRemote(input.remote)
       // SEAM for tests: the lane fails after this many chunks (as a lost connection would), the scratch replica kept
       const failAfter = Number(process.env.WINGTEL_TEST_LANE_FAIL_AFTER ?? 0)
-      await copyTables(applier, remote, input.plan.tables, stats, {
+      await copyTables(state, remote, input.plan.tables, stats, {
         chunkRows: input.chunkRows,
         stopped: () => stopping,
         onChunk: () => {
-          post({ type: 'progress', rows: Number(applier.meta(META.bootstrapRows) ?? 0), runRows: stats.rows })
+          post({ type: 'progress', rows: Number(state.meta(META.bootstrapRows) ?? 0), runRows: stats.rows })
           if (failAfter > 0 && stats.chunks >= failAfter) throw new Error(`the bootstrap lane failed after ${stats.chunks} chunks (WINGTEL_TEST_LANE_FAIL_AFTER)`)
         },
       })
@@ -47,10 +50,10 @@ async function main(): Promise<void> {
       const t1 = performance.now()
       // (a run killed midway keeps the ones built)
       buildMissingIndexes(db, input.indexes)
-      applier.setMeta(LANE_META.indexed, '1')
+      state.setMeta(LANE_META.indexed, '1')
       stats.indexMs = performance.now() - t1
     }
-    const rows = Number(applier.meta(META.bootstrapRows) ?? 0)
+    const rows = Number(state.meta(META.bootstrapRows) ?? 0)
     db.close()
     post({ type: 'done', rows, stats: { ...stats, loadMs: performance.now() - t0 - stats.indexMs } })
   } catch (e) {

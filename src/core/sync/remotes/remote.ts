@@ -1,5 +1,6 @@
 // One remote interface, three implementations: Supabase (supabase-js), direct Postgres (pg) and the sandbox (PGlite in
-// process). Every reply goes through src/shared/sync/protocol.ts before the engine sees it.
+// process). Every reply goes through src/shared/sync/protocol.ts before the engine sees it. This module imports no
+// implementation (they import it); create.ts builds one from its configuration.
 import type { SyncRole } from '../../../shared/api/sync'
 import {
   parseSnapshotChunk,
@@ -83,23 +84,6 @@ export type RemoteConfig =
   /** snapshotVia 'rpc': page the bulk snapshot through sync_snapshot_chunk as PostgREST clients do (bench --rpc) instead of COPY */
   | { kind: 'postgres'; url: string; claims: Claims; pollMs?: number; snapshotVia?: 'copy' | 'rpc' }
   | { kind: 'supabase'; url: string; anonKey: string; session: Session | null }
-
-export async function createRemote(cfg: RemoteConfig, hooks: { onSession?: (s: Session | null) => void } = {}): Promise<Remote> {
-  switch (cfg.kind) {
-    case 'postgres': {
-      const { PgRemote } = await import('./pg')
-      return new PgRemote(cfg.url, cfg.claims, { pollMs: cfg.pollMs, snapshotVia: cfg.snapshotVia })
-    }
-    case 'sandbox': {
-      const { openSandboxRemote } = await import('./sandbox')
-      return openSandboxRemote(cfg.dir, cfg.claims, { pollMs: cfg.pollMs })
-    }
-    case 'supabase': {
-      const { SupabaseRemote } = await import('./supabase')
-      return new SupabaseRemote(cfg.url, cfg.anonKey, cfg.session, hooks.onSession)
-    }
-  }
-}
 
 /** A primary key as sync_snapshot_chunk's `p_after` object. */
 export function keyObject(table: SnapshotTable, key: readonly unknown[] | null): Record<string, unknown> | null {

@@ -12,8 +12,8 @@ import { SyncEngine } from '../engine'
 import { RemoteError } from '../errors'
 import { claimsFor, type Remote, type Session } from './remote'
 import { SupabaseRemote } from './supabase'
-import { createTestCentral, seedSmall, type TestCentral } from '../test-central'
-import { centralChecksums, insertLocalOps, localChecksums } from '../test-checksums'
+import { createTestCentral, seedSmall, type TestCentral } from '../testing/test-central'
+import { centralChecksums, insertLocalOps, localChecksums } from '../testing/test-checksums'
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const jwt = (sub: string, exp: number) => `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, exp, role: 'authenticated', aud: 'authenticated' })}.sig`

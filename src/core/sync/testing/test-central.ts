@@ -1,10 +1,10 @@
 // Test support: a fresh central database (the central side's createTestDatabase: its own database on TEST_DATABASE_URL,
 // dropped afterwards, else PGlite in memory; migrations applied), with remotes acting under given claims.
-import type { SqlClient } from '../../central/client'
-import { createTestDatabase } from '../../central/test-db'
-import type { Claims, Remote } from './remotes/remote'
-import { PgRemote } from './remotes/pg'
-import { SandboxRemote } from './remotes/sandbox'
+import type { SqlClient } from '../../../central/client'
+import { createTestDatabase } from '../../../central/test-db'
+import type { Claims, Remote } from '../remotes/remote'
+import { PgRemote } from '../remotes/pg'
+import { SandboxRemote } from '../remotes/sandbox'
 
 export interface TestCentral {
   kind: 'pg' | 'pglite'

@@ -2,8 +2,8 @@
 // images as the log would carry them) and from the local SQLite store, so "the replica equals the server" is one
 // equality. Also a helper that queues ops in the local outbox the way the console does.
 import { createHash } from 'node:crypto'
-import type { Db } from '../store'
-import { LINE_ACCOUNT_COLUMNS, SYNCED_TABLES, TABLE_PKS } from '../../shared/sync/protocol'
+import type { Db } from '../../store'
+import { LINE_ACCOUNT_COLUMNS, SYNCED_TABLES, TABLE_PKS } from '../../../shared/sync/protocol'
 import type { TestCentral } from './test-central'
 
 export interface TableSum {
