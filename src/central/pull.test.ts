@@ -163,7 +163,8 @@ describe('sync_pull', () => {
     for (let i = 0; i < 5; i++) await c.exec(`UPDATE lines SET tags = 't${i}' WHERE id = ${i + 1}`)
     const minXid = await currentXid(c)
     let fresh = fresh0
-    for (;;) {
+    for (let pulls = 0; ; pulls++) {
+      if (pulls === MAX_PULLS) throw new Error(`the horizon did not pass xid ${minXid} in ${MAX_PULLS} pulls`)
       const p = await pullAs(c, 'operator', fresh)
       fresh = p.cursor
       if (!p.has_more && BigInt(p.horizon) > minXid) break
@@ -197,11 +198,15 @@ describe('sync_pull', () => {
   })
 })
 
+/** Bounds the pull loops: far more pages than these small fills need, so reaching it means has_more never clears. */
+const MAX_PULLS = 1000
+
 async function pullToEnd(c: SqlClient): Promise<string> {
   let cursor: string | null = null
-  for (;;) {
+  for (let pulls = 0; pulls < MAX_PULLS; pulls++) {
     const p: PullPage = await pullAs(c, 'operator', cursor, 10_000)
     cursor = p.cursor
     if (!p.has_more) return cursor
   }
+  throw new Error(`sync_pull still had more after ${MAX_PULLS} pages`)
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../shared/command/schema'
 import type { Workspace } from '../store'
-import { callerFor, demoWorkspace, simulateApply, TEST_AS_OF } from './test-support'
+import { callerFor, demoWorkspace, TEST_AS_OF } from './test-support'
 
 let ws: Workspace
 let api: ReturnType<typeof callerFor>
@@ -35,17 +35,6 @@ function pinLines(n: number): Array<{ id: number; msisdn: string }> {
 function setLine(id: number, cols: Record<string, unknown>): void {
   const keys = Object.keys(cols)
   ws.db.prepare(`UPDATE lines SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => cols[k]), id)
-}
-function lineOf(id: number) {
-  return ws.db.prepare('SELECT id, plan_code, status, addons, tags, wallet_cents, row_version FROM lines WHERE id = ?').get(id) as {
-    id: number
-    plan_code: string
-    status: string
-    addons: string
-    tags: string
-    wallet_cents: number
-    row_version: number
-  }
 }
 const list = (ls: Array<{ msisdn: string }>) => ({ kind: 'list' as const, source: 'fixture.csv', msisdns: ls.map((l) => l.msisdn) })
 
@@ -248,86 +237,5 @@ describe('commit', () => {
     expect((await api.console.history({ actor: 'finance' })).total).toBe(1)
     const s = await api.console.session.current()
     expect(s.user?.role).toBe('finance')
-  })
-})
-
-describe('rollback', () => {
-  it('restores previous plans, statuses, add-ons, tags and credits after the batches applied', async () => {
-    await api.console.session.signInDemo({ role: 'operator' })
-    const lines = pinLines(8)
-    lines.forEach((l, i) => setLine(l.id, { plan_code: i % 2 ? 'DATA_1' : 'DATA_5', tags: i % 3 ? '' : 'vip' }))
-    const before = lines.map((l) => lineOf(l.id))
-    const scope = list(lines)
-    const commands: Command[] = [
-      { action: 'change_plan', params: { plan: 'DATA_15' }, scope },
-      { action: 'suspend', params: { reason: 'test' }, scope },
-      { action: 'add_addon', params: { addon: 'INTL' }, scope },
-      { action: 'tag', params: { tag: 'vip' }, scope },
-      { action: 'credit_wallet', params: { amount_cents: 700 }, scope },
-    ]
-    const batches: string[] = []
-    for (const c of commands) {
-      const p = await api.console.preview({ command: c })
-      const r = await api.console.commit({ previewId: p.previewId })
-      simulateApply(ws, r.batchId)
-      batches.push(r.batchId)
-    }
-    expect(lineOf(lines[0].id)).toMatchObject({ plan_code: 'DATA_15', status: 'suspended', addons: 'INTL', tags: 'vip' })
-    // undo in reverse order, each rollback previewed, committed and applied
-    for (const id of [...batches].reverse()) {
-      const p = await api.console.rollbackPreview({ batchId: id })
-      expect(p.kind).toBe('rollback')
-      expect(p.blocked).toBe(0)
-      const r = await api.console.commit({ previewId: p.previewId })
-      expect(r.kind).toBe('rollback')
-      simulateApply(ws, r.batchId)
-    }
-    const after = lines.map((l) => lineOf(l.id))
-    after.forEach((a, i) => {
-      expect({ ...a, row_version: 0 }).toEqual({ ...before[i], row_version: 0 })
-    })
-    const credit = await api.console.batch({ batchId: batches[4] })
-    expect(credit.batch.rolledBackBy).toMatch(/^b-/)
-    const rbOps = await api.console.batch({ batchId: credit.batch.rolledBackBy! })
-    expect(rbOps.ops[0]).toMatchObject({ action: 'debit_wallet', params: { amount_cents: 700 } })
-    expect(rbOps.batch).toMatchObject({ kind: 'rollback', rollbackOf: batches[4], creditsCents: -700 * 8 })
-    expect(await failure(api.console.rollbackPreview({ batchId: batches[4] }))).toMatchObject({ code: 'CONFLICT' })
-  })
-
-  it('prices a plan rollback and blocks lines that moved on', async () => {
-    await api.console.session.signInDemo({ role: 'operator' })
-    const [a, b] = pinLines(2)
-    setLine(a.id, { plan_code: 'DATA_5', cycle_day: 5 })
-    setLine(b.id, { plan_code: 'DATA_5', cycle_day: 5 })
-    const p = await api.console.preview({ command: cmd({ action: 'change_plan', params: { plan: 'DATA_15' }, scope: list([a, b]) }) })
-    const c = await api.console.commit({ previewId: p.previewId })
-    simulateApply(ws, c.batchId)
-    setLine(b.id, { plan_code: 'DATA_1' }) // someone else moved b on
-    const rb = await api.console.rollbackPreview({ batchId: c.batchId })
-    expect(rb.affected).toBe(1)
-    expect(rb.blockedReasons).toEqual([{ code: 'plan_moved_on', label: 'plan changed since the batch', count: 1 }])
-    expect(rb.money.mrrDeltaCents).toBe(-1000)
-    expect(rb.money.prorationCents).toBe(-667)
-  })
-
-  it('discards never-sent ops of a pending batch, and refuses a stale rollback preview', async () => {
-    await api.console.session.signInDemo({ role: 'operator' })
-    const ls = pinLines(5)
-    const p = await api.console.preview({ command: cmd({ action: 'tag', params: { tag: 'x1' }, scope: list(ls) }) })
-    const c = await api.console.commit({ previewId: p.previewId })
-    const rb = await api.console.rollbackPreview({ batchId: c.batchId })
-    expect(rb.discards).toBe(5)
-    expect(rb.affected).toBe(0)
-    const r = await api.console.commit({ previewId: rb.previewId })
-    expect(r).toMatchObject({ ops: 0, discarded: 5 })
-    const d = await api.console.batch({ batchId: c.batchId })
-    expect(d.batch.ops.discarded).toBe(5)
-
-    const p2 = await api.console.preview({ command: cmd({ action: 'tag', params: { tag: 'x2' }, scope: list(ls) }) })
-    const c2 = await api.console.commit({ previewId: p2.previewId })
-    simulateApply(ws, c2.batchId)
-    const rb2 = await api.console.rollbackPreview({ batchId: c2.batchId })
-    ws.db.prepare('UPDATE lines SET row_version = row_version + 1 WHERE id = ?').run(ls[0].id)
-    expect(await failure(api.console.commit({ previewId: rb2.previewId }))).toMatchObject({ code: 'STALE_PREVIEW', message: expect.stringContaining('(1 line)') })
   })
 })

@@ -68,22 +68,26 @@ describe('SQL runner', () => {
     expect(r.rows.length).toBeGreaterThan(10)
   })
 
+  // The endless statement never finishes on its own: only the time limit can end this test (vitest's own timeout
+  // would fail it otherwise), so no duration needs asserting.
   it('stops a runaway query at the time limit, and runs the next one', async () => {
-    const t0 = Date.now()
     await expect(run('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c', { timeoutMs: 300 })).rejects.toMatchObject({
       message: expect.stringContaining('time limit'),
       details: { reason: 'timeout' },
     })
-    expect(Date.now() - t0).toBeLessThan(15_000)
     const r = await run('SELECT count(*) AS n FROM lines')
     expect(r.rows[0][0]).toBe(1500)
   })
 
   it('cancels a running query by its run id', async () => {
     const p = run('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c', { runId: 'r1', timeoutMs: 60_000 })
-    // the cancel lands whenever the child has it; the outcome is the same
-    setTimeout(() => sqlRunnerFor(t.path).cancel('r1'), 200)
+    // the run is registered as soon as it is sent to the child; the cancel kills the child whether or not it has
+    // started the statement yet, so the outcome is the same
+    expect(sqlRunnerFor(t.path).cancel('r1')).toBe(true)
     await expect(p).rejects.toMatchObject({ details: { reason: 'cancelled' } })
+    expect(sqlRunnerFor(t.path).cancel('r1')).toBe(false)
+    const r = await run('SELECT count(*) AS n FROM lines')
+    expect(r.rows[0][0]).toBe(1500)
   })
 
   it('the workspace opens normally afterwards', () => {

@@ -174,7 +174,10 @@ describe('live: the engine on pokes (fake remote)', () => {
     try {
       insertLocalOps(engine.db, [{ line: 1, action: 'tag', params: { tag: 'x' } }])
       const pushed = engine.push()
-      while (!fake.releasePush) await new Promise((r) => setImmediate(r))
+      for (let turns = 0; !fake.releasePush; turns++) {
+        if (turns === 10_000) throw new Error('the push never reached the server (no releasePush after 10000 event-loop turns)')
+        await new Promise((r) => setImmediate(r))
+      }
       fake.poke!('5')
       await new Promise((r) => setImmediate(r))
       expect(fake.pulls).toBe(0)

@@ -44,11 +44,25 @@ function isRoleRefusal(e: RemoteError): boolean {
 
 export type PushFn = (batch: PushBatch) => Promise<PushReply>
 
+export interface OutboxOptions {
+  /** the clock the backoff is computed and checked against (epoch ms); tests pass a fake one */
+  now?: () => number
+}
+
 export class Outbox {
+  private readonly clock: () => number
+
   constructor(
     readonly db: Db,
     readonly clientId: string,
-  ) {}
+    opts: OutboxOptions = {},
+  ) {
+    this.clock = opts.now ?? Date.now
+  }
+
+  private now(): Date {
+    return new Date(this.clock())
+  }
 
   counts(): { pending: number; rejected: number; conflict: number } {
     const rows = this.db.prepare("SELECT status, count(*) AS n FROM operations WHERE status IN ('pending','rejected','conflict') GROUP BY status").all() as Array<{
@@ -81,7 +95,7 @@ export class Outbox {
   }
 
   /** Records one reply's per-op results in one transaction. */
-  applyResults(results: PushResult[], now = new Date()): { applied: number; rejected: number; conflict: number } {
+  applyResults(results: PushResult[], now = this.now()): { applied: number; rejected: number; conflict: number } {
     const upd = this.db.prepare("UPDATE operations SET status = ?, reason = ?, resolved_at = ?, next_attempt_at = NULL WHERE seq = ? AND status = 'pending'")
     const out = { applied: 0, rejected: 0, conflict: 0 }
     this.db.transaction(() => {
@@ -120,8 +134,8 @@ export class Outbox {
    * for its content (4xx, SQLSTATE class 22/23, a per-op 42501) is split until the offending op is alone, which is
    * then rejected with the server's message; the others go through.
    */
-  async pushAll(push: PushFn, opts: { batchSize?: number; now?: () => Date; onBatch?: (o: PushOutcome) => void | Promise<void>; ignoreBackoff?: boolean } = {}): Promise<PushOutcome> {
-    const now = opts.now ?? (() => new Date())
+  async pushAll(push: PushFn, opts: { batchSize?: number; onBatch?: (o: PushOutcome) => void | Promise<void>; ignoreBackoff?: boolean } = {}): Promise<PushOutcome> {
+    const now = () => this.now()
     const size = opts.batchSize ?? PUSH_BATCH
     const out: PushOutcome = { sent: 0, applied: 0, rejected: 0, conflict: 0, stoppedBy: null, nextAttemptAt: null }
     const sendBatch = async (ops: PushOp[]): Promise<boolean> => {

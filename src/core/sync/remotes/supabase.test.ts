@@ -1,49 +1,95 @@
 // The Supabase remote against a local HTTP server speaking the GoTrue/PostgREST subset it uses (no internet here):
-// POST /auth/v1/token?grant_type=password|refresh_token and POST /rest/v1/rpc/<fn>. The RPCs are served by a real
-// central test database (PGlite or TEST_DATABASE_URL) unless a test makes the server misbehave.
+// POST /auth/v1/token?grant_type=password|refresh_token issues HS256 JWTs (the claims GoTrue puts in them, app_metadata
+// included) and refresh tokens that rotate; POST /rest/v1/rpc/<fn> verifies the bearer JWT (bad signature or expired:
+// 401, as PostgREST answers) and runs any public function of a real central test database (PGlite or
+// TEST_DATABASE_URL) with the named arguments, after SET LOCAL ROLE <claims.role> and request.jwt.claims, as PostgREST
+// does. The bulk snapshot RPCs are served like the rest, so the Supabase bootstrap runs its production path. The JWT
+// clock is the stand-in's own: a test expires a session by moving it forward.
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { fromPgPool, type SqlClient } from '../../../central/client'
 import { openDatabase, type Db } from '../../store'
-import { SyncEngine } from '../engine'
+import { clientIdOf, SyncEngine } from '../engine'
 import { RemoteError } from '../errors'
-import { claimsFor, type Remote, type Session } from './remote'
+import { Outbox } from '../push/outbox'
+import { claimsFor, type Session } from './remote'
 import { SupabaseRemote } from './supabase'
 import { createTestCentral, seedSmall, type TestCentral } from '../testing/test-central'
 import { centralChecksums, insertLocalOps, localChecksums } from '../testing/test-checksums'
 
+const JWT_SECRET = 'supabase-stand-in-jwt-secret'
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
-const jwt = (sub: string, exp: number) => `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, exp, role: 'authenticated', aud: 'authenticated' })}.sig`
+const hs256 = (data: string) => createHmac('sha256', JWT_SECRET).update(data).digest()
+
+function signJwt(claims: Record<string, unknown>): string {
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`
+  return `${body}.${hs256(body).toString('base64url')}`
+}
+
+/** The claims of a JWT this stand-in signed and that has not expired, or PostgREST's refusal. */
+function verifyJwt(token: string): { claims: Record<string, unknown> } | { refusal: string } {
+  const parts = token.split('.')
+  if (parts.length !== 3) return { refusal: `JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got ${parts.length})` }
+  const sig = Buffer.from(parts[2], 'base64url')
+  const want = hs256(`${parts[0]}.${parts[1]}`)
+  if (sig.length !== want.length || !timingSafeEqual(sig, want)) return { refusal: 'JWSError JWSInvalidSignature' }
+  const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>
+  if (typeof claims.exp !== 'number' || claims.exp <= nowS()) return { refusal: 'JWT expired' }
+  return { claims }
+}
+
+interface User {
+  password: string
+  id: string
+  role: 'operator' | 'analyst'
+}
+const USERS: Record<string, User> = {
+  'op@wingtel.example': { password: 'secret', id: claimsFor('operator').sub, role: 'operator' },
+  'analyst@wingtel.example': { password: 'secret', id: claimsFor('analyst').sub, role: 'analyst' },
+}
 
 interface Mode {
-  /** what /rest/v1/rpc/* answers instead of the real RPC */
-  rpc: 'real' | 'garbage' | 'schema2' | 'expire-all' | '503'
-  /** access tokens the server treats as expired */
-  expired: Set<string>
+  /** what /rest/v1/rpc/* answers instead of the real RPC ('older-server': no bulk snapshot functions) */
+  rpc: 'real' | 'garbage' | 'schema2' | '503' | 'older-server'
   refreshOk: boolean
   calls: string[]
 }
 
 let c: TestCentral
-let backend: Remote
+/** where the RPCs run: a pool on the real PostgreSQL (PostgREST's connections), else the PGlite instance */
+let rpcDb: SqlClient
+let pool: pg.Pool | null = null
 let server: Server
 let base: string
-const mode: Mode = { rpc: 'real', expired: new Set(), refreshOk: true, calls: [] }
+const mode: Mode = { rpc: 'real', refreshOk: true, calls: [] }
+/** seconds the stand-in's clock is ahead of the wall clock (the JWT exp checks use it) */
+let clockAheadS = 0
+const nowS = () => Math.floor(Date.now() / 1000) + clockAheadS
+/** refresh token → the user's email; a refresh token is used once (GoTrue rotates them) */
+const refreshTokens = new Map<string, string>()
 let tokenN = 0
 
-function session(): Record<string, unknown> {
+function session(email: string): Record<string, unknown> {
+  const u = USERS[email]
   tokenN++
-  const exp = Math.floor(Date.now() / 1000) + 3600
+  const iat = nowS()
+  const exp = iat + 3600
+  const appMetadata = { provider: 'email', role: u.role }
+  const refresh = `refresh-${tokenN}`
+  refreshTokens.set(refresh, email)
   return {
-    access_token: jwt(`u${tokenN}`, exp),
+    access_token: signJwt({ sub: u.id, email, role: 'authenticated', aud: 'authenticated', iat, exp, app_metadata: appMetadata, session_id: `s${tokenN}` }),
     token_type: 'bearer',
     expires_in: 3600,
     expires_at: exp,
-    refresh_token: `refresh-${tokenN}`,
-    user: { id: '00000000-0000-4000-8000-000000000001', aud: 'authenticated', role: 'authenticated', email: 'op@wingtel.example', app_metadata: { role: 'operator' } },
+    refresh_token: refresh,
+    user: { id: u.id, aud: 'authenticated', role: 'authenticated', email, app_metadata: appMetadata },
   }
 }
 
@@ -59,6 +105,51 @@ function send(res: ServerResponse, status: number, payload: unknown, raw = false
   res.end(raw ? String(payload) : JSON.stringify(payload))
 }
 
+/** PostgREST's HTTP status for a PostgreSQL error (its pgErrorStatus, the cases these functions can raise). */
+function httpStatusOf(sqlstate: string): number {
+  if (sqlstate === '42501') return 403
+  if (sqlstate === '42883' || sqlstate === '42P01') return 404
+  if (sqlstate === '23503' || sqlstate === '23505') return 409
+  if (/^(08|53)/.test(sqlstate)) return 503
+  if (sqlstate === 'P0001') return 400
+  if (/^(09|25|2D|38|39|3B|40|55|57|58|F0|HV|P0|XX)/.test(sqlstate)) return 500
+  return 400
+}
+
+/** POST /rest/v1/rpc/<fn> as PostgREST serves it: named arguments, the caller's role and claims, one transaction. */
+async function callRpc(fn: string, args: Record<string, unknown>, claims: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  const notFound = { status: 404, body: { code: 'PGRST202', details: null, hint: null, message: `Could not find the function public.${fn}(${Object.keys(args).join(', ')}) in the schema cache` } }
+  const overloads = (
+    await rpcDb.query<{ names: string[] | null; types: string[] }>(
+      `SELECT to_json(p.proargnames) AS names, to_json(ARRAY(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) t)) AS types
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.proname = $1`,
+      [fn],
+    )
+  ).rows
+  const sig = overloads.find((o) => Object.keys(args).every((k) => (o.names ?? []).slice(0, o.types.length).includes(k)))
+  if (!sig) return notFound
+  const names = (sig.names ?? []).slice(0, sig.types.length)
+  const given = names.map((n, i) => ({ n, type: sig.types[i] })).filter((a) => a.n in args)
+  const params = given.map(({ n, type }) => {
+    const v = args[n]
+    if (v === null || v === undefined) return null
+    return /^jsonb?$/.test(type) || typeof v === 'object' ? JSON.stringify(v) : v
+  })
+  const call = `SELECT to_json(public.${fn}(${given.map((a, i) => `${a.n} := $${i + 1}::${a.type}`).join(', ')}))::text AS r`
+  try {
+    const text = await rpcDb.transaction(async (tx) => {
+      await tx.exec(`SET LOCAL ROLE ${JSON.stringify(String(claims.role))}`)
+      await tx.query("SELECT set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)])
+      return (await tx.query<{ r: string | null }>(call, params)).rows[0]?.r ?? null
+    })
+    return { status: 200, body: text === null ? null : JSON.parse(text) }
+  } catch (e) {
+    const err = e as { code?: string; message: string; detail?: string; hint?: string }
+    const code = err.code ?? 'XX000'
+    return { status: httpStatusOf(code), body: { code, details: err.detail ?? null, hint: err.hint ?? null, message: err.message } }
+  }
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', base)
   const input = (await body(req)) as Record<string, unknown> | null
@@ -66,31 +157,33 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (url.pathname === '/auth/v1/token') {
     const grant = url.searchParams.get('grant_type')
     if (grant === 'password') {
-      if (input?.email === 'op@wingtel.example' && input?.password === 'secret') return send(res, 200, session())
+      const email = String(input?.email ?? '')
+      if (USERS[email] && input?.password === USERS[email].password) return send(res, 200, session(email))
       return send(res, 400, { code: 400, error_code: 'invalid_credentials', msg: 'Invalid login credentials' })
     }
     if (grant === 'refresh_token') {
-      if (mode.refreshOk) return send(res, 200, session())
+      const email = refreshTokens.get(String(input?.refresh_token ?? ''))
+      if (mode.refreshOk && email) {
+        refreshTokens.delete(String(input?.refresh_token))
+        return send(res, 200, session(email))
+      }
       return send(res, 400, { code: 400, error_code: 'refresh_token_not_found', msg: 'Invalid Refresh Token: Refresh Token Not Found' })
     }
   }
   if (url.pathname.startsWith('/rest/v1/rpc/')) {
-    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '')
-    if (mode.rpc === 'expire-all' || mode.expired.has(token)) return send(res, 401, { code: 'PGRST301', details: null, hint: null, message: 'JWT expired' })
+    const auth = req.headers.authorization ?? ''
+    if (!auth.startsWith('Bearer ')) return send(res, 401, { code: 'PGRST302', details: null, hint: null, message: 'Anonymous access is disabled' })
+    const jwt = verifyJwt(auth.slice('Bearer '.length))
+    if ('refusal' in jwt) return send(res, 401, { code: 'PGRST301', details: null, hint: null, message: jwt.refusal })
     if (mode.rpc === '503') return send(res, 503, { message: 'upstream down' })
-    const fn = url.pathname.slice('/rest/v1/rpc/'.length)
     if (mode.rpc === 'garbage') return send(res, 200, '<html>502 Bad Gateway</html>', true)
-    try {
-      if (fn === 'sync_pull') {
-        const reply = await backend.pull((input?.p_cursor as string | null) ?? null, Number(input?.p_limit ?? 5000))
-        if (mode.rpc === 'schema2') return send(res, 200, { ...reply, schema_version: 2 })
-        return send(res, 200, reply)
-      }
-      if (fn === 'push_operations') return send(res, 200, await backend.push(input?.p_batch as never))
-    } catch (e) {
-      return send(res, 400, { code: (e as RemoteError).sqlstate ?? 'P0001', message: (e as Error).message, details: null, hint: null })
+    const fn = url.pathname.slice('/rest/v1/rpc/'.length)
+    if (mode.rpc === 'older-server' && fn.startsWith('sync_snapshot_')) {
+      return send(res, 404, { code: 'PGRST202', details: null, hint: null, message: `Could not find the function public.${fn} in the schema cache` })
     }
-    return send(res, 404, { code: 'PGRST202', message: `Could not find the function public.${fn}` })
+    const out = await callRpc(fn, input ?? {}, jwt.claims)
+    if (fn === 'sync_pull' && mode.rpc === 'schema2' && out.status === 200) return send(res, 200, { ...(out.body as object), schema_version: 2 })
+    return send(res, out.status, out.body)
   }
   send(res, 404, { message: 'not found' })
 }
@@ -100,7 +193,10 @@ let db: Db
 beforeAll(async () => {
   c = await createTestCentral()
   await seedSmall(c, 20, 2)
-  backend = c.remote(claimsFor('operator'))
+  if (c.url) {
+    pool = new pg.Pool({ connectionString: c.url, max: 4 })
+    rpcDb = fromPgPool(pool)
+  } else rpcDb = c.client
   server = createServer((req, res) => {
     handle(req, res).catch((e) => send(res, 500, { message: String(e) }))
   })
@@ -109,11 +205,11 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(async () => {
   await new Promise((r) => server?.close(r))
+  await pool?.end()
   await c?.close()
 })
 beforeEach(() => {
   mode.rpc = 'real'
-  mode.expired.clear()
   mode.refreshOk = true
   mode.calls = []
   dir = mkdtempSync(join(tmpdir(), 'wt-supa-'))
@@ -124,22 +220,25 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function signedIn(): Promise<{ engine: SyncEngine; remote: SupabaseRemote; sessions: Array<Session | null> }> {
+async function signedIn(email = 'op@wingtel.example'): Promise<{ engine: SyncEngine; remote: SupabaseRemote; sessions: Array<Session | null> }> {
   const sessions: Array<Session | null> = []
   const remote = new SupabaseRemote(base, 'anon-key-for-tests', null, (s) => sessions.push(s))
   const engine = await SyncEngine.open({ dbPath: 'x', db, remote: { kind: 'supabase', url: base, anonKey: 'k', session: null }, remoteImpl: remote })
-  await engine.signIn('op@wingtel.example', 'secret')
+  await engine.signIn(email, 'secret')
   return { engine, remote, sessions }
 }
 
 describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
   it('signs in with email/password, pulls through rpc(sync_pull) and pushes through rpc(push_operations)', async () => {
+    // a server without the bulk snapshot functions: the bootstrap falls back to sync_pull's JSON snapshot
+    mode.rpc = 'older-server'
     const { engine, sessions } = await signedIn()
     expect(sessions[0]?.email).toBe('op@wingtel.example')
     const r = await engine.pull({ limit: 25 })
     expect(r.bootstrapped).toBe(true)
     expect(localChecksums(db)).toEqual(await centralChecksums(c))
     expect(mode.calls.filter((x) => x === 'POST /rest/v1/rpc/sync_pull').length).toBe(r.pages)
+    expect(mode.calls).toContain('POST /rest/v1/rpc/sync_snapshot_begin')
     insertLocalOps(db, [{ line: 101, action: 'tag', params: { tag: 'supa' } }])
     const p = await engine.push()
     expect(p.applied).toBe(1)
@@ -173,12 +272,12 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
   it('an expired session is refreshed once; when refresh fails: "sign in again", ops stay queued', async () => {
     const { engine, remote, sessions } = await signedIn()
     // the current token expires: one refresh, the call goes through with the new token
-    mode.expired.add(sessions[0]!.accessToken)
+    clockAheadS += 3601
     await engine.pull({ limit: 1000 })
     expect(sessions.length).toBe(2)
     expect(mode.calls.filter((x) => x.includes('grant_type=refresh_token')).length).toBe(1)
-    // now every token is refused and the refresh token is revoked
-    mode.rpc = 'expire-all'
+    // now the new token expires too and the refresh token is revoked
+    clockAheadS += 3601
     mode.refreshOk = false
     insertLocalOps(db, [{ line: 102, action: 'suspend', params: {} }])
     const err = await engine.push().catch((e) => e as RemoteError)
@@ -187,7 +286,6 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
     expect((err as Error).message).toMatch(/session expired: sign in again/)
     expect(db.prepare('SELECT status, attempts FROM operations').get()).toEqual({ status: 'pending', attempts: 0 })
     // signing in again pushes them
-    mode.rpc = 'real'
     await remote.signIn('op@wingtel.example', 'secret')
     expect((await engine.push()).applied).toBe(1)
     await engine.close()
@@ -203,11 +301,57 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
     const op = db.prepare('SELECT status, attempts, next_attempt_at FROM operations').get() as { status: string; attempts: number; next_attempt_at: string }
     expect(op.status).toBe('pending')
     expect(op.attempts).toBe(1)
-    expect(op.next_attempt_at > new Date().toISOString()).toBe(true)
-    // within the backoff nothing is sent; forcing it (pushNow) goes through once the server is back
+    // within the backoff nothing is sent (an outbox whose clock stands 1 ms before next_attempt_at); forcing it
+    // (pushNow) goes through once the server is back
     mode.rpc = 'real'
-    expect((await engine.push()).sent).toBe(0)
+    const justBefore = new Outbox(db, clientIdOf(db), { now: () => Date.parse(op.next_attempt_at) - 1 })
+    expect((await justBefore.pushAll((b) => engine.remote.push(b))).sent).toBe(0)
+    expect(mode.calls.filter((x) => x === 'POST /rest/v1/rpc/push_operations').length).toBe(1)
     expect((await engine.push({ ignoreBackoff: true })).applied).toBe(1)
     await engine.close()
+  })
+
+  it('bootstraps through the bulk snapshot RPCs (sync_snapshot_begin, sync_snapshot_chunk) to a replica equal to the server', async () => {
+    const { engine } = await signedIn()
+    const r = await engine.pull({ limit: 7 })
+    expect(r.bootstrapped).toBe(true)
+    expect(mode.calls.filter((x) => x === 'POST /rest/v1/rpc/sync_snapshot_begin')).toHaveLength(1)
+    // 40 lines in pages of 7: several chunks per table, then the log replayed from H0 with sync_pull
+    const chunks = mode.calls.flatMap((x, i) => (x === 'POST /rest/v1/rpc/sync_snapshot_chunk' ? [i] : []))
+    expect(chunks.length).toBeGreaterThan(6)
+    expect(mode.calls.indexOf('POST /rest/v1/rpc/sync_pull')).toBeGreaterThan(chunks[chunks.length - 1])
+    expect(localChecksums(db)).toEqual(await centralChecksums(c))
+    // and the log replay from H0 follows what changes after
+    await c.sql(`UPDATE lines SET data_used_mb = 4321 WHERE id = 102`)
+    await engine.pull()
+    expect(localChecksums(db)).toEqual(await centralChecksums(c))
+    await engine.close()
+  })
+
+  it("runs every RPC under the caller's own claims: an analyst's push is refused (403), ops stay pending", async () => {
+    const { engine } = await signedIn('analyst@wingtel.example')
+    await engine.pull({ limit: 1000 })
+    insertLocalOps(db, [{ line: 201, action: 'suspend', params: {} }])
+    await expect(engine.push()).rejects.toThrow(/may not execute operations/)
+    expect(db.prepare('SELECT status, attempts FROM operations').get()).toEqual({ status: 'pending', attempts: 0 })
+    await engine.close()
+  })
+
+  it('refuses a forged, expired or missing JWT with 401, as PostgREST does', async () => {
+    const rpc = (headers: Record<string, string>) =>
+      fetch(`${base}/rest/v1/rpc/sync_pull`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ p_limit: 1 }) })
+    const good = session('op@wingtel.example').access_token as string
+    expect((await rpc({ authorization: `Bearer ${good}` })).status).toBe(200)
+    const [h, p] = good.split('.')
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>
+    const forged = `${h}.${b64({ ...claims, app_metadata: { role: 'admin' } })}.${good.split('.')[2]}`
+    const refused = await rpc({ authorization: `Bearer ${forged}` })
+    expect(refused.status).toBe(401)
+    expect(await refused.json()).toMatchObject({ code: 'PGRST301', message: 'JWSError JWSInvalidSignature' })
+    clockAheadS += 3601
+    const expired = await rpc({ authorization: `Bearer ${good}` })
+    expect(expired.status).toBe(401)
+    expect(await expired.json()).toMatchObject({ code: 'PGRST301', message: 'JWT expired' })
+    expect((await rpc({})).status).toBe(401)
   })
 })
