@@ -16,6 +16,7 @@ import type Database from 'better-sqlite3'
 import type { DashboardFreshness } from '../../../shared/api/reports'
 import type { Workspace } from '../../store'
 import { sqlProcessEntry } from '../sql-runner'
+import { forwardChildLogs, isLogMessage, rootLogger } from '../../log'
 import { asOfOf } from './clock'
 import { builtState, buildSummaries, dirtyGeneration, fingerprint, openSummaries, type BuildStats, type BuiltState } from './summary-build'
 
@@ -220,7 +221,8 @@ export function buildInChild(dbPath: string, path: string): Promise<ChildBuildSt
       proc.kill()
       f()
     }
-    proc.on('message', (m: ChildReply) => done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
+    forwardChildLogs(proc, rootLogger().child({ domain: 'reports' }))
+    proc.on('message', (m: ChildReply) => isLogMessage(m) || done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
     proc.on('error', (err) => done(() => reject(err)))
     proc.on('exit', (code) => done(() => reject(new Error(`the dashboard summaries process exited (${code}) before it finished`))))
     proc.send({ dbPath, summariesPath: path })

@@ -10,7 +10,9 @@ import { createRemote, type Remote } from '../remotes/remote'
 import { serializeError } from '../errors'
 import { openLaneStore, LANE_META, type LaneInput, type LaneMessage, type LaneRequest } from './lane'
 import { buildMissingIndexes } from '../../store'
+import { setRootLogger, workerLogger } from '../../log'
 
+setRootLogger(workerLogger('lane-worker'))
 const port = parentPort!
 const input = workerData as LaneInput
 const post = (m: LaneMessage) => port.postMessage(m)
