@@ -32,8 +32,9 @@ export function childLogger(name: string, level: LogLevel = 'debug'): Logger {
     level,
     destination: {
       write: (line: string) => {
-        // once the parent has gone there is no one left to tell
-        if (process.connected) process.send?.({ [LOG_KEY]: line })
+        // once the parent has gone (it may kill a child it no longer needs) there is no one left to tell: the
+        // callback takes the send error that would otherwise crash the child as an unhandled 'error' event
+        if (process.connected) process.send?.({ [LOG_KEY]: line }, undefined, {}, () => undefined)
       },
     },
   }).child({ worker: name })

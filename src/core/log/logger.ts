@@ -1,7 +1,7 @@
 // The core's structured logger (pino): JSON lines to a rotating file in the workspace folder, one child per domain
 // (`log.child({ domain: 'sync' })`). The composition root creates it and passes it down; `rootLogger()` is for the few
-// places where injection is impractical (catch blocks deep in a domain), and writes warnings to stderr until the root
-// sets the real one.
+// places where injection is impractical (catch blocks deep in a domain), and writes only errors to stderr until the
+// root sets the real one (so tests and tools that never set one are not flooded with slow-query warnings).
 import { dirname, join } from 'node:path'
 import pino from 'pino'
 import { RotatingFile } from './rotating-file'
@@ -61,13 +61,13 @@ export const LEVELS: Readonly<Record<string, number>> = pino.levels.values
 
 let root: Logger | null = null
 
-/** Set once by the composition root; until then `rootLogger()` writes warnings and errors to stderr. */
+/** Set once by the composition root; until then `rootLogger()` writes errors to stderr. */
 export function setRootLogger(log: Logger): void {
   root = log
 }
 
 export function rootLogger(): Logger {
-  root ??= createLogger({ level: 'warn' })
+  root ??= createLogger({ level: 'error' })
   return root
 }
 

@@ -91,7 +91,8 @@ function open(ws: Workspace): Database.Database {
   if (!e.dash) {
     try {
       e.dash = openSummaries(summariesPath(ws))
-    } catch {
+    } catch (err) {
+      rootLogger().child({ domain: 'reports' }).warn({ err }, 'cannot open the dashboards sidecar: summaries kept in memory')
       e.memoryOnly = true
       e.dash = openSummaries(':memory:')
     }
@@ -241,7 +242,7 @@ export function dashboardSummaries(ws: Workspace, opts: ReadOptions = {}): Summa
     buildDashboardSummariesInline(ws)
     st = summaryStatus(ws)
   } else if (!st.fresh && !e.refreshing) {
-    refreshDashboardSummaries(ws).catch(() => undefined)
+    refreshDashboardSummaries(ws).catch(() => undefined) // recorded in lastError; the next view retries
   }
   const state = st.state!
   const freshness: DashboardFreshness = {
@@ -275,7 +276,7 @@ export async function ensureDashboardSummaries(ws: Workspace): Promise<void> {
     await refreshDashboardSummaries(ws)
     return
   }
-  if (!entry(ws).refreshing) refreshDashboardSummaries(ws).catch(() => undefined)
+  if (!entry(ws).refreshing) refreshDashboardSummaries(ws).catch(() => undefined) // recorded in lastError; the next view retries
 }
 
 /** Closes the summaries file (tests; a workspace that is closed). */

@@ -18,6 +18,7 @@ import type { Db } from '../../store'
 import type { BulkStats } from './bootstrap'
 import { reviveError, type SerializedError } from '../errors'
 import type { RemoteConfig } from '../remotes/remote'
+import { rootLogger } from '../../log'
 
 /**
  * The tables each worker lane copies, the sync thread copying the rest: `lines` (25 secondary indexes, the costliest
@@ -148,10 +149,11 @@ export function discardLaneStore(path: string): void {
   try {
     renameSync(path, old)
   } catch {
+    // cannot move it aside (open elsewhere on Windows): delete it in place
     return removeLaneStore(path)
   }
   rmSync(`${path}-journal`, { force: true })
-  void rm(old, { force: true }).catch(() => undefined)
+  void rm(old, { force: true }).catch((e: unknown) => rootLogger().child({ domain: 'sync' }).warn({ err: e, path: old }, 'an old lane store was left behind'))
 }
 
 /** The lane worker's script (bulk.ts findWorkerScript; electron-vite emits the entry `sync-lane-worker`). */
@@ -206,6 +208,6 @@ export function startLane(input: LaneInput, onProgress?: () => void): LaneRun | 
     w.on('error', fail)
     w.on('exit', (code) => fail(new Error(`the bootstrap lane's worker exited with code ${code}`)))
   })
-  run.done.catch(() => undefined)
+  run.done.catch(() => undefined) // the caller awaits done: this only keeps an early failure from being unhandled
   return run
 }

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     post({ type: 'done', rows, stats: { ...stats, loadMs: performance.now() - t0 - stats.indexMs } })
   } catch (e) {
     if (db.open) db.close()
-    await remote?.close().catch(() => undefined)
+    await remote?.close().catch(() => undefined) // the lane's own error is the one rethrown below
     throw e
   }
 }
