@@ -41,7 +41,7 @@ export function fromPgClient(conn: PgQueryable): SqlClient {
         await conn.query('COMMIT')
         return out
       } catch (e) {
-        await conn.query('ROLLBACK').catch(() => undefined)
+        await conn.query('ROLLBACK').catch(() => undefined) // the transaction's error is rethrown; a failed ROLLBACK means the connection is gone
         throw e
       }
     },

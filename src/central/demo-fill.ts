@@ -136,6 +136,7 @@ export class PostgresDemoSink implements DemoSink {
       await this.client.exec('SET session_replication_role = replica')
       this.bypass = 'replica'
     } catch {
+      // not allowed to set the replication role: the triggers are bypassed through the session flag instead
       this.bypass = 'flag'
     }
     await this.client.exec(`SET wingtel.sync_log = 'off'`)
@@ -191,8 +192,8 @@ export class PostgresDemoSink implements DemoSink {
     await this.client.exec(`ANALYZE ${FILL_TABLES.join(', ')}`)
   }
   async restore(): Promise<void> {
-    if (this.bypass === 'replica') await this.client.exec('SET session_replication_role = origin').catch(() => undefined)
-    await this.client.exec('RESET wingtel.sync_log').catch(() => undefined)
+    if (this.bypass === 'replica') await this.client.exec('SET session_replication_role = origin').catch(() => undefined) // best effort after a failure: session settings end with the connection anyway
+    await this.client.exec('RESET wingtel.sync_log').catch(() => undefined) // (same)
   }
 }
 
@@ -234,7 +235,7 @@ export async function fillCentralDemo(
       onProgress,
     )
   } catch (e) {
-    await sink.drain().catch(() => undefined)
+    await sink.drain().catch(() => undefined) // the fill's own error is the one rethrown below
     await sink.restore()
     throw e
   }

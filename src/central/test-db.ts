@@ -101,7 +101,7 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
     url,
     connect: open,
     async dispose() {
-      await Promise.all(conns.map((c) => c.end().catch(() => undefined)))
+      await Promise.all(conns.map((c) => c.end().catch(() => undefined))) // a connection its test already closed
       const a = new pg.Client({ connectionString: base })
       await a.connect()
       try {

@@ -15,6 +15,7 @@ import { setWorkerUrlResolver } from '../core/sync'
 import { EncryptedFileSecretStore, fileSecretStoreFor } from '../core/sync'
 import { setSecretStoreFactory } from '../core/sync'
 import { dispatch } from '../core/app'
+import { rootLogger } from '../core/log'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 let core: Core | null = null
@@ -68,6 +69,7 @@ app.whenReady().then(async () => {
     core = await startCore({ dbPath })
   } catch (e) {
     // A damaged workspace or one from a newer version: say so and leave the file exactly as it is.
+    rootLogger().error({ err: e, dbPath }, 'cannot open the workspace')
     dialog.showErrorBox('Wingtel Ops cannot open its workspace', `${(e as Error).message}\n\nWorkspace: ${dbPath}`)
     app.quit()
     return

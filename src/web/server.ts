@@ -12,6 +12,8 @@ import { appRouter, type Api } from '../shared/api'
 import { linesQuery } from '../shared/api/lines'
 import type { AppEvent } from '../shared/events'
 import type { EventBus } from '../core/store'
+import { logApiError } from '../core/app'
+import { rootLogger, type Logger } from '../core/log'
 
 export interface WebServerOptions {
   api: Api
@@ -24,6 +26,8 @@ export interface WebServerOptions {
   exportLinesCsv?: (query: ReturnType<typeof linesQuery.parse>, out: NodeJS.WritableStream) => Promise<number>
   /** extra GET routes under /api/ (name → handler), for downloads owned by other domains */
   routes?: Record<string, (url: URL, res: http.ServerResponse) => Promise<void>>
+  /** where failed requests are logged (default: the root logger's `web` child) */
+  log?: Logger
 }
 
 export interface WebServer {
@@ -63,6 +67,7 @@ function originOk(origin: string | undefined): boolean {
   try {
     return LOOPBACK_HOSTS.has(new URL(origin).hostname) || new URL(origin).hostname === '[::1]'
   } catch {
+    // an Origin that is not a URL is refused, and the 403 says so
     return false
   }
 }
@@ -76,13 +81,12 @@ function tokenEquals(a: string, b: string): boolean {
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
   const staticRoot = resolve(opts.staticDir)
+  const log = opts.log ?? rootLogger().child({ domain: 'web' })
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
     createContext: () => ({ api: opts.api, transport: 'http' as const }),
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`api ${path ?? '?'} failed:`, error.cause ?? error)
-    },
+    onError: ({ error, path }) => logApiError(log, error, { path, transport: 'http' }),
   })
 
   const sseClients = new Set<http.ServerResponse>()
@@ -124,7 +128,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         opts.exportLinesCsv(query, res).then(
           () => res.end(),
           (e) => {
-            console.error('export failed', e)
+            log.error({ err: e, path: url.pathname }, 'export failed')
             res.destroy(e as Error)
           },
         )
@@ -133,6 +137,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       const route = opts.routes?.[url.pathname.slice('/api/'.length)]
       if (route) {
         route(url, res).catch((e) => {
+          log.error({ err: e, path: url.pathname }, 'download failed')
           if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' })
           res.end(String((e as Error).message ?? e))
         })
@@ -172,6 +177,7 @@ function serveStatic(root: string, pathname: string, res: http.ServerResponse): 
   try {
     rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
   } catch {
+    // a malformed percent-encoding is the client's error, answered with a 400
     res.writeHead(400).end()
     return
   }

@@ -49,6 +49,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     routes: {},
     ready,
     async stop() {
+      // already reported: the demo build's failure as workspace-error, the live sync's through the sync status
       await ready.catch(() => undefined)
       await live.catch(() => undefined)
       await syncService(ws).close()

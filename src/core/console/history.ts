@@ -54,6 +54,7 @@ function toSummary(r: BatchRowDb, counts: Record<OpStatus, number> | undefined):
   try {
     summaryName = (JSON.parse(r.summary) as { actorName?: string }).actorName
   } catch {
+    // an old or damaged summary: shown without the actor's name
     summaryName = undefined
   }
   return {
@@ -130,6 +131,7 @@ export function batchDetail(db: Db, input: { batchId: string; status?: OpStatus;
     try {
       return JSON.parse(s) as Record<string, unknown>
     } catch {
+      // an old or damaged blob: shown empty
       return {}
     }
   }

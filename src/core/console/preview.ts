@@ -181,6 +181,7 @@ export function groupsTableReady(db: Db): boolean {
     const l = db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }
     return g.n === l.n
   } catch {
+    // no group table (an older workspace): treated as out of step, so it is rebuilt
     return false
   }
 }

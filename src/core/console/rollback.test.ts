@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { fillCentralDemo } from '../../central/demo-fill'
 import type { Command } from '../../shared/command/schema'
 import { Workspace } from '../store'
-import { createTestCentral, type TestCentral } from '../sync/test-central'
-import { centralChecksums, localChecksums } from '../sync/test-checksums'
-import { engineOn, pushAndPull, type SyncEngine } from '../sync/test-engine'
+import { createTestCentral, type TestCentral } from '../sync/testing/test-central'
+import { centralChecksums, localChecksums } from '../sync/testing/test-checksums'
+import { engineOn, pushAndPull, type SyncEngine } from '../sync/testing/test-engine'
 import { callerFor, TEST_AS_OF } from './test-support'
 
 let c: TestCentral

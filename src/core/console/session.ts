@@ -21,6 +21,7 @@ export function currentSession(ws: Workspace): SessionState {
   try {
     stored = raw ? (JSON.parse(raw) as Stored) : null
   } catch {
+    // a damaged saved session: start a new one
     stored = null
   }
   const user = stored ? (DEMO_USERS.find((u) => u.id === stored.id) ?? null) : null

@@ -85,6 +85,7 @@ export function threadCpuMs(): number {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return (Number(f[11]) + Number(f[12])) * 10
   } catch {
+    // no /proc (macOS, Windows): the thread's CPU time is unknown
     return NaN
   }
 }

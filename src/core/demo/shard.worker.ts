@@ -7,6 +7,9 @@ import { generateShard } from './generate'
 import { LINE_TABLES, mergeShard, openScratch, tableOf, threadCpuMs, type WorkerInput } from './parallel'
 import type { DemoTable } from './sink'
 import { SqliteDemoSink } from './sqlite-sink'
+import { setRootLogger, workerLogger } from '../log'
+
+setRootLogger(workerLogger('demo-shard'))
 
 async function main(): Promise<void> {
   const input = workerData as WorkerInput

@@ -224,7 +224,7 @@ export class SqliteDemoSink implements DemoSink {
       try {
         db.exec('ROLLBACK')
       } catch {
-        /* ignore */
+        // no transaction open on this file: nothing to roll back
       }
     }
     this.inTx.clear()

@@ -114,7 +114,13 @@ if (process.env.WINGTEL_DASH_CHILD === '1' && process.send) {
         const cpu = process.cpuUsage()
         process.send?.({ ok: true, stats, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })
       })
-      .catch((e: Error) => process.send?.({ ok: false, message: e.message }))
+      .catch(async (e: Error) => {
+        // the parent's error keeps only the message: the stack goes to the log file (imported here, not above, so the
+        // SQL runner's role stays self-contained)
+        const { childLogger } = await import('../log')
+        childLogger('dashboards-builder').error({ err: e }, 'building the dashboard summaries failed')
+        process.send?.({ ok: false, message: e.message })
+      })
   })
   process.on('disconnect', () => process.exit(0))
 }

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { Db } from './open'
+import { rootLogger } from '../log'
 
 export interface SavedIndex {
   name: string
@@ -193,6 +194,7 @@ export function sourceWorkerScript(url: URL): URL | null {
   try {
     return existsSync(fileURLToPath(url)) ? url : null
   } catch {
+    // not a file URL (inside a bundle): there is no source script
     return null
   }
 }
@@ -268,7 +270,7 @@ export function startIndexesAside(db: Db, tables: readonly string[], saved: read
     w.on('error', fail)
     w.on('exit', (code) => fail(new Error(`index worker exited with code ${code}`)))
   })
-  done.catch(() => undefined)
+  done.catch(() => undefined) // the caller awaits done: this only keeps an early failure from being unhandled
   const cancel = () => {
     versions.delete(scratchPath)
     void w.terminate().finally(() => rmSync(scratchPath, { force: true }))
@@ -286,14 +288,16 @@ export async function finishIndexesAside(db: Db, aside: IndexesAside, saved: rea
   try {
     try {
       await aside.done
-    } catch {
+    } catch (e) {
+      // the caller builds these indexes on its own connection instead
+      rootLogger().child({ domain: 'store' }).warn({ err: e }, 'building indexes aside failed')
       return false
     }
     return moveTablesIn(db, scratchPath, aside.tables, saved, () => Number(db.pragma('data_version', { simple: true })) === versions.get(scratchPath))
   } finally {
     versions.delete(scratchPath)
     // (unlinking a gigabyte file takes a while: off this thread)
-    await rm(scratchPath, { force: true }).catch(() => undefined)
+    await rm(scratchPath, { force: true }).catch(() => undefined) // a scratch file left behind is overwritten by the next build
   }
 }
 

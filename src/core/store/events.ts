@@ -1,4 +1,7 @@
 import type { AppEvent } from '../../shared/events'
+import { domainLogger } from '../log'
+
+const log = domainLogger('store')
 
 type Listener = (e: AppEvent) => void
 
@@ -16,7 +19,7 @@ export class EventBus {
       try {
         fn(e)
       } catch (err) {
-        console.error('event listener failed', err)
+        log().error({ err, event: e.type }, 'event listener failed')
       }
     }
   }

@@ -8,6 +8,7 @@ export function workspaceHandlers(ws: Workspace, version: string): WorkspaceApi 
         try {
           return (ws.db.prepare(sql).get() as { n: number }).n
         } catch {
+          // a table this workspace does not have (yet) counts as empty
           return 0
         }
       }

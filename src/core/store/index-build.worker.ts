@@ -3,6 +3,9 @@
 // other tables' indexes. The store is only read, in one short read transaction (WAL: the writer is not blocked).
 import { parentPort, workerData } from 'node:worker_threads'
 import { openScratchStore, recreateIndexes, type AsideInput } from './bulk'
+import { setRootLogger, workerLogger } from '../log'
+
+setRootLogger(workerLogger('index-build-worker'))
 
 function main(): void {
   const input = workerData as AsideInput

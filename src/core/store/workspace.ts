@@ -6,10 +6,18 @@ import type { WorkspaceStatus } from '../../shared/api/workspace'
 import { openDatabase, type Db } from './open'
 import { WriteQueue } from './write-queue'
 import { EventBus } from './events'
+import { watchSlowQueries } from './slow-query'
+import { domainLogger, type Logger } from '../log'
+
+const storeLog = domainLogger('store')
 
 export interface WorkspaceOptions {
   dbPath: string
   readonly?: boolean
+  /** receives the slow-query log (default: the root logger's 'store' child) */
+  log?: Logger
+  /** statements slower than this are logged (default 50 ms) */
+  slowQueryMs?: number
 }
 
 export class Workspace {
@@ -25,6 +33,7 @@ export class Workspace {
   constructor(readonly opts: WorkspaceOptions) {
     if (opts.dbPath !== ':memory:' && !opts.readonly) mkdirSync(dirname(opts.dbPath), { recursive: true })
     this.db = openDatabase(opts.dbPath, { readonly: opts.readonly })
+    watchSlowQueries(this.db, { log: opts.log ? () => opts.log! : storeLog, thresholdMs: opts.slowQueryMs })
     this.events.on((e) => {
       if (e.type === 'data-changed' || e.type === 'workspace-ready') this.dataVersion++
     })

@@ -70,6 +70,7 @@ export function remoteIdOf(cfg: RemoteConfig): string {
         const u = new URL(cfg.url)
         return `postgres:${u.host}${u.pathname}:${String(cfg.claims.sub)}`
       } catch {
+        // not a URL: the raw text still names the server
         return `postgres:${cfg.url}`
       }
     }
@@ -263,7 +264,7 @@ export class SyncEngine {
         // Prefetch the next page while this one is written: the server works while SQLite does.
         if (reply.has_more && !reply.reset && reply.cursor) {
           inflight = fetchPage(reply.cursor)
-          inflight.catch(() => {})
+          inflight.catch(() => {}) // thrown where it is awaited, on the next page
         }
         const a0 = performance.now()
         const r = this.applier.applyPage(reply, cursor)
@@ -307,7 +308,7 @@ export class SyncEngine {
       this.online(true, null)
       if (horizon !== null) await this.recordHorizonLag(horizon)
     } catch (e) {
-      if (inflight) (inflight as Promise<PullReply>).catch(() => {})
+      if (inflight) (inflight as Promise<PullReply>).catch(() => {}) // this page's error is the one rethrown below
       this.online(!(e instanceof RemoteError && e.retryable), e)
       throw e
     }
@@ -352,7 +353,7 @@ export class SyncEngine {
           // a long push does not hold other workstations' changes back for long (most pokes now are this push's own)
           if (this.pokedDuringPushAt !== null && performance.now() - this.pokedDuringPushAt >= POKE_DURING_PUSH_MS) {
             this.pokedDuringPushAt = null
-            await this.pull().catch(() => {})
+            await this.pull().catch(() => {}) // reported through the sync status by pull itself
           }
         },
       })
@@ -391,7 +392,7 @@ export class SyncEngine {
     const ms = Math.max(0, new Date(at).getTime() - Date.now())
     this.pushTimer = setTimeout(() => {
       this.pushTimer = null
-      this.push().catch(() => {})
+      this.push().catch(() => {}) // reported through the sync status by push itself; the outbox retries
     }, ms)
     this.pushTimer.unref?.()
   }

@@ -103,7 +103,7 @@ export class WorkerSyncClient implements SyncClient {
         if (code !== 0 || this.waiting.size) fail(new Error(`the sync worker stopped (exit code ${code})`))
       })
     })
-    this.ready.catch(() => {})
+    this.ready.catch(() => {}) // its failure reaches every call that awaits ready
   }
 
   private async call<T>(method: HostRequest['method'], args: unknown[]): Promise<T> {
@@ -145,7 +145,7 @@ export class InlineSyncClient implements SyncClient {
       if (opts.live) e.startLive()
       return e
     })
-    this.engine.catch(() => {})
+    this.engine.catch(() => {}) // its failure reaches every call that awaits the engine
   }
   async pull(opts: { limit?: number } = {}) {
     return (await this.engine).pull(opts)

@@ -4,6 +4,7 @@
 // by its owner (0600).
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { rootLogger } from '../log'
 
 export interface SecretStore {
   /** 'file', 'safeStorage', 'memory'… shown in the settings */
@@ -39,7 +40,9 @@ export class EncryptedFileSecretStore implements SecretStore {
     if (!existsSync(this.path)) return {}
     try {
       return JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>
-    } catch {
+    } catch (e) {
+      // an unreadable secrets file is a signed-out workspace: the user signs in again
+      rootLogger().child({ domain: 'sync' }).warn({ err: e, path: this.path }, 'unreadable secrets file')
       return {}
     }
   }
@@ -58,7 +61,9 @@ export class EncryptedFileSecretStore implements SecretStore {
     if (!this.codec) return v
     try {
       return this.codec.decrypt(Buffer.from(v, 'base64'))
-    } catch {
+    } catch (e) {
+      // sealed by another OS keychain or user: treated as absent, so the user signs in again
+      rootLogger().child({ domain: 'sync' }).warn({ err: e }, 'cannot decrypt a stored secret')
       return null
     }
   }

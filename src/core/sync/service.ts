@@ -84,7 +84,7 @@ export class SyncService {
         this.pushSoon = null
         this.getClient()
           .push()
-          .catch(() => {})
+          .catch(() => {}) // reported through the sync status; the outbox retries
       }, 50)
       this.pushSoon.unref?.()
     })
@@ -103,6 +103,7 @@ export class SyncService {
     try {
       return JSON.parse(s) as Session
     } catch {
+      // a damaged saved session is a signed-out one: the user signs in again
       return null
     }
   }
@@ -136,6 +137,7 @@ export class SyncService {
       const cfg = this.remoteConfig()
       return cfg.kind === 'sandbox' ? 'Sandbox (embedded)' : cfg.kind === 'postgres' ? redactUrl(cfg.url) : cfg.url
     } catch {
+      // a malformed saved backend shows as not configured, for the Sync screen to fix
       return 'not configured'
     }
   }
@@ -222,7 +224,7 @@ export class SyncService {
     this.getClient()
       .pull()
       .then(() => this.getClient().push())
-      .catch(() => {})
+      .catch(() => {}) // reported through the sync status; the next poke retries
   }
 
   private onEvent(e: EngineEvent): void {

@@ -2,6 +2,7 @@
 // JSON parsing and SQLite writes never block the main thread (the UI). Speaks a tiny request/response protocol with
 // host.ts; engine events are forwarded as they happen.
 import { parentPort, workerData } from 'node:worker_threads'
+import { setRootLogger, workerLogger } from '../log'
 import { RemoteError, serializeError, type SerializedError } from './errors'
 import { SyncEngine, type EngineEvent } from './engine'
 import type { RemoteConfig } from './remotes/remote'
@@ -28,6 +29,7 @@ export type WorkerMessage =
 
 const port = parentPort
 if (port) {
+  setRootLogger(workerLogger('sync-worker'))
   const init = workerData as WorkerInit
   const post = (m: WorkerMessage) => port.postMessage(m)
   SyncEngine.open({ dbPath: init.dbPath, remote: init.remote, onEvent: (event) => post({ type: 'event', event }) }).then(

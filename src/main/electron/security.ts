@@ -17,6 +17,7 @@ export function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   try {
     return new URL(url).origin === trustedOrigin
   } catch {
+    // not a URL: not our renderer
     return false
   }
 }

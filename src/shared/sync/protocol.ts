@@ -139,6 +139,7 @@ function preview(v: unknown): string {
   try {
     s = typeof v === 'string' ? v : JSON.stringify(v)
   } catch {
+    // a value JSON cannot encode (circular, BigInt): its String() form is enough for a message
     s = String(v)
   }
   return s === undefined ? 'undefined' : s.length > 80 ? `${s.slice(0, 80)}…` : s

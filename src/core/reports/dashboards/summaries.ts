@@ -16,6 +16,7 @@ import type Database from 'better-sqlite3'
 import type { DashboardFreshness } from '../../../shared/api/reports'
 import type { Workspace } from '../../store'
 import { sqlProcessEntry } from '../sql-runner'
+import { forwardChildLogs, isLogMessage, rootLogger } from '../../log'
 import { asOfOf } from './clock'
 import { builtState, buildSummaries, dirtyGeneration, fingerprint, openSummaries, type BuildStats, type BuiltState } from './summary-build'
 
@@ -90,7 +91,8 @@ function open(ws: Workspace): Database.Database {
   if (!e.dash) {
     try {
       e.dash = openSummaries(summariesPath(ws))
-    } catch {
+    } catch (err) {
+      rootLogger().child({ domain: 'reports' }).warn({ err }, 'cannot open the dashboards sidecar: summaries kept in memory')
       e.memoryOnly = true
       e.dash = openSummaries(':memory:')
     }
@@ -220,7 +222,8 @@ export function buildInChild(dbPath: string, path: string): Promise<ChildBuildSt
       proc.kill()
       f()
     }
-    proc.on('message', (m: ChildReply) => done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
+    forwardChildLogs(proc, rootLogger().child({ domain: 'reports' }))
+    proc.on('message', (m: ChildReply) => isLogMessage(m) || done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
     proc.on('error', (err) => done(() => reject(err)))
     proc.on('exit', (code) => done(() => reject(new Error(`the dashboard summaries process exited (${code}) before it finished`))))
     proc.send({ dbPath, summariesPath: path })
@@ -239,7 +242,7 @@ export function dashboardSummaries(ws: Workspace, opts: ReadOptions = {}): Summa
     buildDashboardSummariesInline(ws)
     st = summaryStatus(ws)
   } else if (!st.fresh && !e.refreshing) {
-    refreshDashboardSummaries(ws).catch(() => undefined)
+    refreshDashboardSummaries(ws).catch(() => undefined) // recorded in lastError; the next view retries
   }
   const state = st.state!
   const freshness: DashboardFreshness = {
@@ -273,7 +276,7 @@ export async function ensureDashboardSummaries(ws: Workspace): Promise<void> {
     await refreshDashboardSummaries(ws)
     return
   }
-  if (!entry(ws).refreshing) refreshDashboardSummaries(ws).catch(() => undefined)
+  if (!entry(ws).refreshing) refreshDashboardSummaries(ws).catch(() => undefined) // recorded in lastError; the next view retries
 }
 
 /** Closes the summaries file (tests; a workspace that is closed). */

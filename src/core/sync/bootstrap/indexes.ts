@@ -92,7 +92,7 @@ export class BootstrapIndexes {
     const t0 = performance.now()
     buildMissingIndexes(this.db, saved.filter((ix) => !started.tables.includes(ix.table)))
     const t1 = performance.now()
-    const worker = await started.done.catch(() => null)
+    const worker = await started.done.catch(() => null) // a failed worker is logged by finishIndexesAside, which builds its indexes here
     const t2 = performance.now()
     const ok = await finishIndexesAside(this.db, started, saved, this.asideScratch())
     return ok && worker ? { ...worker, othersMs: t1 - t0, waitMs: t2 - t1, transferMs: performance.now() - t2 } : null

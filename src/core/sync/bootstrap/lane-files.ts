@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { rootLogger } from '../../log'
 
 /** The scratch replica of lane `n` of the store at `dbPath`. */
 export function laneStorePath(dbPath: string, n: number): string {
@@ -39,8 +40,9 @@ export function discardLaneStore(path: string): void {
   try {
     renameSync(path, old)
   } catch {
+    // cannot move it aside (open elsewhere on Windows): delete it in place
     return removeLaneStore(path)
   }
   rmSync(`${path}-journal`, { force: true })
-  void rm(old, { force: true }).catch(() => undefined)
+  void rm(old, { force: true }).catch((e: unknown) => rootLogger().child({ domain: 'sync' }).warn({ err: e, path: old }, 'an old lane store was left behind'))
 }

@@ -164,6 +164,6 @@ export function startLane(input: LaneInput, onProgress?: () => void): LaneRun | 
     w.on('error', fail)
     w.on('exit', (code) => fail(new Error(`the bootstrap lane's worker exited with code ${code}`)))
   })
-  run.done.catch(() => undefined)
+  run.done.catch(() => undefined) // the caller awaits done: this only keeps an early failure from being unhandled
   return run
 }

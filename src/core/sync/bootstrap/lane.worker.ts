@@ -13,7 +13,9 @@ import { serializeError } from '../errors'
 import { openLaneStore, LANE_META, type LaneInput, type LaneMessage, type LaneRequest } from './lane'
 import type { BulkStats } from './stats'
 import { buildMissingIndexes } from '../../store'
+import { setRootLogger, workerLogger } from '../../log'
 
+setRootLogger(workerLogger('lane-worker'))
 const port = parentPort!
 const input = workerData as LaneInput
 const post = (m: LaneMessage) => port.postMessage(m)
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     post({ type: 'done', rows, stats: { ...stats, loadMs: performance.now() - t0 - stats.indexMs } })
   } catch (e) {
     if (db.open) db.close()
-    await remote?.close().catch(() => undefined)
+    await remote?.close().catch(() => undefined) // the lane's own error is the one rethrown below
     throw e
   }
 }

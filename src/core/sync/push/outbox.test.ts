@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PushBatch, PushReply } from '../../../shared/sync/protocol'
 import { openDatabase, type Db } from '../../store'
 import { RemoteError } from '../errors'
-import { insertLocalOps } from '../test-checksums'
+import { insertLocalOps } from '../testing/test-checksums'
 import { backoffMs, Outbox } from './outbox'
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z')

@@ -17,6 +17,7 @@ export function redactUrl(url: string): string {
     if (u.password) u.password = '***'
     return u.toString()
   } catch {
+    // not a URL: show none of it, it may hold a password
     return 'postgres://…'
   }
 }
@@ -56,6 +57,7 @@ export class PgRemote extends SqlRemote {
       try {
         await client.query('ROLLBACK')
       } catch {
+        // the connection is unusable: it is released as broken below
         broken = true
       }
       throw e
@@ -146,7 +148,7 @@ export class PgRemote extends SqlRemote {
       if (dead) return
       dead = true
       if (this.listener === c) this.listener = null
-      c.end().catch(() => {})
+      c.end().catch(() => {}) // closing a connection that already failed
       this.relisten(fire)
     }
     c.on('error', lost)
@@ -160,7 +162,7 @@ export class PgRemote extends SqlRemote {
       throw e
     }
     if (!this.listening) {
-      await c.end().catch(() => {})
+      await c.end().catch(() => {}) // closing a connection we no longer need
       return
     }
     this.listener = c
@@ -181,12 +183,12 @@ export class PgRemote extends SqlRemote {
     this.relistenTimer = null
     const c = this.listener
     this.listener = null
-    if (c) await c.end().catch(() => {})
+    if (c) await c.end().catch(() => {}) // closing: a dead listener has nothing left to say
   }
 
   async close(): Promise<void> {
     this.stopPokes()
     await this.unlisten()
-    await this.pool.end().catch(() => {})
+    await this.pool.end().catch(() => {}) // closing: an error here leaves nothing to clean up
   }
 }

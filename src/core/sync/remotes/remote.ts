@@ -110,12 +110,12 @@ export async function* rpcSnapshotRows(
       next = null
       if (!chunk.done && chunk.rows.length > 0) {
         next = call(keyObject(table, chunk.last), chunkRows)
-        next.catch(() => {})
+        next.catch(() => {}) // thrown where it is awaited, on the next chunk
       }
       if (chunk.rows.length) yield { rows: chunk.rows, last: chunk.last }
       pos = chunk.last ?? pos
     }
   } finally {
-    next?.catch(() => {})
+    next?.catch(() => {}) // the consumer stopped early: the prefetched chunk is not wanted
   }
 }

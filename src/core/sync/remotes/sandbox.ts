@@ -64,7 +64,7 @@ export class SandboxRemote extends SqlRemote {
     // PGlite runs one transaction at a time; queue ours so a prefetching pull and a push interleave safely
     const run = () => this.client.transaction(async (tx) => fn(async (sql, params) => (await tx.query<Record<string, unknown>>(sql, params as unknown[])).rows))
     const next = this.queue.then(run, run)
-    this.queue = next.catch(() => {})
+    this.queue = next.catch(() => {}) // the caller gets the error through `next`; the queue only orders
     return next
   }
 
@@ -75,14 +75,14 @@ export class SandboxRemote extends SqlRemote {
   protected async unlisten(): Promise<void> {
     const f = this.unlistenFn
     this.unlistenFn = null
-    if (f) await f().catch(() => {})
+    if (f) await f().catch(() => {}) // closing: an error here leaves nothing to clean up
   }
 
   async close(): Promise<void> {
     this.stopPokes()
     await this.unlisten()
     await this.queue
-    if (this.ownsDb) await this.pglite?.close().catch(() => {})
+    if (this.ownsDb) await this.pglite?.close().catch(() => {}) // closing: an error here leaves nothing to clean up
     this.release()
   }
 }
@@ -106,7 +106,7 @@ export async function openSandboxRemote(dir: string, claims: Claims, opts: { pol
     await fillSandbox(client, opts.demo)
     return new SandboxRemote(client, claims, release, opts.pollMs ?? 0, pg)
   } catch (e) {
-    await pg?.close().catch(() => {})
+    await pg?.close().catch(() => {}) // the start-up error is the one rethrown below
     release()
     throw e
   }

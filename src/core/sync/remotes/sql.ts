@@ -17,6 +17,7 @@ import {
 } from '../../../shared/sync/protocol'
 import { classifyPgError, RemoteError } from '../errors'
 import { rpcSnapshotRows, type Claims, type Remote } from './remote'
+import { rootLogger } from '../../log'
 
 export type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>
 
@@ -135,7 +136,9 @@ export abstract class SqlRemote implements Remote {
         const rows = await q('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS r')
         return (rows[0]?.r as string) ?? null
       })
-    } catch {
+    } catch (e) {
+      // null tells the caller the id is unknown
+      rootLogger().child({ domain: 'sync' }).info({ err: e }, 'reading the server\'s next transaction id failed')
       return null
     }
   }
@@ -158,7 +161,7 @@ export abstract class SqlRemote implements Remote {
       if (this.pokeListeners.size === 0) {
         if (this.pokeTimer) clearInterval(this.pokeTimer)
         this.pokeTimer = null
-        this.unlisten().catch(() => {})
+        this.unlisten().catch(() => {}) // no pokes wanted any more: a failed UNLISTEN changes nothing
       }
     }
   }

@@ -22,6 +22,7 @@ import {
 import { parsed, protocolToRemote, RemoteError } from '../errors'
 import { rpcSnapshotRows, type Remote, type Session } from './remote'
 import { POKE_CHANNEL, pokeXid } from './sql'
+import { rootLogger } from '../../log'
 
 interface RpcOutcome {
   data: unknown
@@ -114,7 +115,9 @@ export class SupabaseRemote implements Remote {
       if (res.error || !res.data.session) return false
       this.setSession(toSession(res.data.session))
       return true
-    } catch {
+    } catch (e) {
+      // not refreshed: the caller treats the session as expired
+      rootLogger().child({ domain: 'sync' }).info({ err: e }, 'refreshing the Supabase session failed')
       return false
     }
   }
@@ -181,7 +184,7 @@ export class SupabaseRemote implements Remote {
 
   private unsubscribeRealtime(): void {
     if (this.channel) {
-      void this.data.removeChannel(this.channel).catch(() => {})
+      void this.data.removeChannel(this.channel).catch(() => {}) // unsubscribing from a channel that is already gone
       this.channel = null
     }
   }

@@ -44,7 +44,7 @@ export async function createTestCentral(): Promise<TestCentral> {
       return r
     },
     async close() {
-      for (const r of remotes) await r.close().catch(() => {})
+      for (const r of remotes) await r.close().catch(() => {}) // a remote its test already closed
       await t.dispose()
     },
   }

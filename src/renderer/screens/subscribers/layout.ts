@@ -13,6 +13,7 @@ export function restoreLayout(api: GridApi): void {
   try {
     api.applyColumnState({ state: JSON.parse(raw) as ColumnState[], applyOrder: true })
   } catch {
+    // a saved layout from another version of the grid: forgotten, the default one is shown
     localStorage.removeItem(KEY)
   }
 }

@@ -1,9 +1,9 @@
 // Test support: a sync engine on a workspace's own connection, acting under a role against a test central database,
 // for tests outside the sync room that need what the app does to a committed batch: push it, then pull its effects.
-import type { SyncRole } from '../../shared/api/sync'
-import type { Db } from '../store'
-import { SyncEngine } from './engine'
-import { claimsFor } from './remotes/remote'
+import type { SyncRole } from '../../../shared/api/sync'
+import type { Db } from '../../store'
+import { SyncEngine } from '../engine'
+import { claimsFor } from '../remotes/remote'
 import type { TestCentral } from './test-central'
 import { pullPast, writeXid } from './test-checksums'
 
