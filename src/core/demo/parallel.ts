@@ -16,19 +16,9 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { openScratchStore, sourceWorkerScript, startSourceWorker } from '../store'
 import type { Db } from '../store'
-import {
-  catalogRows,
-  metaRows,
-  generateShard,
-  phasesOf,
-  planAccounts,
-  resolveParams,
-  type DemoOptions,
-  type DemoProgress,
-  type DemoSummary,
-  type IdCounters,
-  type ShardSpec,
-} from './generate'
+import type { IdCounters } from './context'
+import { catalogRows, generateShard, metaRows, phasesOf, type ShardSpec } from './generate'
+import { planAccounts, resolveParams, type DemoOptions, type DemoProgress, type DemoSummary } from './params'
 import { DEMO_TABLES, type DemoTable } from './sink'
 import { SqliteDemoSink } from './sqlite-sink'
 
