@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { buildDemoWorkspace } from '../src/core/demo/build'
-import { DEMO_GENERATOR_VERSION, type DemoProgress } from '../src/core/demo/generate'
+import { DEMO_GENERATOR_VERSION, type DemoProgress } from '../src/core/demo/params'
 
 export const BENCH_AS_OF = '2026-11-15'
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { createCaller } from '../src/core/app/api'
 import { startCore, type Core, type CoreOptions } from '../src/core/app/start'
-import { generateDemo } from '../src/core/demo/generate'
+import { generateDemo } from '../src/core/demo'
 import { startWebServer, type WebServer } from '../src/web/server'
 import { Workspace } from '../src/core/store/workspace'
 

@@ -5,7 +5,7 @@ import { FIELDS, type Condition, type FieldDef } from '../../shared/command/sche
 import type { Workspace } from '../store'
 import { daysBetween, loadCatalog, type ConsoleCatalog } from './catalog'
 import { compileScope, compileWhere } from './cohort-sql'
-import { accessPath, accessTuning } from './preview'
+import { accessPath, accessTuning } from './preview-plan'
 import { demoWorkspace, TEST_AS_OF } from './test-support'
 
 interface Row {

@@ -8,7 +8,10 @@ import { AppError } from '../../shared/api/errors'
 import type { Db } from '../store'
 import type { Workspace } from '../store'
 import type { CompileContext } from './cohort-sql'
-import { changedLines, countsByCode, evaluate, lineSelect, planCommand, sameAggregates, type StoredPreview } from './preview'
+import type { StoredPreview } from './preview'
+import { changedLines, countsByCode, sameAggregates } from './preview-aggregates'
+import { evaluate, lineSelect } from './preview-evaluate'
+import { planCommand } from './preview-plan'
 import { canCommit } from './session'
 
 export function newBatchId(): string {

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Command } from '../../shared/command/schema'
 import type { Workspace } from '../store'
 import { loadCatalog } from './catalog'
-import { evaluate, evaluateGrouped, groupable, groupsTableReady, planCommand } from './preview'
+import { evaluate } from './preview-evaluate'
+import { evaluateGrouped, groupable, groupsTableReady } from './preview-grouped'
+import { planCommand } from './preview-plan'
 import { demoWorkspace, TEST_AS_OF } from './test-support'
 
 let ws: Workspace

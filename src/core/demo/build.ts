@@ -3,7 +3,8 @@
 import { existsSync, rmSync, statSync } from 'node:fs'
 import { AppError } from '../../shared/api/errors'
 import { Workspace } from '../store'
-import { generateDemo, type DemoOptions, type DemoProgress, type DemoSummary } from './generate'
+import { generateDemo } from './generate-sqlite'
+import type { DemoOptions, DemoProgress, DemoSummary } from './params'
 
 export interface BuildResult extends DemoSummary {
   path: string

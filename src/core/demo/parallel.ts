@@ -16,19 +16,9 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { openScratchStore, sourceWorkerScript, startSourceWorker } from '../store'
 import type { Db } from '../store'
-import {
-  catalogRows,
-  metaRows,
-  generateShard,
-  phasesOf,
-  planAccounts,
-  resolveParams,
-  type DemoOptions,
-  type DemoProgress,
-  type DemoSummary,
-  type IdCounters,
-  type ShardSpec,
-} from './generate'
+import type { IdCounters } from './context'
+import { catalogRows, generateShard, metaRows, phasesOf, type ShardSpec } from './generate'
+import { planAccounts, resolveParams, type DemoOptions, type DemoProgress, type DemoSummary } from './params'
 import { DEMO_TABLES, type DemoTable } from './sink'
 import { SqliteDemoSink } from './sqlite-sink'
 
@@ -138,25 +128,14 @@ class ShardWorker {
   }
 }
 
-/**
- * Like generateDemo (empty store required, checked by the caller) with `workers` threads in total (main included).
- * `mainShare` is the share of lines the main thread generates itself.
- */
-export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: number, onProgress?: (p: DemoProgress) => void, mainShare?: number): Promise<DemoSummary> {
-  const script = workerScript()
-  if (!script) throw new Error('parallel demo generation needs the source tree (worker script not found)')
-  const t0 = performance.now()
-  const c0 = threadCpuMs()
-  const p = resolveParams(opts)
-  const plan = planAccounts(p)
-  // split the accounts by lines: the main shard first, then equal worker shards
-  const share = mainShare ?? 1 / workers
+/** The accounts split by lines: the main shard first (`share` of the lines), then equal worker shards. */
+function splitShards(plan: Int32Array, workers: number, share: number, N: number): ShardSpec[] {
   const bounds: number[] = [0]
   {
     let acc = 0
     let k = 1
-    const targets = [share * p.N]
-    for (let i = 1; i < workers; i++) targets.push(share * p.N + ((1 - share) * p.N * i) / (workers - 1))
+    const targets = [share * N]
+    for (let i = 1; i < workers; i++) targets.push(share * N + ((1 - share) * N * i) / (workers - 1))
     for (let i = 0; i < plan.length && k < workers; i++) {
       acc += plan[i]
       if (acc >= targets[k - 1]) {
@@ -173,6 +152,21 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
     shards.push({ fromAccount: bounds[i], toAccount: bounds[i + 1], firstLineId: firstLine })
     for (let a = bounds[i]; a < bounds[i + 1]; a++) firstLine += plan[a]
   }
+  return shards
+}
+
+/**
+ * Like generateDemo (empty store required, checked by the caller) with `workers` threads in total (main included).
+ * `mainShare` is the share of lines the main thread generates itself.
+ */
+export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: number, onProgress?: (p: DemoProgress) => void, mainShare?: number): Promise<DemoSummary> {
+  const script = workerScript()
+  if (!script) throw new Error('parallel demo generation needs the source tree (worker script not found)')
+  const t0 = performance.now()
+  const c0 = threadCpuMs()
+  const p = resolveParams(opts)
+  const plan = planAccounts(p)
+  const shards = splitShards(plan, workers, mainShare ?? 1 / workers, p.N)
   const ddl = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (${SHARD_TABLES.map(() => '?').join(',')})`).all(...SHARD_TABLES) as Array<{ sql: string }>).map((r) => r.sql)
   const lineIndexes = (
     db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${LINE_TABLES.map(() => '?').join(',')}) ORDER BY tbl_name, name`).all(...LINE_TABLES) as Array<{ sql: string }>

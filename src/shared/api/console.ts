@@ -4,7 +4,6 @@
 import { z } from 'zod'
 import { commandSchema, type Command } from '../command/schema'
 import type { LineRow } from '../domain/line'
-import { procedure, router } from './trpc'
 
 // Roles, demo users and the status/kind vocabularies live in ../domain/console.ts (plain values the renderer imports
 // without pulling in the router); re-exported here so that the API contract reads as one.
@@ -17,7 +16,7 @@ export interface SessionState {
   /** 'demo' until a real sign-in exists */
   mode: 'demo'
 }
-import { BATCH_KINDS, OP_STATUSES, PARSER_TIERS, ROLES, type OpStatus, type ParserTier, type Role, type SessionUser } from '../domain/console'
+import { BATCH_KINDS, OP_STATUSES, PARSER_TIERS, type OpStatus, type ParserTier, type Role, type SessionUser } from '../domain/console'
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Parse
@@ -263,22 +262,3 @@ export interface ConsoleApi {
   signInDemo(input: { role: Role }): Promise<SessionState>
   signOut(): Promise<SessionState>
 }
-
-export const consoleRouter = router({
-  parse: procedure.input(parseInput).mutation(({ ctx, input }) => ctx.api.console.parse(input)),
-  parseList: procedure.input(parseListInput).mutation(({ ctx, input }) => ctx.api.console.parseList(input)),
-  selectionScope: procedure.input(selectionScopeInput).mutation(({ ctx, input }) => ctx.api.console.selectionScope(input)),
-  preview: procedure.input(previewInput).mutation(({ ctx, input }) => ctx.api.console.preview(input)),
-  previewRows: procedure.input(previewRowsInput).query(({ ctx, input }) => ctx.api.console.previewRows(input)),
-  commit: procedure.input(commitInput).mutation(({ ctx, input }) => ctx.api.console.commit(input)),
-  saveDraft: procedure.input(commitInput).mutation(({ ctx, input }) => ctx.api.console.saveDraft(input)),
-  rollbackPreview: procedure.input(rollbackPreviewInput).mutation(({ ctx, input }) => ctx.api.console.rollbackPreview(input)),
-  history: procedure.input(historyInput).query(({ ctx, input }) => ctx.api.console.history(input)),
-  batch: procedure.input(batchInput).query(({ ctx, input }) => ctx.api.console.batch(input)),
-  session: router({
-    current: procedure.input(z.void()).query(({ ctx }) => ctx.api.console.sessionCurrent()),
-    users: procedure.input(z.void()).query(({ ctx }) => ctx.api.console.sessionUsers()),
-    signInDemo: procedure.input(z.object({ role: z.enum(ROLES) })).mutation(({ ctx, input }) => ctx.api.console.signInDemo(input)),
-    signOut: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.console.signOut()),
-  }),
-})

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { procedure, router } from './trpc'
 
 export const askInput = z.object({ question: z.string().trim().min(1, 'Ask a question, e.g. "why was line 512-555-0123 suspended?"').max(500) })
 
@@ -35,9 +34,3 @@ export interface KnowledgeApi {
   articles(input: { query: string }): Promise<Array<Pick<Article, 'id' | 'title' | 'tags'>>>
   article(input: { id: string }): Promise<Article>
 }
-
-export const knowledgeRouter = router({
-  ask: procedure.input(askInput).query(({ ctx, input }) => ctx.api.knowledge.ask(input)),
-  articles: procedure.input(z.object({ query: z.string().max(200).default('') })).query(({ ctx, input }) => ctx.api.knowledge.articles(input)),
-  article: procedure.input(z.object({ id: z.string().min(1).max(100) })).query(({ ctx, input }) => ctx.api.knowledge.article(input)),
-})

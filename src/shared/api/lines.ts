@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import type { LineRow } from '../domain/line'
-import { procedure, router } from './trpc'
 
 /** Grid columns that can be sorted and filtered, by AG Grid colId. Anything else is refused at the boundary. */
 export const LINE_COLUMNS = [
@@ -28,6 +27,7 @@ export const LINE_COLUMNS = [
 ] as const
 export type LineColumn = (typeof LINE_COLUMNS)[number]
 const column = z.enum(LINE_COLUMNS)
+export const distinctInput = z.object({ colId: column })
 
 // Filter models mirror AG Grid's (text, number, date, and our own set filter), so the grid's model passes through.
 const textCond = z.object({
@@ -163,10 +163,3 @@ export interface LinesApi {
   detail(input: { ref: string }): Promise<LineDetail>
   search(input: z.output<typeof searchInput>): Promise<SearchHit[]>
 }
-
-export const linesRouter = router({
-  list: procedure.input(linesQuery).query(({ ctx, input }) => ctx.api.lines.list(input)),
-  distinct: procedure.input(z.object({ colId: column })).query(({ ctx, input }) => ctx.api.lines.distinct(input)),
-  detail: procedure.input(lineRef).query(({ ctx, input }) => ctx.api.lines.detail(input)),
-  search: procedure.input(searchInput).query(({ ctx, input }) => ctx.api.lines.search(input)),
-})

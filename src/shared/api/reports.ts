@@ -1,7 +1,6 @@
 // Offline reports: the report spec the builder produces (compiled to SQL by the core through a per-dataset whitelist),
 // saved reports, the read-only SQL runner, the prebuilt dashboards and the exports.
 import { z } from 'zod'
-import { procedure, router } from './trpc'
 import {
   reportSpec,
   type Aggregation,
@@ -310,26 +309,4 @@ export interface ReportsApi {
   exportFinance(input: z.output<typeof financeExportInput>): Promise<ExportFile>
 }
 
-const top = z.object({ top: z.number().int().min(1).max(5000).default(100) }).default({ top: 100 })
-
-export const reportsRouter = router({
-  datasets: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.datasets()),
-  compile: procedure.input(z.object({ spec: reportSpec })).query(({ ctx, input }) => ctx.api.reports.compile(input)),
-  run: procedure.input(reportRef).query(({ ctx, input }) => ctx.api.reports.run(input)),
-  list: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.list()),
-  save: procedure.input(saveReportInput).mutation(({ ctx, input }) => ctx.api.reports.save(input)),
-  rename: procedure.input(renameReportInput).mutation(({ ctx, input }) => ctx.api.reports.rename(input)),
-  duplicate: procedure.input(duplicateReportInput).mutation(({ ctx, input }) => ctx.api.reports.duplicate(input)),
-  remove: procedure.input(deleteReportInput).mutation(({ ctx, input }) => ctx.api.reports.remove(input)),
-  sqlRun: procedure.input(sqlRunInput).mutation(({ ctx, input }) => ctx.api.reports.sqlRun(input)),
-  sqlCancel: procedure.input(z.object({ runId: z.string().min(1).max(64) })).mutation(({ ctx, input }) => ctx.api.reports.sqlCancel(input)),
-  schema: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.schema()),
-  subscriberGrowth: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.subscriberGrowth()),
-  churnForecast: procedure.input(top).query(({ ctx, input }) => ctx.api.reports.churnForecast(input)),
-  revenueWaterfall: procedure.input(z.void()).query(({ ctx }) => ctx.api.reports.revenueWaterfall()),
-  billShock: procedure.input(top).query(({ ctx, input }) => ctx.api.reports.billShock(input)),
-  finance: procedure.input(financeInput).query(({ ctx, input }) => ctx.api.reports.finance(input)),
-  exportReport: procedure.input(exportReportInput).mutation(({ ctx, input }) => ctx.api.reports.exportReport(input)),
-  exportSql: procedure.input(exportSqlInput).mutation(({ ctx, input }) => ctx.api.reports.exportSql(input)),
-  exportFinance: procedure.input(financeExportInput).mutation(({ ctx, input }) => ctx.api.reports.exportFinance(input)),
-})
+export const topInput = z.object({ top: z.number().int().min(1).max(5000).default(100) }).default({ top: 100 })

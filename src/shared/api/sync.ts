@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { procedure, router } from './trpc'
 
 export const SYNC_SOURCES = ['sandbox', 'supabase', 'postgres'] as const
 export type SyncSource = (typeof SYNC_SOURCES)[number]
@@ -157,18 +156,3 @@ export interface SyncApi {
   /** pending-op overlay for the lines a grid page or a detail view shows */
   overlay(input: { lineIds: number[] }): Promise<LineOverlay[]>
 }
-
-export const syncRouter = router({
-  status: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.status()),
-  pullNow: procedure.input(pullInput).mutation(({ ctx, input }) => ctx.api.sync.pullNow(input)),
-  pushNow: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.sync.pushNow()),
-  listProblems: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.listProblems()),
-  retryOp: procedure.input(opRef).mutation(({ ctx, input }) => ctx.api.sync.retryOp(input)),
-  discardOp: procedure.input(opRef).mutation(({ ctx, input }) => ctx.api.sync.discardOp(input)),
-  getSettings: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.getSettings()),
-  setSettings: procedure.input(settingsInput).mutation(({ ctx, input }) => ctx.api.sync.setSettings(input)),
-  signIn: procedure.input(signInInput).mutation(({ ctx, input }) => ctx.api.sync.signIn(input)),
-  signOut: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.sync.signOut()),
-  ledgerVerify: procedure.input(z.void()).query(({ ctx }) => ctx.api.sync.ledgerVerify()),
-  overlay: procedure.input(overlayInput).query(({ ctx, input }) => ctx.api.sync.overlay(input)),
-})

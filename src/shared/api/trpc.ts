@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { AppError, type AppErrorCode } from './errors'
-import type { Api } from './index'
+import type { Api } from './contract'
 
 /** What every procedure sees: the implementation of the contract, supplied by the main process (or a test). */
 export interface Ctx {

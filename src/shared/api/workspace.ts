@@ -1,6 +1,3 @@
-import { z } from 'zod'
-import { procedure, router } from './trpc'
-
 export interface WorkspaceStatus {
   /** 'building' while the first-start demo workspace is generated */
   state: 'ready' | 'building' | 'error'
@@ -18,7 +15,3 @@ export interface WorkspaceStatus {
 export interface WorkspaceApi {
   status(): Promise<WorkspaceStatus>
 }
-
-export const workspaceRouter = router({
-  status: procedure.input(z.void()).query(({ ctx }) => ctx.api.workspace.status()),
-})

@@ -4,11 +4,11 @@
 // (sql-process.ts) in the app, inline for in-memory workspaces. Only better-sqlite3 and the dashboards' own queries.
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
-import { buildBillShockSummary } from './bill-shock'
-import { buildChurnSummary, type ChurnSummary } from './churn-forecast'
+import { buildBillShockSummary } from './bill-shock-summary'
+import { buildChurnSummary, type ChurnSummary } from './churn-forecast-summary'
 import { asOfOf, type Source } from './clock'
-import { buildWaterfallSummary, type WaterfallSummary } from './revenue-waterfall'
-import { buildGrowthSummary, type GrowthSummary } from './subscriber-growth'
+import { buildWaterfallSummary, type WaterfallSummary } from './revenue-waterfall-summary'
+import { buildGrowthSummary, type GrowthSummary } from './subscriber-growth-summary'
 
 /** Bumped when the summaries' tables or meaning change: an older file is emptied and rebuilt. */
 export const SUMMARY_FORMAT = '1'
