@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { createCaller } from '../src/core/app/api'
-import { startCore, type Core, type CoreOptions } from '../src/core/app/start'
+import { startCore, type Core, type CoreInput } from '../src/core/app'
 import { generateDemo } from '../src/core/demo/generate'
 import { startWebServer, type WebServer } from '../src/web/server'
 import { Workspace } from '../src/core/store/workspace'
@@ -53,7 +53,7 @@ export interface OpenOptions {
   workspace?: 'demo' | 'empty'
   /** use this existing workspace file as is (scale tests on the shared bench workspace) */
   dbPath?: string
-  core?: Partial<CoreOptions>
+  core?: Partial<CoreInput>
   theme?: 'light' | 'dark'
   /** don't navigate yet (tests that must watch the first start) */
   noGoto?: boolean

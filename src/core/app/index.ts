@@ -2,5 +2,7 @@
 // and the transport-neutral dispatch that Electron IPC and web mode share.
 export { createApi, createCaller } from './api'
 export { dispatch } from './dispatch'
+export { defaultConfig, FIRST_START_DEMO, loadConfig, withDefaults } from './config'
+export type { CoreConfig, CoreInput, DemoSize } from './config'
 export { startCore } from './start'
 export type { Core } from './start'

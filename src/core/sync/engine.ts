@@ -7,6 +7,7 @@ import { SYNCED_TABLES, type LedgerVerifyReply, type PullReply } from '../../sha
 import { openDatabase, type Db } from '../store'
 import { Applier, META, parseBulkCursor } from './pull/apply'
 import { runBulkBootstrap, type BulkStats } from './bootstrap/bootstrap'
+import type { BootstrapOptions } from './bootstrap/lane'
 import { RemoteError } from './errors'
 import { Outbox } from './push/outbox'
 import { createRemote, type Remote, type RemoteConfig, type Session } from './remotes/remote'
@@ -46,6 +47,8 @@ export interface EngineOptions {
   db?: Db
   /** a ready remote (tests); otherwise built from `remote` */
   remoteImpl?: Remote
+  /** how a bulk bootstrap runs (lanes, trace, the tests' fault hook) */
+  bootstrap?: BootstrapOptions
 }
 
 export function clientIdOf(db: Db): string {
@@ -192,6 +195,7 @@ export class SyncEngine {
     const bulkBootstrap = async (): Promise<boolean> => {
       let indexingAt: number | null = null
       const b = await runBulkBootstrap(this.applier, this.remote, {
+        ...this.opts.bootstrap,
         chunkRows: limit,
         // the replica is emptied for this backend's data from now on
         onBegin: () => this.markSource(),

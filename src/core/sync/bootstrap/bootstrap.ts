@@ -9,7 +9,7 @@ import type { SnapshotPlan, SnapshotTable } from '../../../shared/sync/protocol'
 import { bulkCursor, META, type AsideTimings, parseBulkCursor, type Applier, type BulkPiece, type BulkPosition } from '../pull/apply'
 import { startCheckpointer, type IndexesAside } from '../../store'
 import { RemoteError } from '../errors'
-import { laneAvailable, laneLayout, removeLaneStore, startLane, type LaneRun } from './lane'
+import { laneAvailable, laneLayout, removeLaneStore, startLane, type BootstrapOptions, type LaneRun } from './lane'
 import type { Remote } from '../remotes/remote'
 
 export interface BulkStats {
@@ -53,7 +53,7 @@ export function lacksBulkSnapshot(e: unknown): boolean {
   return e instanceof RemoteError && (e.sqlstate === '42883' || e.sqlstate === 'PGRST202')
 }
 
-type BulkOptions = { chunkRows: number; onBegin?: () => void; onChunk?: (p: BulkProgress) => void }
+type BulkOptions = BootstrapOptions & { chunkRows: number; onBegin?: () => void; onChunk?: (p: BulkProgress) => void }
 
 /**
  * Runs (or resumes, when the stored cursor is a bulk cursor) a bulk bootstrap to the point where the stored cursor is
@@ -80,7 +80,7 @@ export async function runBulkBootstrap(applier: Applier, remote: Remote, opts: B
     stats.waitMs += performance.now() - w0
     // the other lanes (lane.ts) where they can run: a remote another thread can open, a store on disk, a worker script
     const canLane = Boolean(remote.laneConfig) && !applier.db.memory && laneAvailable()
-    const lanes = canLane ? laneLayout().map((l) => plan!.tables.filter((t) => l.includes(t.table)).map((t) => t.table)).filter((l) => l.length > 0) : []
+    const lanes = canLane ? laneLayout(opts.lanes).map((l) => plan!.tables.filter((t) => l.includes(t.table)).map((t) => t.table)).filter((l) => l.length > 0) : []
     applier.beginBulk(plan, lanes)
     stats.started = true
     opts.onBegin?.()
@@ -111,7 +111,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
   lanes.forEach((tables, n) => {
     // (moved in: a run killed before it deleted the scratch replica leaves it behind)
     if (moved.includes(n)) return removeLaneStore(applier.laneScratch(n))
-    const run = remote.laneConfig ? startLane(applier.laneInput(plan, n, tables, remote.laneConfig(), opts.chunkRows), report) : null
+    const run = remote.laneConfig ? startLane({ ...applier.laneInput(plan, n, tables, remote.laneConfig(), opts.chunkRows), failAfter: opts.laneFailAfter }, report) : null
     if (run) running.push({ n, tables, run })
     else {
       removeLaneStore(applier.laneScratch(n))
@@ -184,7 +184,7 @@ async function bulkFromPlan(applier: Applier, remote: Remote, plan: SnapshotPlan
     t.waitMs = Math.round(t.waitMs)
     t.applyMs = Math.round(t.applyMs)
   }
-  if (process.env.WINGTEL_SYNC_TRACE) process.stderr.write(`[sync] bulk bootstrap ${JSON.stringify(stats)}\n`)
+  if (opts.trace) process.stderr.write(`[sync] bulk bootstrap ${JSON.stringify(stats)}\n`)
   return stats
 }
 

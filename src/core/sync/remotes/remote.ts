@@ -79,7 +79,7 @@ export function claimsFor(role: SyncRole, sub?: string, email?: string): Claims 
 
 /** Serializable description of a remote, so a worker thread can build its own. */
 export type RemoteConfig =
-  | { kind: 'sandbox'; dir: string; claims: Claims; pollMs?: number }
+  | { kind: 'sandbox'; dir: string; claims: Claims; pollMs?: number; demo?: { lines: number; months: number } }
   /** snapshotVia 'rpc': page the bulk snapshot through sync_snapshot_chunk as PostgREST clients do (bench --rpc) instead of COPY */
   | { kind: 'postgres'; url: string; claims: Claims; pollMs?: number; snapshotVia?: 'copy' | 'rpc' }
   | { kind: 'supabase'; url: string; anonKey: string; session: Session | null }
@@ -92,7 +92,7 @@ export async function createRemote(cfg: RemoteConfig, hooks: { onSession?: (s: S
     }
     case 'sandbox': {
       const { openSandboxRemote } = await import('./sandbox')
-      return openSandboxRemote(cfg.dir, cfg.claims, { pollMs: cfg.pollMs })
+      return openSandboxRemote(cfg.dir, cfg.claims, { pollMs: cfg.pollMs, demo: cfg.demo })
     }
     case 'supabase': {
       const { SupabaseRemote } = await import('./supabase')
