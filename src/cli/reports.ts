@@ -166,7 +166,7 @@ register({
       }
       return 0
     } finally {
-      closeSqlRunners()
+      await closeSqlRunners()
     }
   },
 })
