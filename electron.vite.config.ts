@@ -1,23 +1,20 @@
 import react from '@vitejs/plugin-react'
 import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
+import { ENTRIES } from './src/core/runtime'
+
+// Every worker thread and child process the core starts is its own entry file beside index.js, from the one table the
+// core resolves them with (src/core/runtime/entries.ts).
+const workerEntries = Object.fromEntries(Object.values(ENTRIES).map((e) => [e.bundle.replace(/\.js$/, ''), resolve(__dirname, e.source)]))
 
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
-        // the sync pull worker, its bootstrap lane and the SQL runner's child process run as their own entry files
-        input: {
-          index: resolve(__dirname, 'src/main/index.ts'),
-          'sync-worker': resolve(__dirname, 'src/core/sync/sync.worker.ts'),
-          // the bulk bootstrap's second lane (src/core/sync/bootstrap/lane.ts)
-          'sync-lane-worker': resolve(__dirname, 'src/core/sync/bootstrap/lane.worker.ts'),
-          // bulk loads: index builds aside, WAL checkpoints off the writer's thread (src/core/store/bulk.ts)
-          'index-worker': resolve(__dirname, 'src/core/store/index-build.worker.ts'),
-          'checkpoint-worker': resolve(__dirname, 'src/core/store/checkpoint.worker.ts'),
-          'sql-process': resolve(__dirname, 'src/core/reports/sql.process.ts'),
-        },
+        input: { index: resolve(__dirname, 'src/main/index.ts'), ...workerEntries },
+        // chunks beside the entries: the core finds an entry next to the chunk it runs from (src/core/runtime/resolve.ts)
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { createCaller } from '../src/core/app/api'
-import { startCore, type Core, type CoreOptions } from '../src/core/app/start'
+import { startCore, type Core, type CoreInput } from '../src/core/app'
 import { generateDemo } from '../src/core/demo'
 import { startWebServer, type WebServer } from '../src/web/server'
 import { Workspace } from '../src/core/store/workspace'
@@ -53,7 +53,7 @@ export interface OpenOptions {
   workspace?: 'demo' | 'empty'
   /** use this existing workspace file as is (scale tests on the shared bench workspace) */
   dbPath?: string
-  core?: Partial<CoreOptions>
+  core?: Partial<CoreInput>
   theme?: 'light' | 'dark'
   /** don't navigate yet (tests that must watch the first start) */
   noGoto?: boolean
@@ -65,7 +65,7 @@ export async function openApp(opts: OpenOptions = {}): Promise<App> {
   const dbPath = opts.dbPath ?? join(dir, 'workspace.sqlite')
   if (!opts.dbPath && (opts.workspace ?? 'demo') === 'demo') copyFileSync(await demoTemplate(), dbPath)
   const core = await startCore({ dbPath, noDemo: opts.workspace !== 'empty', ...opts.core })
-  const server = await startWebServer({ api: core.api, events: core.ws.events, staticDir: STATIC_DIR, exportLinesCsv: core.exportLinesCsv, routes: core.routes })
+  const server = await startWebServer({ api: core.api, events: core.ws.events, log: core.log.child({ domain: 'web' }), staticDir: STATIC_DIR, exportLinesCsv: core.exportLinesCsv, routes: core.routes })
   const context: BrowserContext = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,

@@ -14,7 +14,6 @@ let dir: string | undefined
 
 describe('central migrations', () => {
   afterEach(async () => {
-    if (process.env.WINGTEL_CENTRAL_MIGRATIONS_DIR === dir) delete process.env.WINGTEL_CENTRAL_MIGRATIONS_DIR
     if (dir) rmSync(dir, { recursive: true, force: true })
     await db?.dispose()
     db = undefined
@@ -31,9 +30,7 @@ describe('central migrations', () => {
     // an earlier build: only the files up to 6
     dir = mkdtempSync(join(tmpdir(), 'wt-central-mig-'))
     for (const m of known.slice(0, at6)) writeFileSync(join(dir, `${m.version}.sql`), m.sql)
-    process.env.WINGTEL_CENTRAL_MIGRATIONS_DIR = dir
-    expect((await applyCentralMigrations(c)).applied).toHaveLength(at6)
-    delete process.env.WINGTEL_CENTRAL_MIGRATIONS_DIR
+    expect((await applyCentralMigrations(c, { dir })).applied).toHaveLength(at6)
     await seedCentral(c, { lines: 10 })
     const pushDebit = (opId: number) =>
       asRole(c, 'operator', {}, async (tx) => {

@@ -14,7 +14,6 @@ export interface CentralMigration {
 
 /** Finds db/central/migrations by walking up from this module (source tree, bundle, or packaged app). */
 export function centralMigrationsDir(): string {
-  if (process.env.WINGTEL_CENTRAL_MIGRATIONS_DIR) return process.env.WINGTEL_CENTRAL_MIGRATIONS_DIR
   const starts = [dirname(fileURLToPath(import.meta.url)), process.cwd()]
   for (const start of starts) {
     let dir = start
@@ -55,8 +54,9 @@ export interface MigrateResult {
   already: number
 }
 
-export async function applyCentralMigrations(client: SqlClient): Promise<MigrateResult> {
-  const known = knownCentralMigrations()
+/** `dir`: another folder of migration files (tests: the files of an earlier build); default centralMigrationsDir(). */
+export async function applyCentralMigrations(client: SqlClient, opts: { dir?: string } = {}): Promise<MigrateResult> {
+  const known = knownCentralMigrations(opts.dir)
   const done = await appliedCentralMigrations(client)
   for (let i = 0; i < done.length; i++) {
     if (known[i]?.version !== done[i]) {

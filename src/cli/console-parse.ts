@@ -2,6 +2,7 @@
 // own, as the contract's command-line section says. Works offline with no key (the LLM tier is used only when
 // WINGTEL_OPENAI_API_KEY or WINGTEL_OPENAI_BASE_URL is set, and only for sentences the local tier cannot read).
 import { parseSentence, type ParseTier } from '../core/console'
+import { cliConfig } from './config'
 import { flagString, register } from './registry'
 
 const TIERS: ParseTier[] = ['auto', 'local', 'llm', 'canonical']
@@ -24,7 +25,7 @@ register({
     const r = await parseSentence(text, {
       tier,
       now: flagString(args, 'now'),
-      llm: { ...(model ? { model } : {}), ...(baseURL ? { baseURL } : {}) },
+      llm: { ...cliConfig().llm, ...(model ? { model } : {}), ...(baseURL ? { baseURL } : {}) },
     })
     if (args.flags.json) {
       io.json(r.ok ? { ok: true, command: r.command, canonical: r.canonical, tier: r.tier, warnings: r.warnings } : { ok: false, error: r.error, suggestion: r.suggestion })

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { buildDemoWorkspace } from '../core/demo'
-import { defaultDbPath } from '../core/store'
+import { cliConfig } from './config'
 import { flagNumber, flagString, register } from './registry'
 
 register({
@@ -15,7 +15,7 @@ register({
     const seed = flagNumber(args, 'seed', 1)
     const asOf = flagString(args, 'as-of')
     const homefi = args.flags['homefi-share'] !== undefined ? flagNumber(args, 'homefi-share', 0.12) : undefined
-    const path = resolve(flagString(args, 'db') ?? defaultDbPath())
+    const path = resolve(flagString(args, 'db') ?? cliConfig().dbPath)
     const quiet = args.flags.quiet === true
     // worker threads: by default all cores for big workspaces (the data is the same either way)
     const workers = flagNumber(args, 'workers', lines >= 50_000 ? Math.min(4, availableParallelism()) : 1)

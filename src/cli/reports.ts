@@ -15,7 +15,7 @@ import { runReport } from '../core/reports'
 import { listSaved } from '../core/reports'
 import { closeSqlRunners, sqlRunnerFor } from '../core/reports'
 import { tableToCsv } from '../core/reports'
-import { defaultDbPath } from '../core/store'
+import { cliConfig } from './config'
 import { flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
 import { openWorkspaceFromArgs } from './workspace-commands'
 
@@ -150,7 +150,7 @@ register({
   usage: 'sql "<select …>" [--json | --csv] [--max-rows 10000] [--timeout-ms 30000] [--db PATH]',
   async run(args, io) {
     const sql = needArg(args, 'an SQL statement')
-    const dbPath = resolve(flagString(args, 'db') ?? defaultDbPath())
+    const dbPath = resolve(flagString(args, 'db') ?? cliConfig().dbPath)
     if (!existsSync(dbPath)) throw new AppError('NOT_FOUND', `no workspace at ${dbPath}`)
     try {
       const r = await sqlRunnerFor(dbPath).run(sql, { maxRows: flagNumber(args, 'max-rows', 10_000), timeoutMs: flagNumber(args, 'timeout-ms', 30_000) })
@@ -166,7 +166,7 @@ register({
       }
       return 0
     } finally {
-      closeSqlRunners()
+      await closeSqlRunners()
     }
   },
 })

@@ -9,6 +9,7 @@ import { claimsFor } from '../core/sync'
 import { SyncService } from '../core/sync'
 import type { Workspace } from '../core/store'
 import { flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
+import { cliConfig } from './config'
 import { openWorkspaceFromArgs } from './workspace-commands'
 
 function serviceFromArgs(ws: Workspace, args: ParsedArgs, io: CliIo): SyncService {
@@ -19,6 +20,8 @@ function serviceFromArgs(ws: Workspace, args: ParsedArgs, io: CliIo): SyncServic
   return new SyncService(ws, {
     remoteOverride: url ? { kind: 'postgres', url, claims: claimsFor(role), pollMs: 0 } : undefined,
     inline: Boolean(args.flags.inline),
+    sandbox: cliConfig().sandbox,
+    bootstrap: cliConfig().bootstrap,
     // one JSON line per applied page / pushed batch on stderr
     onEngineEvent: progress
       ? (e: EngineEvent) => {

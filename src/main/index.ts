@@ -6,14 +6,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron'
 import { linesQuery } from '../shared/api/lines'
-import { startCore, type Core } from '../core/app'
+import { loadConfig, startCore, type Core } from '../core/app'
 import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
 import { installMenu } from './electron/menu'
 import { startUpdater } from './electron/updater'
-import { setSqlProcessEntry } from '../core/reports'
-import { setWorkerUrlResolver } from '../core/sync'
 import { EncryptedFileSecretStore, fileSecretStoreFor } from '../core/sync'
-import { setSecretStoreFactory } from '../core/sync'
 import { dispatch } from '../core/app'
 import { rootLogger } from '../core/log'
 
@@ -21,10 +18,6 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 let core: Core | null = null
 
 hardenApp()
-
-// In the bundle, the sync worker and the SQL child are separate entry files next to this one (electron.vite.config.ts).
-setWorkerUrlResolver(() => ({ url: new URL('./sync-worker.js', import.meta.url), execArgv: [] }))
-setSqlProcessEntry(() => ({ path: fileURLToPath(new URL('./sql-process.js', import.meta.url)), execArgv: [] }))
 
 async function createWindow(): Promise<void> {
   const win = new BrowserWindow({
@@ -55,18 +48,20 @@ async function createWindow(): Promise<void> {
 }
 
 app.whenReady().then(async () => {
-  const dbPath = process.env.WINGTEL_DB ?? join(app.getPath('userData'), 'workspace.sqlite')
-  // Session tokens and backend URLs are kept encrypted with the OS keychain (safeStorage) where it is available.
-  setSecretStoreFactory((ws) =>
-    safeStorage.isEncryptionAvailable()
-      ? new EncryptedFileSecretStore(`${ws.opts.dbPath}.secrets.safe.json`, {
-          encrypt: (plain) => safeStorage.encryptString(plain),
-          decrypt: (data) => safeStorage.decryptString(data),
-        })
-      : fileSecretStoreFor(ws.opts.dbPath),
-  )
+  const config = loadConfig(process.env, { dbPath: join(app.getPath('userData'), 'workspace.sqlite') })
+  const { dbPath } = config
   try {
-    core = await startCore({ dbPath })
+    core = await startCore({
+      ...config,
+      // Session tokens and backend URLs are kept encrypted with the OS keychain (safeStorage) where it is available.
+      secretStore: (ws) =>
+        safeStorage.isEncryptionAvailable()
+          ? new EncryptedFileSecretStore(`${ws.opts.dbPath}.secrets.safe.json`, {
+              encrypt: (plain) => safeStorage.encryptString(plain),
+              decrypt: (data) => safeStorage.decryptString(data),
+            })
+          : fileSecretStoreFor(ws.opts.dbPath),
+    })
   } catch (e) {
     // A damaged workspace or one from a newer version: say so and leave the file exactly as it is.
     rootLogger().error({ err: e, dbPath }, 'cannot open the workspace')
@@ -75,7 +70,7 @@ app.whenReady().then(async () => {
     return
   }
   core.ready.catch(() => undefined) // shown in the UI through workspace-error
-  const updater = startUpdater(core.ws.events)
+  const updater = startUpdater(core.ws.events, config.updateUrl)
 
   ipcMain.handle('wingtel:invoke', (event, req: unknown) => {
     if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')

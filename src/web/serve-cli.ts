@@ -1,18 +1,20 @@
 // `npm run serve`: web mode. Opens (or first builds) the workspace and serves the renderer and the API on loopback.
 import { resolve } from 'node:path'
 import { parseArgs, flagNumber, flagString } from '../cli/registry'
-import { startCore } from '../core/app'
-import { defaultDbPath } from '../core/store'
+import { loadConfig, startCore } from '../core/app'
 import { startWebServer } from './server'
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
-  const dbPath = resolve(flagString(args, 'db') ?? defaultDbPath())
-  const core = await startCore({ dbPath })
+  const config = loadConfig(process.env)
+  const dbPath = resolve(flagString(args, 'db') ?? config.dbPath)
+  const core = await startCore({ ...config, dbPath })
   const server = await startWebServer({
     api: core.api,
     events: core.ws.events,
+    log: core.log.child({ domain: 'web' }),
     staticDir: resolve(flagString(args, 'static') ?? 'dist-web'),
+    // web mode's own flags (docs/CONFIG.md), not the core's
     port: flagNumber(args, 'port', Number(process.env.WINGTEL_PORT ?? 0)),
     token: process.env.WINGTEL_TOKEN || undefined,
     exportLinesCsv: core.exportLinesCsv,

@@ -9,16 +9,18 @@ import { reportsHandlers } from '../reports'
 import { syncHandlers } from '../sync'
 import { workspaceHandlers } from '../store'
 import type { Workspace } from '../store'
+import type { LlmSettings } from '../console'
 
 export const APP_VERSION = process.env.npm_package_version ?? '0.1.0'
 
-export function createApi(ws: Workspace): Api {
+/** `llm`: the console's LLM tier (the core's config); none: the tier is off. */
+export function createApi(ws: Workspace, opts: { llm?: LlmSettings } = {}): Api {
   return {
     workspace: workspaceHandlers(ws, APP_VERSION),
     lines: linesHandlers(ws),
     sync: syncHandlers(ws),
     knowledge: knowledgeHandlers(ws),
-    console: consoleHandlers(ws),
+    console: consoleHandlers(ws, { llm: opts.llm }),
     reports: reportsHandlers(ws),
   }
 }

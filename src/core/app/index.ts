@@ -3,5 +3,7 @@
 export { createApi, createCaller } from './api'
 export { logApiError } from './api-errors'
 export { dispatch } from './dispatch'
+export { defaultConfig, FIRST_START_DEMO, loadConfig, withDefaults } from './config'
+export type { CoreConfig, CoreInput, DemoSize } from './config'
 export { startCore } from './start'
 export type { Core } from './start'

@@ -5,8 +5,11 @@ import type { ServerResponse } from 'node:http'
 import type { Api } from '../../shared/api'
 import type { LinesQueryParsed } from '../../shared/api/lines'
 import { createApi } from './api'
+import { withDefaults, type CoreInput, type DemoSize } from './config'
+import { closeDashboardSummaries, closeSqlRunner } from '../reports'
 import { SETTINGS, syncService } from '../sync'
 import { Workspace } from '../store'
+import { createLogger, forwardWorkerLogs, setRootLogger, type Logger } from '../log'
 
 export interface Core {
   ws: Workspace
@@ -16,50 +19,59 @@ export interface Core {
   routes: Record<string, (url: URL, res: ServerResponse) => Promise<void>>
   /** resolves when the workspace is ready (immediately unless a first-start demo is being built) */
   ready: Promise<void>
+  /** the root logger (web mode hands a child to its HTTP server) */
+  log: Logger
+  /** Stops every service (sync worker, SQL runner children, dashboard summaries build) and closes the workspace. */
   stop(): Promise<void>
 }
 
-export interface CoreOptions {
-  dbPath: string
-  /** first-start demo size (defaults: 25,000 lines, 24 months) */
-  demo?: { lines: number; months: number; seed: number }
-  /** skip the first-start demo build (tests that fill the store themselves) */
-  noDemo?: boolean
-  /** the first-start demo build waits for this after entering 'building' (e2e: open the page first, then let it run) */
-  demoGate?: Promise<void>
-}
-
-export const FIRST_START_DEMO = { lines: 25_000, months: 24, seed: 20261122 }
-
-export async function startCore(opts: CoreOptions): Promise<Core> {
-  const ws = new Workspace({ dbPath: opts.dbPath })
-  const api = createApi(ws)
+/**
+ * Starts the core on one configuration: loadConfig's (config.ts) at the front ends' start, or a workspace file and the
+ * settings a test changes. Every service is built here from it, and stopped by `stop`.
+ */
+export async function startCore(input: CoreInput): Promise<Core> {
+  const config = withDefaults(input)
+  // the process's root logger: the domains' loggers, dispatch and the forwarded workers' records all write here
+  const log = createLogger({ level: config.log.level, file: config.log.file ?? undefined })
+  setRootLogger(log)
+  const stopForwarding = forwardWorkerLogs(log)
+  const ws = new Workspace({ dbPath: config.dbPath, log: log.child({ domain: 'store' }), slowQueryMs: config.log.slowQueryMs })
+  log.info({ dbPath: config.dbPath }, 'core started')
+  // created first, so that every later syncService(ws) (the API handlers) gets this one
+  const sync = syncService(ws, { secrets: config.secretStore?.(ws), sandbox: config.sandbox, bootstrap: config.bootstrap })
+  const api = createApi(ws, { llm: config.llm })
   const { writeLinesCsv } = await import('../lines')
-  const ready = opts.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, opts.demo ?? FIRST_START_DEMO, opts.demoGate)
+  const ready = config.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, config.demo, config.demoGate)
   // With a real backend configured (Supabase or Postgres) the app syncs live: pull now, then on every poke, and push
   // ops as the console queues them. The embedded sandbox syncs on demand from the Sync screen instead, because filling
   // its in-process Postgres with the demo takes minutes of CPU that a first start should not spend unasked.
   const live = ready.then(() => {
-    if (syncService(ws).source() !== 'sandbox') syncService(ws).start()
+    if (sync.source() !== 'sandbox') sync.start()
   })
   return {
     ws,
     api,
+    log,
     exportLinesCsv: (query, out) => writeLinesCsv(ws, query, out),
     routes: {},
     ready,
     async stop() {
-      // already reported: the demo build's failure as workspace-error, the live sync's through the sync status
+      // a failed first-start build or live start was reported (workspace-error, the sync status): stop anyway
       await ready.catch(() => undefined)
       await live.catch(() => undefined)
-      await syncService(ws).close()
+      await sync.close()
+      await closeSqlRunner(ws.opts.dbPath)
+      await closeDashboardSummaries(ws)
       ws.close()
+      log.info('core stopped')
+      stopForwarding()
+      log.closeFile()
     },
   }
 }
 
 /** Builds the demo MVNO into an empty workspace that has no backend configured; emits progress events. */
-async function ensureDemoWorkspace(ws: Workspace, demo: { lines: number; months: number; seed: number }, gate?: Promise<void>): Promise<void> {
+async function ensureDemoWorkspace(ws: Workspace, demo: DemoSize, gate?: Promise<void>): Promise<void> {
   const hasLines = ws.db.prepare('SELECT 1 FROM lines LIMIT 1').get()
   const configured = (ws.meta(SETTINGS.source) ?? 'sandbox') !== 'sandbox'
   if (hasLines || configured) {

@@ -8,13 +8,15 @@ import type { CompileContext } from './cohort-sql'
 import { commitCommand, commitRollback, saveDraft } from './commit'
 import { batchDetail, listHistory } from './history'
 import { parseLineListCsv, resolveLineList } from './line-list'
+import type { LlmSettings } from './llm-parser'
 import { parseForConsole } from './parse-bridge'
 import { PreviewStore, newPreviewId, runPreview, type StoredPreview } from './preview'
 import { PREVIEW_ROW_COLUMNS, previewRowsOf } from './preview-rows'
 import { planRollback } from './rollback'
 import { currentSession, requireUser, signInDemo, signOut } from './session'
 
-export function consoleHandlers(ws: Workspace): ConsoleApi {
+/** `llm`: the LLM tier's settings (the core's config; none: the tier is off). */
+export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {}): ConsoleApi {
   const previews = new PreviewStore()
   const context = (): CompileContext & { asOfFromClock: boolean } => {
     const { asOf, fromClock } = asOfOf((k) => ws.meta(k))
@@ -27,7 +29,7 @@ export function consoleHandlers(ws: Workspace): ConsoleApi {
   }
 
   return {
-    parse: async (input) => parseForConsole(input.text, input.tier, context().asOf),
+    parse: async (input) => parseForConsole(input.text, input.tier, context().asOf, opts.llm),
 
     parseList: async (input) => resolveLineList(ws.db, parseLineListCsv(input.text, input.filename)),
 

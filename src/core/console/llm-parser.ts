@@ -29,8 +29,11 @@ export type LlmParseResult =
       unavailable: boolean
     }
 
-/** Settings from WINGTEL_OPENAI_API_KEY / WINGTEL_OPENAI_BASE_URL / WINGTEL_OPENAI_MODEL, overridden by `over`. */
-export function llmSettings(over: LlmSettings = {}, env: NodeJS.ProcessEnv = process.env): LlmSettings {
+/**
+ * Settings from WINGTEL_OPENAI_API_KEY / WINGTEL_OPENAI_BASE_URL / WINGTEL_OPENAI_MODEL in `env` (the config loader
+ * passes the environment, src/core/app/config.ts), overridden by `over`.
+ */
+export function llmSettings(over: LlmSettings = {}, env: NodeJS.ProcessEnv = {}): LlmSettings {
   const timeout = Number(env.WINGTEL_OPENAI_TIMEOUT_MS)
   return {
     apiKey: over.apiKey ?? (env.WINGTEL_OPENAI_API_KEY || undefined),

@@ -17,7 +17,7 @@ export interface ParseSentenceOptions {
   tier?: ParseTier
   /** "today" for relative dates (the workspace's as-of date); defaults to the wall clock */
   now?: Date | string
-  /** LLM settings; missing values come from WINGTEL_OPENAI_* in `env` */
+  /** LLM settings (the core's config: docs/CONFIG.md); missing values come from WINGTEL_OPENAI_* in `env`, if given */
   llm?: LlmSettings
   env?: NodeJS.ProcessEnv
   signal?: AbortSignal

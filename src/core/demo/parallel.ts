@@ -13,8 +13,9 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { openScratchStore, sourceWorkerScript, startSourceWorker } from '../store'
+import type { Worker } from 'node:worker_threads'
+import { findEntry, startWorkerEntry, type ResolvedEntry } from '../runtime'
+import { openScratchStore } from '../store'
 import type { Db } from '../store'
 import type { IdCounters } from './context'
 import { catalogRows, generateShard, metaRows, phasesOf, type ShardSpec } from './generate'
@@ -22,9 +23,8 @@ import { planAccounts, resolveParams, type DemoOptions, type DemoProgress, type 
 import { DEMO_TABLES, type DemoTable } from './sink'
 import { SqliteDemoSink } from './sqlite-sink'
 
-/** The worker script next to this module, when running from source (tsx, vitest); null in a bundle. */
-function workerScript(): URL | null {
-  return sourceWorkerScript(new URL('./shard.worker.ts', import.meta.url))
+function workerScript(): ResolvedEntry | null {
+  return findEntry('demo-shard-worker')
 }
 
 export function parallelAvailable(): boolean {
@@ -95,8 +95,8 @@ class ShardWorker {
   readonly finished: Promise<Record<string, number>>
   private readonly w: Worker
 
-  constructor(script: URL, input: WorkerInput, onLines: (n: number) => void) {
-    this.w = startSourceWorker(script, input, { maxYoungGenerationSizeMb: 64 })
+  constructor(script: ResolvedEntry, input: WorkerInput, onLines: (n: number) => void) {
+    this.w = startWorkerEntry(script, input, { maxYoungGenerationSizeMb: 64 })
     let gen!: { ok: (d: WorkerDone) => void; fail: (e: unknown) => void }
     let fin!: { ok: (t: Record<string, number>) => void; fail: (e: unknown) => void }
     this.generated = new Promise((ok, fail) => (gen = { ok, fail }))
@@ -161,7 +161,7 @@ function splitShards(plan: Int32Array, workers: number, share: number, N: number
  */
 export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: number, onProgress?: (p: DemoProgress) => void, mainShare?: number): Promise<DemoSummary> {
   const script = workerScript()
-  if (!script) throw new Error('parallel demo generation needs the source tree (worker script not found)')
+  if (!script) throw new Error('parallel demo generation needs its worker entry (demo-shard-worker not found)')
   const t0 = performance.now()
   const c0 = threadCpuMs()
   const p = resolveParams(opts)

@@ -22,7 +22,7 @@ export function workerLogger(name: string, opts: { level?: LogLevel; channel?: s
 export function forwardWorkerLogs(log: Logger, channel: string = LOG_CHANNEL): () => void {
   const ch = new BroadcastChannel(channel)
   ch.unref()
-  ch.onmessage = (e) => relay(log, (e as MessageEvent).data)
+  ch.onmessage = (e) => relay(log, (e as { data: unknown }).data)
   return () => ch.close()
 }
 

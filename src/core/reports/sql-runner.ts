@@ -1,33 +1,11 @@
 // The SQL runner: user SQL runs in a child process on its own read-only connection to the workspace file, with a time
-// limit and a cancel that kill the process (see sql-process.ts for why not a worker thread). One warm child is kept
+// limit and a cancel that kill the process (see sql.process.ts for why not a worker thread). One warm child is kept
 // idle between runs; concurrent runs get their own child.
-import { fork, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import { AppError } from '../../shared/api/errors'
 import type { Cell, SqlResult } from '../../shared/api/reports'
+import { forkEntry, resolveEntry } from '../runtime'
 import type { RunReply, RunRequest } from './sql.process'
-
-/**
- * Where the child's entry module lives. From source (tsx, vitest) it is the sibling .ts, run with `--import tsx`; a
- * bundle (electron-vite) must emit sql-process as its own entry and point this seam at the built .js.
- */
-export type EntryResolver = () => { path: string; execArgv: string[] }
-
-let resolveEntry: EntryResolver = () => {
-  const ts = fileURLToPath(new URL('./sql.process.ts', import.meta.url))
-  if (existsSync(ts)) return { path: ts, execArgv: ['--import', 'tsx'] }
-  return { path: fileURLToPath(new URL('./sql-process.js', import.meta.url)), execArgv: [] }
-}
-
-export function setSqlProcessEntry(fn: EntryResolver): void {
-  resolveEntry = fn
-}
-
-/** The child's entry module (the dashboard summaries build runs in the same entry, see sql-process.ts). */
-export function sqlProcessEntry(): { path: string; execArgv: string[] } {
-  return resolveEntry()
-}
 
 export interface RunOptions {
   maxRows: number
@@ -45,19 +23,24 @@ let nextId = 1
 export class SqlRunner {
   private idle: Child | null = null
   private running = new Map<string, () => void>()
+  /** every child not yet exited, with the promise of its exit (close waits for them) */
+  private live = new Map<Child, Promise<void>>()
 
   constructor(private readonly dbPath: string) {}
 
   private spawn(): Child {
-    const entry = resolveEntry()
-    const env: NodeJS.ProcessEnv = { ...process.env, WINGTEL_SQL_CHILD: '1' }
-    // Inside Electron, process.execPath is the Electron binary: run it as plain Node (same ABI for better-sqlite3).
-    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
-    const proc = fork(entry.path, [], { execArgv: entry.execArgv, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
+    const proc = forkEntry(resolveEntry('sql-process'))
     const child: Child = { proc, busy: false }
-    proc.on('exit', () => {
-      if (this.idle === child) this.idle = null
-    })
+    this.live.set(
+      child,
+      new Promise<void>((exited) =>
+        proc.once('exit', () => {
+          if (this.idle === child) this.idle = null
+          this.live.delete(child)
+          exited()
+        }),
+      ),
+    )
     return child
   }
 
@@ -131,10 +114,13 @@ export class SqlRunner {
     return true
   }
 
-  close(): void {
+  /** Kills the running and the warm child; settles when every child has exited. */
+  async close(): Promise<void> {
     for (const kill of this.running.values()) kill()
-    this.idle?.proc.kill('SIGKILL')
+    // runs without a runId have no cancel: their child is killed here too (their callers get "exited unexpectedly")
+    for (const child of this.live.keys()) child.proc.kill('SIGKILL')
     this.idle = null
+    await Promise.all(this.live.values())
   }
 }
 
@@ -154,7 +140,15 @@ export function sqlRunnerFor(dbPath: string): SqlRunner {
   return r
 }
 
-export function closeSqlRunners(): void {
-  for (const r of runners.values()) r.close()
+/** Closes the runner of one workspace file (the core's stop), if it was started. */
+export async function closeSqlRunner(dbPath: string): Promise<void> {
+  const r = runners.get(dbPath)
+  runners.delete(dbPath)
+  await r?.close()
+}
+
+export async function closeSqlRunners(): Promise<void> {
+  const all = [...runners.values()]
   runners.clear()
+  await Promise.all(all.map((r) => r.close()))
 }

@@ -1,10 +1,10 @@
 // The SQL runner's child process: opens the workspace file read-only and runs one user statement at a time.
 // It is a process, not a worker thread, because a runaway statement (a recursive CTE under an aggregate) spins inside
 // SQLite's native code: worker.terminate() cannot interrupt native code, while killing a process always works.
-// Deliberately self-contained (better-sqlite3 and node builtins only) so it runs under tsx, vitest and a bundle alike.
-// The same entry, started with WINGTEL_DASH_CHILD=1, builds the dashboard summaries (one build per process, see
-// dashboards/summaries.ts); that code is imported only in that role.
+// Deliberately self-contained (better-sqlite3, node builtins and the entries table only) so it starts fast and runs
+// under tsx, vitest and a bundle alike.
 import Database from 'better-sqlite3'
+import { isEntryProcess } from '../runtime'
 
 export interface RunRequest {
   id: number
@@ -101,26 +101,7 @@ export function run(req: RunRequest): RunReply {
   }
 }
 
-if (process.env.WINGTEL_SQL_CHILD === '1' && process.send) {
+if (isEntryProcess('sql-process') && process.send) {
   process.on('message', (req: RunRequest) => process.send?.(run(req)))
-  process.on('disconnect', () => process.exit(0))
-}
-
-if (process.env.WINGTEL_DASH_CHILD === '1' && process.send) {
-  process.once('message', (req: { dbPath: string; summariesPath: string }) => {
-    import('./dashboards/summary-build')
-      .then(({ buildSummariesFile }) => {
-        const stats = buildSummariesFile(req.dbPath, req.summariesPath)
-        const cpu = process.cpuUsage()
-        process.send?.({ ok: true, stats, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })
-      })
-      .catch(async (e: Error) => {
-        // the parent's error keeps only the message: the stack goes to the log file (imported here, not above, so the
-        // SQL runner's role stays self-contained)
-        const { childLogger } = await import('../log')
-        childLogger('dashboards-builder').error({ err: e }, 'building the dashboard summaries failed')
-        process.send?.({ ok: false, message: e.message })
-      })
-  })
   process.on('disconnect', () => process.exit(0))
 }

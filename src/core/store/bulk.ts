@@ -1,12 +1,10 @@
 // Bulk loading helpers for the local store (demo generator, sync bootstrap): drop the secondary indexes of the tables
 // being filled and rebuild them afterwards (one sorted build is far cheaper than a million random B-tree inserts), and
 // relax durability while the load runs. Generic: the index definitions are read from sqlite_master, not hard-coded.
-import { existsSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker, type ResourceLimits } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { findEntry, startWorkerEntry } from '../runtime'
 import type { Db } from './open'
 import { rootLogger } from '../log'
 
@@ -189,51 +187,6 @@ export function openScratchStore(path: string, tableDdl: readonly string[]): Db 
   return db
 }
 
-/** A TypeScript worker script (e.g. `new URL('./x-worker.ts', import.meta.url)`) when it exists on disk: running from source (tsx, vitest); null in a bundle. */
-export function sourceWorkerScript(url: URL): URL | null {
-  try {
-    return existsSync(fileURLToPath(url)) ? url : null
-  } catch {
-    // not a file URL (inside a bundle): there is no source script
-    return null
-  }
-}
-
-/** Starts a worker thread on a TypeScript script found by sourceWorkerScript (loaded through tsx). */
-export function startSourceWorker(script: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-  return new Worker(script, { workerData, execArgv: ['--import', tsx], resourceLimits })
-}
-
-/** A worker thread's script: TypeScript source (run through tsx) or a bundle's emitted entry. */
-export interface WorkerScript {
-  url: URL
-  ts: boolean
-}
-
-/**
- * The script of a worker thread: its TypeScript `source` when running from source (tsx: CLI, tests, benches), else the
- * bundle's entry file `bundled` (electron.vite.config.ts emits it beside the main entries; the calling code may sit
- * in a chunk one folder down). Null when neither exists.
- */
-export function findWorkerScript(source: URL, bundled: string): WorkerScript | null {
-  const src = sourceWorkerScript(source)
-  if (src) return { url: src, ts: true }
-  for (const rel of [`./${bundled}`, `../${bundled}`]) {
-    const url = new URL(rel, source)
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { url, ts: false }
-  }
-  return null
-}
-
-export function startWorker(script: WorkerScript, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  return script.ts ? startSourceWorker(script.url, workerData, resourceLimits) : new Worker(script.url, { workerData, resourceLimits })
-}
-
-function indexWorkerScript(): WorkerScript | null {
-  return findWorkerScript(new URL('./index-build.worker.ts', import.meta.url), 'index-worker.js')
-}
-
 export interface IndexesAside {
   tables: string[]
   /** the worker's copy and index build, ms */
@@ -252,7 +205,7 @@ const qi = (s: string) => `"${s.replace(/"/g, '""')}"`
  * in WAL mode): the caller builds those indexes itself.
  */
 export function startIndexesAside(db: Db, tables: readonly string[], saved: readonly SavedIndex[], scratchPath: string): IndexesAside | null {
-  const script = indexWorkerScript()
+  const script = findEntry('index-worker')
   if (!script || db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
   const mine = saved.filter((ix) => tables.includes(ix.table))
   if (mine.length === 0) return null
@@ -261,7 +214,7 @@ export function startIndexesAside(db: Db, tables: readonly string[], saved: read
   // means the copy is stale (finishIndexesAside then gives up and the caller builds the indexes itself)
   const version = Number(db.pragma('data_version', { simple: true }))
   versions.set(scratchPath, version)
-  const w = startWorker(script, input)
+  const w = startWorkerEntry(script, input)
   const done = new Promise<{ copyMs: number; indexMs: number }>((ok, fail) => {
     w.on('message', (m: { type: string; copyMs?: number; indexMs?: number; message?: string }) => {
       if (m.type === 'done') ok({ copyMs: m.copyMs!, indexMs: m.indexMs! })
@@ -367,11 +320,11 @@ export interface Checkpointer {
  * for an in-memory store, one not in WAL mode, or without the worker's script.
  */
 export function startCheckpointer(db: Db): Checkpointer | null {
-  const script = findWorkerScript(new URL('./checkpoint.worker.ts', import.meta.url), 'checkpoint-worker.js')
+  const script = findEntry('checkpoint-worker')
   if (!script || db.memory || String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
   const prev = Number(db.pragma('wal_autocheckpoint', { simple: true }))
   const flags = new Int32Array(new SharedArrayBuffer(8))
-  const w = startWorker(script, { path: db.name, flags } satisfies CheckpointerInput)
+  const w = startWorkerEntry(script, { path: db.name, flags } satisfies CheckpointerInput)
   // a checkpoint that fails is only a checkpoint not done: the writer's own ones resume at stop
   w.on('error', () => undefined)
   db.pragma('wal_autocheckpoint = 0')

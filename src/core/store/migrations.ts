@@ -17,7 +17,6 @@ export interface Migration {
 
 /** Finds db/local/migrations by walking up from this module (source tree, out/main bundle or the packaged app). */
 export function migrationsDir(): string {
-  if (process.env.WINGTEL_MIGRATIONS_DIR) return process.env.WINGTEL_MIGRATIONS_DIR
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 8; i++) {
     const candidate = join(dir, 'db', 'local', 'migrations')

@@ -9,6 +9,7 @@ import { runBulkBootstrap } from './bootstrap/bootstrap'
 import { BulkState, parseBulkCursor } from './bootstrap/bulk-state'
 import type { BulkProgress, BulkStats } from './bootstrap/stats'
 import { Applier } from './pull/apply'
+import type { BootstrapOptions } from './bootstrap/lane'
 import { RemoteError } from './errors'
 import { Outbox } from './push/outbox'
 import { createRemote } from './remotes/create'
@@ -50,6 +51,8 @@ export interface EngineOptions {
   db?: Db
   /** a ready remote (tests); otherwise built from `remote` */
   remoteImpl?: Remote
+  /** how a bulk bootstrap runs (lanes, trace, the tests' fault hook) */
+  bootstrap?: BootstrapOptions
 }
 
 export function clientIdOf(db: Db): string {
@@ -231,6 +234,7 @@ export class SyncEngine {
     const bulkBootstrap = async (): Promise<boolean> => {
       let indexingAt: number | null = null
       const b = await runBulkBootstrap(this.bulk, this.remote, {
+        ...this.opts.bootstrap,
         chunkRows: limit,
         // the replica is emptied for this backend's data from now on
         onBegin: () => this.markSource(),

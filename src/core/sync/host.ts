@@ -1,12 +1,12 @@
 // The main-thread side of the sync engine. `WorkerSyncClient` runs the engine in a worker_threads worker (the app,
 // the CLI); `InlineSyncClient` runs it in process (tests that want to poke at it). Both look the same to callers.
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { PullSummary, PushSummary } from '../../shared/api/sync'
 import type { LedgerVerifyReply } from '../../shared/sync/protocol'
+import { resolveEntry, startWorkerEntry } from '../runtime'
 import { reviveError } from './errors'
 import { SyncEngine, type EngineEvent } from './engine'
+import type { BootstrapOptions } from './bootstrap/lane'
 import type { RemoteConfig, Session } from './remotes/remote'
 import type { HostRequest, WorkerInit, WorkerMessage } from './sync.worker'
 
@@ -24,38 +24,8 @@ export interface SyncClientOptions {
   onEvent: (e: EngineEvent) => void
   /** subscribe to pokes and pull on each */
   live?: boolean
-}
-
-// ---- where the worker's code is -------------------------------------------------------------------------------------
-
-export interface WorkerEntry {
-  url: URL
-  execArgv: string[]
-}
-
-/**
- * SEAM for the bundled Electron main: under tsx (CLI, tests, benches) the worker is `worker.ts` run with
- * `--import tsx`; in a bundle it must be a separately emitted entry. The integrator registers it with
- * `setWorkerUrlResolver(() => ({ url: new URL('./sync-worker.js', import.meta.url), execArgv: [] }))` (electron-vite:
- * add `src/core/sync/sync.worker.ts` as a second main entry named `sync-worker`), or sets WINGTEL_SYNC_WORKER to its path.
- */
-let resolver: (() => WorkerEntry) | null = null
-export function setWorkerUrlResolver(fn: (() => WorkerEntry) | null): void {
-  resolver = fn
-}
-
-export function resolveWorkerUrl(): WorkerEntry {
-  if (resolver) return resolver()
-  if (process.env.WINGTEL_SYNC_WORKER) {
-    const p = process.env.WINGTEL_SYNC_WORKER
-    return { url: new URL(`file://${p}`), execArgv: p.endsWith('.ts') ? ['--import', 'tsx'] : [] }
-  }
-  const here = import.meta.url
-  if (here.endsWith('.ts')) return { url: new URL('./sync.worker.ts', here), execArgv: ['--import', 'tsx'] }
-  const bundled = new URL('./sync-worker.js', here)
-  if (existsSync(fileURLToPath(bundled))) return { url: bundled, execArgv: [] }
-  // a source checkout run through a bundler that kept .js names
-  return { url: new URL('./worker.js', here), execArgv: [] }
+  /** how a bulk bootstrap runs (lanes, trace, the tests' fault hook) */
+  bootstrap?: BootstrapOptions
 }
 
 export class WorkerSyncClient implements SyncClient {
@@ -66,9 +36,8 @@ export class WorkerSyncClient implements SyncClient {
   private dead: Error | null = null
 
   constructor(opts: SyncClientOptions) {
-    const entry = resolveWorkerUrl()
-    const init: WorkerInit = { dbPath: opts.dbPath, remote: opts.remote, live: opts.live ?? false }
-    this.worker = new Worker(entry.url, { workerData: init, execArgv: entry.execArgv })
+    const init: WorkerInit = { dbPath: opts.dbPath, remote: opts.remote, live: opts.live ?? false, bootstrap: opts.bootstrap }
+    this.worker = startWorkerEntry(resolveEntry('sync-worker'), init)
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (m: WorkerMessage) => {
         switch (m.type) {
@@ -141,7 +110,7 @@ export class WorkerSyncClient implements SyncClient {
 export class InlineSyncClient implements SyncClient {
   private engine: Promise<SyncEngine>
   constructor(opts: SyncClientOptions) {
-    this.engine = SyncEngine.open({ dbPath: opts.dbPath, remote: opts.remote, onEvent: opts.onEvent }).then((e) => {
+    this.engine = SyncEngine.open({ dbPath: opts.dbPath, remote: opts.remote, bootstrap: opts.bootstrap, onEvent: opts.onEvent }).then((e) => {
       if (opts.live) e.startLive()
       return e
     })

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/api/errors'
 import type { BootstrapProgress, SettingsInput, SyncRole, SyncSettings, SyncSource, SyncStatus } from '../../shared/api/sync'
 import type { Workspace } from '../store'
 import { META } from './replica'
+import type { BootstrapOptions } from './bootstrap/lane'
 import type { EngineEvent } from './engine'
 import { toAppError } from './errors'
 import { InlineSyncClient, WorkerSyncClient, type SyncClient } from './host'
@@ -23,10 +24,18 @@ export const SETTINGS = {
 const SECRET_PG_URL = 'postgres_url'
 const SECRET_SESSION = 'supabase_session'
 
-/** The sandbox's PGlite folder: next to the workspace file (`<name>.sandbox-central/`). */
-export function sandboxDirFor(dbPath: string): string {
-  if (process.env.WINGTEL_SANDBOX_DIR) return process.env.WINGTEL_SANDBOX_DIR
-  return join(dirname(dbPath), `${basename(dbPath, extname(dbPath))}.sandbox-central`)
+/** The sandbox's PGlite folder: next to the workspace file (`<name>.sandbox-central/`) unless the config names one. */
+export function sandboxDirFor(dbPath: string, dir?: string | null): string {
+  return dir || join(dirname(dbPath), `${basename(dbPath, extname(dbPath))}.sandbox-central`)
+}
+
+/** The embedded sandbox backend (the core's config, docs/CONFIG.md). */
+export interface SandboxOptions {
+  /** its PGlite folder; null: next to the workspace */
+  dir: string | null
+  /** the size of the demo it is filled with */
+  lines: number
+  months: number
 }
 
 export interface SyncServiceOptions {
@@ -39,12 +48,10 @@ export interface SyncServiceOptions {
   live?: boolean
   /** every engine event, raw (the CLI's --progress) */
   onEngineEvent?: (e: EngineEvent) => void
-}
-
-// Seam for the desktop app: src/main/index.ts installs a safeStorage-backed store before the first API call.
-let secretStoreFactory: ((ws: Workspace) => SecretStore) | null = null
-export function setSecretStoreFactory(fn: ((ws: Workspace) => SecretStore) | null): void {
-  secretStoreFactory = fn
+  /** the embedded sandbox's folder and demo size (default: next to the workspace, the first-start demo's size) */
+  sandbox?: Partial<SandboxOptions>
+  /** how a bulk bootstrap runs (lanes, trace, the tests' fault hook) */
+  bootstrap?: BootstrapOptions
 }
 
 const services = new WeakMap<Workspace, SyncService>()
@@ -74,7 +81,7 @@ export class SyncService {
     readonly ws: Workspace,
     readonly opts: SyncServiceOptions = {},
   ) {
-    this.secrets = opts.secrets ?? secretStoreFactory?.(ws) ?? fileSecretStoreFor(ws.opts.dbPath)
+    this.secrets = opts.secrets ?? fileSecretStoreFor(ws.opts.dbPath)
     this.lastError = ws.meta(META.lastError)
     // live: ops the console queues (it announces them with ws.changed(['operations'])) are pushed right away
     this.offData = ws.events.on((e) => {
@@ -112,12 +119,17 @@ export class SyncService {
     return (this.ws.meta(SETTINGS.actAsRole) as SyncRole | null) ?? 'operator'
   }
 
+  private sandboxDemo(): { demo?: { lines: number; months: number } } {
+    const s = this.opts.sandbox
+    return s?.lines !== undefined && s.months !== undefined ? { demo: { lines: s.lines, months: s.months } } : {}
+  }
+
   remoteConfig(): RemoteConfig {
     if (this.opts.remoteOverride) return this.opts.remoteOverride
     const source = this.source()
     switch (source) {
       case 'sandbox':
-        return { kind: 'sandbox', dir: sandboxDirFor(this.ws.opts.dbPath), claims: claimsFor(this.role()) }
+        return { kind: 'sandbox', dir: sandboxDirFor(this.ws.opts.dbPath, this.opts.sandbox?.dir), claims: claimsFor(this.role()), ...this.sandboxDemo() }
       case 'postgres': {
         const url = this.secrets.get(SECRET_PG_URL)
         if (!url) throw new AppError('BAD_INPUT', 'No Postgres URL is set: choose a source in Settings → Sync.')
@@ -205,7 +217,7 @@ export class SyncService {
 
   getClient(): SyncClient {
     if (!this.client) {
-      const opts = { dbPath: this.ws.opts.dbPath, remote: this.remoteConfig(), onEvent: (e: EngineEvent) => this.onEvent(e), live: this.opts.live }
+      const opts = { dbPath: this.ws.opts.dbPath, remote: this.remoteConfig(), onEvent: (e: EngineEvent) => this.onEvent(e), live: this.opts.live, bootstrap: this.opts.bootstrap }
       this.client = this.opts.inline || this.ws.opts.dbPath === ':memory:' ? new InlineSyncClient(opts) : new WorkerSyncClient(opts)
     }
     return this.client

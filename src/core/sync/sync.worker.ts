@@ -5,12 +5,14 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { setRootLogger, workerLogger } from '../log'
 import { RemoteError, serializeError, type SerializedError } from './errors'
 import { SyncEngine, type EngineEvent } from './engine'
+import type { BootstrapOptions } from './bootstrap/lane'
 import type { RemoteConfig } from './remotes/remote'
 
 export interface WorkerInit {
   dbPath: string
   remote: RemoteConfig
   live: boolean
+  bootstrap?: BootstrapOptions
 }
 
 export type HostRequest =
@@ -32,7 +34,7 @@ if (port) {
   setRootLogger(workerLogger('sync-worker'))
   const init = workerData as WorkerInit
   const post = (m: WorkerMessage) => port.postMessage(m)
-  SyncEngine.open({ dbPath: init.dbPath, remote: init.remote, onEvent: (event) => post({ type: 'event', event }) }).then(
+  SyncEngine.open({ dbPath: init.dbPath, remote: init.remote, bootstrap: init.bootstrap, onEvent: (event) => post({ type: 'event', event }) }).then(
     (engine) => {
       if (init.live) engine.startLive()
       port.on('message', (req: HostRequest) => {

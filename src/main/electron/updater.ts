@@ -1,4 +1,5 @@
-// Auto-update through electron-updater: a configurable generic feed (WINGTEL_UPDATE_URL or resources/app-update.yml),
+// Auto-update through electron-updater: a configurable generic feed (the config's updateUrl, WINGTEL_UPDATE_URL, or
+// resources/app-update.yml),
 // checked at start and every few hours; when an update is downloaded the UI offers "restart to update".
 import { app } from 'electron'
 import electronUpdater from 'electron-updater'
@@ -6,11 +7,10 @@ import type { EventBus } from '../../core/store'
 
 const CHECK_EVERY_MS = 4 * 60 * 60 * 1000
 
-export function startUpdater(events: EventBus): { restartToUpdate(): void } {
+export function startUpdater(events: EventBus, feed: string | null): { restartToUpdate(): void } {
   const { autoUpdater } = electronUpdater
   autoUpdater.autoDownload = true
   autoUpdater.autoInstallOnAppQuit = true
-  const feed = process.env.WINGTEL_UPDATE_URL
   if (feed) autoUpdater.setFeedURL({ provider: 'generic', url: feed })
   autoUpdater.on('update-available', (info) => events.emit({ type: 'update-available', version: info.version }))
   autoUpdater.on('update-downloaded', (info) => events.emit({ type: 'update-downloaded', version: info.version }))

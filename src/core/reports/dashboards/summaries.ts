@@ -7,15 +7,16 @@
 // Staleness: the sidecar keeps a data generation (`dirty_gen`) that this module bumps on every `data-changed` event
 // touching a table the dashboards read, and each build records the generation it started from plus a fingerprint of
 // the data (summary-build.ts). A build is fresh when both still match. After a change the summaries are refreshed in a
-// child process (sql-process.ts, WINGTEL_DASH_CHILD) a moment later; until then a view either rebuilds first (the
+// child process (dashboards.process.ts) a moment later; until then a view either rebuilds first (the
 // synchronous callers: CLI, benches, tests) or answers from the previous build flagged `stale` + `refreshing` (the
 // API handlers, so the main thread never computes a summary).
-import { fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import type { DashboardFreshness } from '../../../shared/api/reports'
 import type { Workspace } from '../../store'
-import { sqlProcessEntry } from '../sql-runner'
+import type { DashboardsBuildReply } from '../dashboards.process'
+import { forkEntry, resolveEntry } from '../../runtime'
 import { forwardChildLogs, isLogMessage, rootLogger } from '../../log'
 import { asOfOf } from './clock'
 import { builtState, buildSummaries, dirtyGeneration, fingerprint, openSummaries, type BuildStats, type BuiltState } from './summary-build'
@@ -56,6 +57,8 @@ interface Entry {
   memoryOnly: boolean
   /** generation bumps not yet written: the summaries file was locked by a build's write (never wait on the main thread) */
   pending: number
+  /** the build's child process while one runs (closing the summaries kills it) */
+  child: ChildProcess | null
 }
 
 const entries = new WeakMap<Workspace, Entry>()
@@ -71,7 +74,7 @@ export function affectsDashboards(tables: string[]): boolean {
 function entry(ws: Workspace): Entry {
   let e = entries.get(ws)
   if (e) return e
-  const created: Entry = { dash: null, refreshing: null, again: false, changedDuring: false, timer: null, lastError: null, closed: false, memoryOnly: false, pending: 0 }
+  const created: Entry = { dash: null, refreshing: null, again: false, changedDuring: false, timer: null, lastError: null, closed: false, memoryOnly: false, pending: 0, child: null }
   entries.set(ws, created)
   ws.events.on((ev) => {
     if (created.closed || ev.type !== 'data-changed' || !affectsDashboards(ev.tables)) return
@@ -168,8 +171,11 @@ export function refreshDashboardSummaries(ws: Workspace): Promise<BuildStats> {
       e.again = false
       e.changedDuring = false
       open(ws)
-      stats = ws.opts.dbPath === ':memory:' || e.memoryOnly ? buildDashboardSummariesInline(ws) : await buildInChild(ws.opts.dbPath, summariesPath(ws))
-    } while (e.again)
+      stats =
+        ws.opts.dbPath === ':memory:' || e.memoryOnly
+          ? buildDashboardSummariesInline(ws)
+          : await buildInChild(ws.opts.dbPath, summariesPath(ws), (child) => (e.child = child)).finally(() => (e.child = null))
+    } while (e.again && !e.closed)
     return stats
   }
   e.refreshing = run().then(
@@ -205,27 +211,38 @@ export interface ChildBuildStats extends BuildStats {
   cpuMs: number
 }
 
-type ChildReply = { ok: true; stats: BuildStats; cpuMs: number } | { ok: false; message: string }
-
-/** One child process per build: a 20-second build must not share the SQL runner's child (its time limit kills it). */
-export function buildInChild(dbPath: string, path: string): Promise<ChildBuildStats> {
-  const entryPoint = sqlProcessEntry()
-  const env: NodeJS.ProcessEnv = { ...process.env, WINGTEL_DASH_CHILD: '1' }
-  delete env.WINGTEL_SQL_CHILD
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
-  const proc = fork(entryPoint.path, [], { execArgv: entryPoint.execArgv, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
+/**
+ * One child process per build: a 20-second build must not share the SQL runner's child (its time limit kills it).
+ * `onStart` is handed the child (closeDashboardSummaries kills it).
+ */
+export function buildInChild(dbPath: string, path: string, onStart?: (child: ChildProcess) => void): Promise<ChildBuildStats> {
+  const proc = forkEntry(resolveEntry('dashboards-process'))
+  onStart?.(proc)
   return new Promise<ChildBuildStats>((resolve, reject) => {
+    // The answer is kept until the child has exited, so that a settled build leaves no process behind.
+    let outcome: (() => void) | null = null
     let settled = false
-    const done = (f: () => void) => {
-      if (settled) return
+    const settle = () => {
+      if (settled || !outcome) return
       settled = true
+      outcome()
+    }
+    const done = (f: () => void) => {
+      if (outcome) return
+      outcome = f
       proc.kill()
-      f()
     }
     forwardChildLogs(proc, rootLogger().child({ domain: 'reports' }))
-    proc.on('message', (m: ChildReply) => isLogMessage(m) || done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
-    proc.on('error', (err) => done(() => reject(err)))
-    proc.on('exit', (code) => done(() => reject(new Error(`the dashboard summaries process exited (${code}) before it finished`))))
+    proc.on('message', (m: DashboardsBuildReply) => isLogMessage(m) || done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
+    // a child that could not be started may never emit 'exit'
+    proc.on('error', (err) => {
+      done(() => reject(err))
+      settle()
+    })
+    proc.on('exit', (code) => {
+      done(() => reject(new Error(`the dashboard summaries process exited (${code}) before it finished`)))
+      settle()
+    })
     proc.send({ dbPath, summariesPath: path })
   })
 }
@@ -279,12 +296,18 @@ export async function ensureDashboardSummaries(ws: Workspace): Promise<void> {
   if (!entry(ws).refreshing) refreshDashboardSummaries(ws).catch(() => undefined) // recorded in lastError; the next view retries
 }
 
-/** Closes the summaries file (tests; a workspace that is closed). */
-export function closeDashboardSummaries(ws: Workspace): void {
+/**
+ * Closes the summaries file and kills a build's child process (tests; the core's stop); settles once a build that was
+ * running has ended.
+ */
+export async function closeDashboardSummaries(ws: Workspace): Promise<void> {
   const e = entries.get(ws)
   if (!e) return
   e.closed = true
   if (e.timer) clearTimeout(e.timer)
+  e.child?.kill('SIGKILL')
   e.dash?.close()
   entries.delete(ws)
+  // the build's own failure ("exited before it finished") is expected here: it was stopped on purpose
+  await e.refreshing?.catch(() => undefined)
 }

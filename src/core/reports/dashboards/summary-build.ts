@@ -1,7 +1,7 @@
 // Building the dashboard summaries: the expensive part of each dashboard (month × plan movements, per-month MRR
 // movements, per-line bill-shock overshoots, the churn model and every live line's score), computed from one read
 // snapshot of the workspace and written to the summaries file in one transaction. Runs in the summaries child process
-// (sql-process.ts) in the app, inline for in-memory workspaces. Only better-sqlite3 and the dashboards' own queries.
+// (dashboards.process.ts) in the app, inline for in-memory workspaces. Only better-sqlite3 and the dashboards' own queries.
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
 import { buildBillShockSummary } from './bill-shock-summary'

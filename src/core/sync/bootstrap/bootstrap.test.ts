@@ -14,7 +14,7 @@ import { BulkState, parseBulkCursor } from './bulk-state'
 import type { BulkStats } from './stats'
 import { CopyTextParser } from './copy-text'
 import { RemoteError } from '../errors'
-import { startLane } from './lane'
+import { parseLaneLayout, startLane, type BootstrapOptions } from './lane'
 import { SyncEngine, type EngineEvent } from '../engine'
 import { claimsFor, rpcSnapshotRows, type Remote } from '../remotes/remote'
 import { SqlRemote } from '../remotes/sql'
@@ -35,13 +35,14 @@ afterAll(async () => {
 // the lane layout, whatever this machine's core count (lane.ts laneLayout); the copy-2 tests set two lanes
 const ONE_LANE = 'accounts,lines,usage_daily'
 const TWO_LANES = 'accounts,lines;usage_daily,invoice_items'
+/** the engines' bootstrap options, read at each pull: the tests change the layout and set the fault hook */
+let bootstrap: BootstrapOptions
 beforeEach(() => {
-  process.env.WINGTEL_BOOTSTRAP_LANES = ONE_LANE
+  bootstrap = { lanes: parseLaneLayout(ONE_LANE) }
   dir = mkdtempSync(join(tmpdir(), 'wt-bulk-'))
   db = openDatabase(join(dir, 'ws.sqlite'))
 })
 afterEach(() => {
-  delete process.env.WINGTEL_BOOTSTRAP_LANES
   db.close()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -85,17 +86,18 @@ async function engine(remote: Remote, role: 'operator' | 'agent' | 'analyst' = '
     db,
     remote: { kind: 'postgres', url: `postgres://test/${role}`, claims: claimsFor(role) },
     remoteImpl: remote,
+    bootstrap,
     onEvent: events ? (e) => events.push(e) : undefined,
   })
 }
 
-/** `pull` with every lane failing after `chunks` chunks (lane-worker's test seam): it must fail with the lane's error. */
+/** `pull` with every lane failing after `chunks` chunks (the laneFailAfter option): it must fail with the lane's error. */
 async function expectLanesToFailAfter(chunks: number, pull: () => Promise<unknown>): Promise<void> {
-  process.env.WINGTEL_TEST_LANE_FAIL_AFTER = String(chunks)
+  bootstrap.laneFailAfter = chunks
   try {
     await expect(pull()).rejects.toThrow(new RegExp(`bootstrap lane failed after ${chunks} chunks`))
   } finally {
-    delete process.env.WINGTEL_TEST_LANE_FAIL_AFTER
+    delete bootstrap.laneFailAfter
   }
 }
 
@@ -117,7 +119,7 @@ async function expectConverged(): Promise<void> {
 describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
   for (const mode of modes) {
     it(`${mode}: the replica equals the server, including rows committed during the bootstrap`, async () => {
-      if (mode === 'copy-2') process.env.WINGTEL_BOOTSTRAP_LANES = TWO_LANES
+      if (mode === 'copy-2') bootstrap.lanes = parseLaneLayout(TWO_LANES)
       let wrote = ''
       const remote = remoteFor('operator', mode, async (table, n) => {
         // while lines are being copied: change an account already copied, a line not copied yet, delete a care note
@@ -162,7 +164,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
 
   for (const mode of modes) {
     it(`${mode}: an agent receives only the tables its policies allow`, async () => {
-      if (mode === 'copy-2') process.env.WINGTEL_BOOTSTRAP_LANES = TWO_LANES
+      if (mode === 'copy-2') bootstrap.lanes = parseLaneLayout(TWO_LANES)
       const e = await engine(remoteFor('agent', mode), 'agent')
       await e.pull({ limit: 40 })
       const readable = (
@@ -242,7 +244,7 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
   })
 
   it.runIf(isPg())('copy-2: two lanes failing midway are stopped; the next pull resumes them and converges', async () => {
-    process.env.WINGTEL_BOOTSTRAP_LANES = TWO_LANES
+    bootstrap.lanes = parseLaneLayout(TWO_LANES)
     const e = await engine(remoteFor('operator', 'copy-2'))
     await expectLanesToFailAfter(1, () => e.pull({ limit: 40 }))
     const r = await e.pull({ limit: 40 })

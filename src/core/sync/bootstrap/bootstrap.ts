@@ -12,7 +12,7 @@ import type { Remote } from '../remotes/remote'
 import { META } from '../replica'
 import type { BulkPiece } from './bulk-insert'
 import { bulkCursor, parseBulkCursor, type BulkPosition, type BulkState } from './bulk-state'
-import { laneAvailable, laneLayout, startLane, type LaneRun } from './lane'
+import { laneAvailable, laneLayout, startLane, type BootstrapOptions, type LaneRun } from './lane'
 import { removeLaneStore } from './lane-files'
 import type { BulkProgress, BulkStats } from './stats'
 
@@ -24,7 +24,7 @@ export function lacksBulkSnapshot(e: unknown): boolean {
   return e instanceof RemoteError && (e.sqlstate === '42883' || e.sqlstate === 'PGRST202')
 }
 
-type BulkOptions = { chunkRows: number; onBegin?: () => void; onChunk?: (p: BulkProgress) => void }
+type BulkOptions = BootstrapOptions & { chunkRows: number; onBegin?: () => void; onChunk?: (p: BulkProgress) => void }
 
 /**
  * Runs (or resumes, when the stored cursor is a bulk cursor) a bulk bootstrap to the point where the stored cursor is
@@ -51,7 +51,7 @@ export async function runBulkBootstrap(state: BulkState, remote: Remote, opts: B
     stats.waitMs += performance.now() - w0
     // the other lanes (lane.ts) where they can run: a remote another thread can open, a store on disk, a worker script
     const canLane = Boolean(remote.laneConfig) && !state.db.memory && laneAvailable()
-    const lanes = canLane ? laneLayout().map((l) => plan!.tables.filter((t) => l.includes(t.table)).map((t) => t.table)).filter((l) => l.length > 0) : []
+    const lanes = canLane ? laneLayout(opts.lanes).map((l) => plan!.tables.filter((t) => l.includes(t.table)).map((t) => t.table)).filter((l) => l.length > 0) : []
     state.beginBulk(plan, lanes)
     stats.started = true
     opts.onBegin?.()
@@ -82,7 +82,7 @@ async function bulkFromPlan(state: BulkState, remote: Remote, plan: SnapshotPlan
   lanes.forEach((tables, n) => {
     // (moved in: a run killed before it deleted the scratch replica leaves it behind)
     if (moved.includes(n)) return removeLaneStore(state.laneScratch(n))
-    const run = remote.laneConfig ? startLane(state.laneInput(plan, n, tables, remote.laneConfig(), opts.chunkRows), report) : null
+    const run = remote.laneConfig ? startLane({ ...state.laneInput(plan, n, tables, remote.laneConfig(), opts.chunkRows), failAfter: opts.laneFailAfter }, report) : null
     if (run) running.push({ n, tables, run })
     else {
       removeLaneStore(state.laneScratch(n))
@@ -155,7 +155,7 @@ async function bulkFromPlan(state: BulkState, remote: Remote, plan: SnapshotPlan
     t.waitMs = Math.round(t.waitMs)
     t.applyMs = Math.round(t.applyMs)
   }
-  if (process.env.WINGTEL_SYNC_TRACE) process.stderr.write(`[sync] bulk bootstrap ${JSON.stringify(stats)}\n`)
+  if (opts.trace) process.stderr.write(`[sync] bulk bootstrap ${JSON.stringify(stats)}\n`)
   return stats
 }
 

@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import Database from 'better-sqlite3'
 import type { SnapshotPlan } from '../../../shared/sync/protocol'
-import { findWorkerScript, startWorker, type SavedIndex, type WorkerScript } from '../../store'
+import { findEntry, startWorkerEntry, type ResolvedEntry } from '../../runtime'
+import type { SavedIndex } from '../../store'
 import type { Db } from '../../store'
 import type { BulkStats } from './stats'
 import { removeLaneStore } from './lane-files'
@@ -32,19 +33,30 @@ const TWO_LANES: ReadonlyArray<readonly string[]> = [
   ['usage_daily', 'invoice_items'],
 ]
 
+/** How a bulk bootstrap runs (the core's config, docs/CONFIG.md); every field optional. */
+export interface BootstrapOptions {
+  /** the worker lanes' tables, overriding the layout by core count; [] = the sync thread copies everything */
+  lanes?: ReadonlyArray<readonly string[]>
+  /** print each bulk bootstrap's statistics on stderr */
+  trace?: boolean
+  /** tests: every lane fails after this many chunks, as a lost connection would (the scratch replica is kept) */
+  laneFailAfter?: number
+}
+
+/** The lanes of a new bulk bootstrap: `override` (BootstrapOptions.lanes), else by core count. */
+export function laneLayout(override?: ReadonlyArray<readonly string[]>): ReadonlyArray<readonly string[]> {
+  return override ?? (availableParallelism() >= 4 ? TWO_LANES : ONE_LANE)
+}
+
 /**
- * The lanes of a new bulk bootstrap. WINGTEL_BOOTSTRAP_LANES overrides: lanes separated by `;`, tables by `,`
- * (`accounts,lines;usage_daily,invoice_items`); empty = the sync thread copies everything.
+ * A lane layout written as WINGTEL_BOOTSTRAP_LANES is: lanes separated by `;`, tables by `,`
+ * (`accounts,lines;usage_daily,invoice_items`); empty = no lane.
  */
-export function laneLayout(): ReadonlyArray<readonly string[]> {
-  const env = process.env.WINGTEL_BOOTSTRAP_LANES
-  if (env !== undefined) {
-    return env
-      .split(';')
-      .map((l) => l.split(',').map((t) => t.trim()).filter(Boolean))
-      .filter((l) => l.length > 0)
-  }
-  return availableParallelism() >= 4 ? TWO_LANES : ONE_LANE
+export function parseLaneLayout(text: string): string[][] {
+  return text
+    .split(';')
+    .map((l) => l.split(',').map((t) => t.trim()).filter(Boolean))
+    .filter((l) => l.length > 0)
 }
 
 /** Keys of the scratch replica's own meta table (its cursor and plan use the store's keys: replica.ts META, bulk-state.ts BULK_META). */
@@ -65,6 +77,8 @@ export interface LaneInput {
   /** the saved secondary indexes of the lane's tables */
   indexes: SavedIndex[]
   chunkRows: number
+  /** BootstrapOptions.laneFailAfter */
+  failAfter?: number
 }
 
 export type LaneRequest = { type: 'stop' }
@@ -112,9 +126,8 @@ export function openLaneStore(input: LaneInput): Db {
   return db
 }
 
-/** The lane worker's script (bulk.ts findWorkerScript; electron-vite emits the entry `sync-lane-worker`). */
-function laneWorker(): WorkerScript | null {
-  return findWorkerScript(new URL('./lane.worker.ts', import.meta.url), 'sync-lane-worker.js')
+function laneWorker(): ResolvedEntry | null {
+  return findEntry('sync-lane-worker')
 }
 
 export function laneAvailable(): boolean {
@@ -135,7 +148,7 @@ export interface LaneRun {
 export function startLane(input: LaneInput, onProgress?: () => void): LaneRun | null {
   const script = laneWorker()
   if (!script) return null
-  const w = startWorker(script, input)
+  const w = startWorkerEntry(script, input)
   const exited = new Promise<void>((ok) => w.once('exit', () => ok()))
   const run: LaneRun = {
     progress: { rows: 0, runRows: 0 },

@@ -37,14 +37,13 @@ async function main(): Promise<void> {
         stats.started = true
       }
       remote = await createRemote(input.remote)
-      // SEAM for tests: the lane fails after this many chunks (as a lost connection would), the scratch replica kept
-      const failAfter = Number(process.env.WINGTEL_TEST_LANE_FAIL_AFTER ?? 0)
+      const failAfter = input.failAfter ?? 0
       await copyTables(state, remote, input.plan.tables, stats, {
         chunkRows: input.chunkRows,
         stopped: () => stopping,
         onChunk: () => {
           post({ type: 'progress', rows: Number(state.meta(META.bootstrapRows) ?? 0), runRows: stats.rows })
-          if (failAfter > 0 && stats.chunks >= failAfter) throw new Error(`the bootstrap lane failed after ${stats.chunks} chunks (WINGTEL_TEST_LANE_FAIL_AFTER)`)
+          if (failAfter > 0 && stats.chunks >= failAfter) throw new Error(`the bootstrap lane failed after ${stats.chunks} chunks (laneFailAfter)`)
         },
       })
       await remote.close()

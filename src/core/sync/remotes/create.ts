@@ -10,7 +10,7 @@ export async function createRemote(cfg: RemoteConfig, hooks: { onSession?: (s: S
     }
     case 'sandbox': {
       const { openSandboxRemote } = await import('./sandbox')
-      return openSandboxRemote(cfg.dir, cfg.claims, { pollMs: cfg.pollMs })
+      return openSandboxRemote(cfg.dir, cfg.claims, { pollMs: cfg.pollMs, demo: cfg.demo })
     }
     case 'supabase': {
       const { SupabaseRemote } = await import('./supabase')

@@ -80,7 +80,7 @@ export function claimsFor(role: SyncRole, sub?: string, email?: string): Claims 
 
 /** Serializable description of a remote, so a worker thread can build its own. */
 export type RemoteConfig =
-  | { kind: 'sandbox'; dir: string; claims: Claims; pollMs?: number }
+  | { kind: 'sandbox'; dir: string; claims: Claims; pollMs?: number; demo?: { lines: number; months: number } }
   /** snapshotVia 'rpc': page the bulk snapshot through sync_snapshot_chunk as PostgREST clients do (bench --rpc) instead of COPY */
   | { kind: 'postgres'; url: string; claims: Claims; pollMs?: number; snapshotVia?: 'copy' | 'rpc' }
   | { kind: 'supabase'; url: string; anonKey: string; session: Session | null }

@@ -11,12 +11,11 @@ import { RemoteError } from '../errors'
 import type { Claims } from './remote'
 import { POKE_CHANNEL, SqlRemote, type Query } from './sql'
 
-/** The sandbox's demo: the same generator, size and seed as the first-start workspace (src/core/app/start.ts FIRST_START_DEMO). */
-export const SANDBOX_DEMO = {
-  lines: Number(process.env.WINGTEL_SANDBOX_LINES ?? 25_000),
-  months: Number(process.env.WINGTEL_SANDBOX_MONTHS ?? 24),
-  seed: 20261122,
-}
+/**
+ * The sandbox's demo: the same generator, size and seed as the first-start workspace (src/core/app/config.ts
+ * FIRST_START_DEMO); the size can be changed in the core's config (WINGTEL_SANDBOX_LINES / _MONTHS).
+ */
+export const SANDBOX_DEMO = { lines: 25_000, months: 24, seed: 20261122 }
 
 function pidAlive(pid: number): boolean {
   try {

@@ -1,0 +1,63 @@
+// The core's one configuration: every WINGTEL_* setting read by loadConfig, and by nothing else in the core.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { defaultConfig, FIRST_START_DEMO, loadConfig, withDefaults } from './config'
+
+const SRC = join(__dirname, '..', '..')
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(join(dir, d.name)) : /\.tsx?$/.test(d.name) && !/\.test\.tsx?$/.test(d.name) ? [join(dir, d.name)] : [],
+  )
+}
+
+describe('loadConfig', () => {
+  it('gives the defaults for an empty environment', () => {
+    const c = loadConfig({}, { dbPath: '/data/ws.sqlite' })
+    expect(c).toEqual(defaultConfig('/data/ws.sqlite'))
+    expect(c.demo).toEqual(FIRST_START_DEMO)
+    expect(c.sandbox).toEqual({ dir: null, lines: 25_000, months: 24 })
+    expect(loadConfig({ WINGTEL_HOME: '/home/x/.w' }).dbPath).toBe(join('/home/x/.w', 'workspace.sqlite'))
+  })
+
+  it('reads every WINGTEL_* setting of the core', () => {
+    const c = loadConfig(
+      {
+        WINGTEL_DB: '/env/ws.sqlite',
+        WINGTEL_SANDBOX_DIR: '/sb',
+        WINGTEL_SANDBOX_LINES: '500',
+        WINGTEL_SANDBOX_MONTHS: '3',
+        WINGTEL_BOOTSTRAP_LANES: 'accounts, lines;usage_daily,invoice_items',
+        WINGTEL_SYNC_TRACE: '1',
+        WINGTEL_OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+        WINGTEL_OPENAI_MODEL: 'llama3.1',
+        WINGTEL_OPENAI_TIMEOUT_MS: '2000',
+        WINGTEL_UPDATE_URL: 'https://updates.example/staging',
+      },
+      { dbPath: '/fallback.sqlite' },
+    )
+    expect(c.dbPath).toBe('/env/ws.sqlite')
+    expect(c.sandbox).toEqual({ dir: '/sb', lines: 500, months: 3 })
+    expect(c.bootstrap).toEqual({ lanes: [['accounts', 'lines'], ['usage_daily', 'invoice_items']], trace: true })
+    expect(c.llm).toEqual({ apiKey: undefined, baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.1', timeoutMs: 2000 })
+    expect(c.updateUrl).toBe('https://updates.example/staging')
+    // an empty layout: no lane, the sync thread copies every table
+    expect(loadConfig({ WINGTEL_BOOTSTRAP_LANES: '' }).bootstrap.lanes).toEqual([])
+  })
+
+  it('refuses a sandbox size that is not a positive whole number', () => {
+    expect(() => loadConfig({ WINGTEL_SANDBOX_LINES: 'lots' })).toThrow(/WINGTEL_SANDBOX_LINES must be a positive whole number/)
+  })
+
+  it('fills what a caller of startCore leaves out with the defaults', () => {
+    expect(withDefaults({ dbPath: ':memory:', noDemo: true })).toEqual({ ...defaultConfig(':memory:'), noDemo: true })
+  })
+
+  it('is the only reader of WINGTEL_* variables in the core (front ends read only their own flags)', () => {
+    const readers = sources(SRC)
+      .filter((f) => /process\.env\.WINGTEL_|process\.env\[['"]WINGTEL_/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f).split('\\').join('/'))
+    expect(readers).toEqual(['web/serve-cli.ts'])
+  })
+})
