@@ -10,12 +10,18 @@ export interface SkippedTest {
   reason: string
 }
 
-/** The skipped tests of a run, `.todo` ones left out (they are plans, not tests that did not run). */
-export function skippedTests(modules: ReadonlyArray<TestModule>, root: string): SkippedTest[] {
+/**
+ * The skipped tests of a run. Left out: `.todo` ones (plans, not tests that did not run), and the tests that this run
+ * did not select (a `-t` pattern they do not match, or a `.only` elsewhere), which are skipped without a reason.
+ */
+export function skippedTests(modules: ReadonlyArray<TestModule>, root: string, namePattern?: RegExp): SkippedTest[] {
   const out: SkippedTest[] = []
+  const only = modules.some((m) => [...m.children.allTests()].some((t) => t.options.mode === 'only'))
   for (const m of modules) {
     for (const t of m.children.allTests('skipped')) {
       if (t.options.mode === 'todo') continue
+      const unselected = (namePattern && !namePattern.test(t.fullName)) || (only && t.options.mode === 'skip')
+      if (unselected && t.options.mode === 'skip') continue
       const r = t.result()
       const note = r.state === 'skipped' ? r.note : undefined
       out.push({ file: relative(root, m.moduleId), name: t.fullName, reason: note?.trim() || NO_REASON })
@@ -42,12 +48,14 @@ export function skipSummary(skipped: SkippedTest[]): string {
 
 export default class SkipReporter implements Reporter {
   private root = process.cwd()
+  private namePattern: RegExp | undefined
 
   onInit(vitest: Vitest): void {
     this.root = vitest.config.root
+    this.namePattern = vitest.config.testNamePattern
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    process.stdout.write(`\n${skipSummary(skippedTests(modules, this.root))}\n`)
+    process.stdout.write(`\n${skipSummary(skippedTests(modules, this.root, this.namePattern))}\n`)
   }
 }

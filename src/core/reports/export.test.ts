@@ -33,6 +33,21 @@ function pdfText(pdf: Buffer): string {
   return out.join('\n')
 }
 
+/**
+ * How many times each path operator occurs in the content streams (compress: false leaves them as text, one operator
+ * per line): m moveto, l lineto, c curveto, re rectangle, h closepath.
+ */
+function pathOps(pdf: Buffer): Record<'m' | 'l' | 'c' | 're' | 'h', number> {
+  const n = { m: 0, l: 0, c: 0, re: 0, h: 0 }
+  for (const stream of pdf.toString('latin1').matchAll(/\bstream\r?\n([\s\S]*?)endstream/g)) {
+    for (const line of stream[1].split('\n')) {
+      const op = line.trim().split(/\s+/).pop() ?? ''
+      if (op in n) n[op as keyof typeof n]++
+    }
+  }
+  return n
+}
+
 const pages = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b(?!s)/g) ?? []).length
 
 describe('report exports', () => {
@@ -65,7 +80,39 @@ describe('report exports', () => {
     const text = pdfText(buf)
     expect(text).toContain(`Lines by plan (${chart})`)
     expect(text).toContain('DATA_15')
-    if (chart !== 'table') expect(buf.toString('latin1')).toMatch(/ re\n|\bc\n| l\n/) // vector paths were drawn
+  })
+
+  // The chart's vector drawing, counted against the same report as a plain table (the table is drawn in both): what is
+  // left over is the chart, and its shapes follow from the data (one category per plan, two measures).
+  describe('PDF charts are drawn as vector paths', () => {
+    const pdf = (chart: ChartType) => collect((out) => exportReport(t.ws, { spec: byPlan(chart) }, 'pdf', out, { compress: false }).then(() => undefined))
+    const extra = async (chart: ChartType) => {
+      const [a, b] = [pathOps(await pdf(chart)), pathOps(await pdf('table'))]
+      return { m: a.m - b.m, l: a.l - b.l, c: a.c - b.c, re: a.re - b.re, h: a.h - b.h }
+    }
+    const plans = () => new Set((t.ws.db.prepare('SELECT plan_code FROM lines').pluck().all() as string[])).size
+    const CIRCLE = 4 // pdfkit draws a circle as four Bézier curves and closes it (h)
+
+    it('bar: one rectangle per plan and measure, and one per legend entry', async () => {
+      expect((await extra('bar')).re).toBe(2 * plans() + 2)
+    })
+    it('line: a dot (circle) per plan and measure, joined by line segments', async () => {
+      const d = await extra('line')
+      expect(d.c).toBe(CIRCLE * 2 * plans())
+      expect(d.l).toBeGreaterThanOrEqual(2 * (plans() - 1))
+      expect(d.h).toBe(2 * plans())
+    })
+    it('area: as the line, plus one closed filled region per measure', async () => {
+      const d = await extra('area')
+      expect(d.c).toBe(CIRCLE * 2 * plans())
+      expect(d.h).toBe(2 * plans() + 2)
+    })
+    it('pie: a slice (a path from the centre with an arc) and a legend square per plan', async () => {
+      const d = await extra('pie')
+      expect(d.re).toBe(plans())
+      expect(d.m).toBe(plans())
+      expect(d.c).toBeGreaterThanOrEqual(plans())
+    })
   })
 
   it('a long PDF table paginates with the header on every page', async () => {
