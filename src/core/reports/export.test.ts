@@ -135,20 +135,56 @@ describe('finance export', () => {
 
   it('revenue and tax reconcile with the invoices of the month', () => {
     const f = financeReport(t.ws, month)
-    const inv = t.ws.db.prepare("SELECT count(*) AS n, sum(subtotal_cents) AS s, sum(tax_cents) AS x, sum(total_cents) AS tot FROM invoices WHERE period = ? AND status <> 'void'").get(month) as {
-      n: number
-      s: number
-      x: number
-      tot: number
-    }
-    expect(f.invoiceCount).toBe(inv.n)
-    expect(f.revenueCents).toBe(inv.s)
-    expect(f.taxCents).toBe(inv.x)
-    expect(f.revenueCents + f.taxCents).toBe(inv.tot)
+    // recomputed here in JS from the raw rows: the month's invoices (void ones left out), their items and states
+    const invoices = (t.ws.db.prepare('SELECT id, account_id, period, status, subtotal_cents, tax_cents, total_cents FROM invoices').all() as Array<{
+      id: number
+      account_id: string
+      period: string
+      status: string
+      subtotal_cents: number
+      tax_cents: number
+      total_cents: number
+    }>).filter((i) => i.period === month && i.status !== 'void')
+    const stateOf = new Map((t.ws.db.prepare('SELECT id, state FROM accounts').all() as Array<{ id: string; state: string }>).map((a) => [a.id, a.state]))
+    const invoiceState = new Map(invoices.map((i) => [i.id, stateOf.get(i.account_id)!]))
+    const items = (t.ws.db.prepare('SELECT invoice_id, kind, code, amount_cents FROM invoice_items').all() as Array<{ invoice_id: number; kind: string; code: string | null; amount_cents: number }>).filter(
+      (it) => invoiceState.has(it.invoice_id),
+    )
+    const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+    expect(invoices.length).toBeGreaterThan(0)
+    expect(f.invoiceCount).toBe(invoices.length)
+    expect(f.invoiceSubtotalCents).toBe(total(invoices.map((i) => i.subtotal_cents)))
+    expect(f.invoiceTaxCents).toBe(total(invoices.map((i) => i.tax_cents)))
+    expect(f.invoiceTotalCents).toBe(total(invoices.map((i) => i.total_cents)))
+    const revenue = items.filter((it) => it.kind !== 'tax')
+    expect(f.revenueCents).toBe(total(revenue.map((it) => it.amount_cents)))
+    expect(f.taxCents).toBe(total(items.filter((it) => it.kind === 'tax').map((it) => it.amount_cents)))
+    expect(f.creditsCents).toBe(total(items.filter((it) => it.kind === 'credit').map((it) => it.amount_cents)))
+    expect(f.revenueCents + f.taxCents).toBe(f.invoiceTotalCents)
     expect(f.reconciled).toBe(true)
-    const byState = f.rows.filter((r) => r.section === 'tax').reduce((a, r) => a + r.amountCents, 0)
-    expect(byState).toBe(inv.x)
+    // every (section, state, category, code) amount
+    const expected = new Map<string, number>()
+    for (const it of items) {
+      const key = [it.kind === 'tax' ? 'tax' : 'revenue', invoiceState.get(it.invoice_id), it.kind, it.code ?? ''].join('|')
+      expected.set(key, (expected.get(key) ?? 0) + it.amount_cents)
+    }
+    const got = new Map(f.rows.filter((r) => r.section !== 'reconciliation').map((r) => [[r.section, r.state, r.category, r.code].join('|'), r.amountCents]))
+    expect(got).toEqual(expected)
     expect(new Set(f.rows.filter((r) => r.section === 'revenue').map((r) => r.category))).toEqual(new Set(['plan', 'addon', 'topup', 'proration', 'fee', 'credit']))
+  })
+
+  it('leaves void invoices out of the invoice count and sums', () => {
+    const before = financeReport(t.ws, month)
+    const one = t.ws.db.prepare("SELECT id, total_cents AS total FROM invoices WHERE period = ? AND status <> 'void' ORDER BY id LIMIT 1").get(month) as { id: number; total: number }
+    const status = t.ws.db.prepare('SELECT status FROM invoices WHERE id = ?').pluck().get(one.id) as string
+    t.ws.db.prepare("UPDATE invoices SET status = 'void' WHERE id = ?").run(one.id)
+    try {
+      const after = financeReport(t.ws, month)
+      expect(after.invoiceCount).toBe(before.invoiceCount - 1)
+      expect(after.invoiceTotalCents).toBe(before.invoiceTotalCents - one.total)
+    } finally {
+      t.ws.db.prepare('UPDATE invoices SET status = ? WHERE id = ?').run(status, one.id)
+    }
   })
 
   it('XLSX: three sheets whose totals match; CSV sums back to the invoices', async () => {
