@@ -42,17 +42,24 @@ describe('skip summary', () => {
         '})',
       ].join('\n'),
     )
-    let got: SkippedTest[] = []
-    const reporter = new (class extends SkipReporter {
-      override onTestRunEnd(modules: Parameters<SkipReporter['onTestRunEnd']>[0]): void {
-        got = skippedTests(modules, dir)
-      }
-    })()
-    const v = await startVitest('test', [], { root: dir, watch: false, reporters: [reporter], config: false, include: ['fixture.test.ts'] })
-    await v.close()
-    expect(got).toEqual([
+    expect(await run()).toEqual([
       { file: 'fixture.test.ts', name: 'group > needs a server', reason: 'no server here' },
       { file: 'fixture.test.ts', name: 'group > silent', reason: NO_REASON },
     ])
+    // a -t pattern leaves the other tests out of the run, not out of the truth: they are not listed as skips
+    expect(await run(/needs a server/)).toEqual([{ file: 'fixture.test.ts', name: 'group > needs a server', reason: 'no server here' }])
+    expect(await run(/runs/)).toEqual([])
   })
+
+  async function run(testNamePattern?: RegExp): Promise<SkippedTest[]> {
+    let got: SkippedTest[] = []
+    const reporter = new (class extends SkipReporter {
+      override onTestRunEnd(modules: Parameters<SkipReporter['onTestRunEnd']>[0]): void {
+        got = skippedTests(modules, dir, testNamePattern)
+      }
+    })()
+    const v = await startVitest('test', [], { root: dir, watch: false, reporters: [reporter], config: false, include: ['fixture.test.ts'], testNamePattern })
+    await v.close()
+    return got
+  }
 })
