@@ -3,10 +3,25 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['src/**/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts', 'eslint/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts', 'eslint/**/*.test.ts', '*.test.ts', '.ci/**/*.test.ts'],
     exclude: ['node_modules', 'out', 'e2e'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    reporters: ['default', './vitest.skip-reporter.ts'],
+    // measured by `npm run test:unit` (--coverage); a plain `vitest run` of a few files stays fast
+    coverage: {
+      provider: 'v8',
+      // a fixed set of files, so that the figure is over all the code and not only the files some test loaded; code
+      // that runs in worker threads and child processes is not seen by v8 here and counts as uncovered
+      include: ['src/**/*.{ts,tsx}'],
+      exclude: ['src/**/*.test.ts', 'src/**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+      // The floor. It may only rise: raise it when coverage does, never lower it to let a change through. Set from a
+      // run of part of the unit suite (41.2 / 32.4 / 33.0 / 43.2 %), a lower bound of the whole suite's figures: the
+      // first full `npm run test:unit` should lift it to just below what it prints.
+      thresholds: { statements: 41, branches: 32, functions: 32, lines: 43 },
+    },
   },
 })

@@ -1,4 +1,4 @@
-// The local parser's speed over ../shared/console-examples.jsonl and the parser corpus. bench/console.ts (the console
+// The local parser's speed over docs/console-examples.jsonl and the parser corpus. bench/console.ts (the console
 // bench) calls measureParse() and adds the preview and commit figures.
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -8,7 +8,7 @@ import { parseLocal } from '../src/shared/command/local-parser'
 import { CORPUS, CORPUS_NOW } from '../src/shared/command/local-parser.corpus'
 import { CORPUS_MORE } from '../src/shared/command/local-parser.corpus-more'
 
-const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/console-examples.jsonl')
+const EXAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/console-examples.jsonl')
 
 interface Example {
   text: string

@@ -1,5 +1,5 @@
 // `npm run -s bench -- console --lines 1000000 --json`: the console's figures on the shared bench workspace.
-// - parse_p95_ms: the parser's measureParse() (bench/console-parse.ts) over ../shared/console-examples.jsonl;
+// - parse_p95_ms: the parser's measureParse() (bench/console-parse.ts) over docs/console-examples.jsonl;
 // - preview_p95_ms: cohort previews (count + blocked breakdown + money, one aggregate query each) over all lines;
 // - commit_ms: a 100,000-line batch into the outbox, inside a transaction that is rolled back afterwards, so the
 //   shared bench file is left exactly as it was.
@@ -21,7 +21,7 @@ import { ensureBenchWorkspace } from './workspace'
 const cohort = (where: unknown[]) => ({ kind: 'cohort', where }) as Command['scope']
 
 /**
- * The cohort commands of ../shared/console-examples.jsonl (`broad: false`), and broad ones that match most of the
+ * The cohort commands of docs/console-examples.jsonl (`broad: false`), and broad ones that match most of the
  * million lines (`broad: true`, the worst case: every line is read). Both are reported; preview_p95_ms covers all.
  */
 export const PREVIEW_COMMANDS: Array<{ name: string; command: Command; broad?: boolean }> = [

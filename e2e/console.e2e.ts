@@ -37,7 +37,13 @@ describe('console', () => {
     const expected = await app.caller.console.preview({ command: parsed.command })
     expect(await app.page.textContent('[data-testid=preview-matched]')).toBe(expected.matched.toLocaleString('en-US'))
     expect(await app.page.textContent('[data-testid=preview-affected]')).toBe(expected.affected.toLocaleString('en-US'))
-    if (expected.blocked > 0) await app.page.waitForSelector('[data-testid=blocked-reasons]')
+    // the demo workspace has lines among them that are already suspended: the preview always has blocked reasons here,
+    // and the panel shows each with its count
+    expect(expected.blocked).toBeGreaterThan(0)
+    const reasons = expected.blockedReasons.map((r) => [r.label, r.count.toLocaleString('en-US')])
+    await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid=blocked-reasons] tbody tr').length === n, reasons.length)
+    const shown = await app.page.$$eval('[data-testid=blocked-reasons] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
+    expect(shown).toEqual(reasons)
     await app.page.waitForSelector('[data-testid=preview-grid] .ag-row')
     await app.shot('console-preview')
 

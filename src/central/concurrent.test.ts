@@ -53,10 +53,7 @@ describe('concurrent pushes', () => {
   })
 
   it('20 workstations × 500 ops at once: exact ledger, no duplicates, conflicts reported, chain verifies', async (ctx) => {
-    if (db.kind === 'pglite') {
-      console.log('skipped on PGlite: 20 concurrent connections need a server (PGlite has one connection); runs with TEST_DATABASE_URL')
-      ctx.skip()
-    }
+    ctx.skip(db.kind === 'pglite', 'on PGlite: 20 concurrent connections need a server (PGlite has one connection); runs with TEST_DATABASE_URL')
     const total = SHARED_LINES + WORKSTATIONS * PRIVATE_EACH
     await seedCentral(db.client, { lines: total })
     // seeded lines with id % 10 == 0 are suspended and id % 97 == 0 disconnected: give every target a clean state

@@ -73,10 +73,7 @@ describe('central pokes (migration 8)', () => {
   })
 
   it('NOTIFY sync_changes once per transaction, payload = the xid, delivered at commit', async (ctx) => {
-    if (db.kind === 'pglite') {
-      console.log('skipped on PGlite: LISTEN needs a second connection; runs with TEST_DATABASE_URL')
-      ctx.skip()
-    }
+    ctx.skip(db.kind === 'pglite', 'on PGlite: LISTEN needs a second connection; runs with TEST_DATABASE_URL')
     const listener = new pg.Client({ connectionString: db.url })
     await listener.connect()
     try {

@@ -97,10 +97,7 @@ describe('sync_pull', () => {
   })
 
   it('never skips a transaction that commits after a later one (held back by the horizon)', async (ctx) => {
-    if (db.kind === 'pglite') {
-      console.log('skipped on PGlite: needs two concurrent connections (PGlite has one); runs with TEST_DATABASE_URL')
-      ctx.skip()
-    }
+    ctx.skip(db.kind === 'pglite', 'on PGlite: needs two concurrent connections (PGlite has one); runs with TEST_DATABASE_URL')
     const c = db.client
     await seedCentral(c, { lines: 50 })
     await createReplica(c)
@@ -135,10 +132,7 @@ describe('sync_pull', () => {
   })
 
   it('bootstraps correctly while writers commit out of order during the snapshot', async (ctx) => {
-    if (db.kind === 'pglite') {
-      console.log('skipped on PGlite: needs concurrent connections; runs with TEST_DATABASE_URL')
-      ctx.skip()
-    }
+    ctx.skip(db.kind === 'pglite', 'on PGlite: needs concurrent connections; runs with TEST_DATABASE_URL')
     const c = db.client
     await seedCentral(c, { lines: 400 })
     await createReplica(c)

@@ -9,12 +9,11 @@ import { churnForecast } from '../core/reports'
 import { revenueWaterfall } from '../core/reports'
 import { subscriberGrowth } from '../core/reports'
 import { exportReport, reportTable } from '../core/reports'
-import { financeReport } from '../core/reports'
 import { writeFinance } from '../core/reports'
 import { runReport } from '../core/reports'
-import { listSaved } from '../core/reports'
 import { closeSqlRunners, sqlRunnerFor } from '../core/reports'
 import { tableToCsv } from '../core/reports'
+import { createApi, createCaller } from '../core/app'
 import { cliConfig } from './config'
 import { flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
 import { openWorkspaceFromArgs } from './workspace-commands'
@@ -63,7 +62,7 @@ register({
   async run(args, io) {
     const ws = openWorkspaceFromArgs(args, { readonly: true })
     try {
-      const saved = listSaved(ws)
+      const saved = await createCaller(createApi(ws)).reports.list()
       if (args.flags.json) io.json({ ok: true, reports: saved })
       else if (saved.length === 0) io.out('No saved reports.')
       else textTable(['Name', 'Dataset', 'Chart', 'Updated'], saved.map((s) => [s.name, s.spec.dataset, s.spec.chart, s.updatedAt]), io)
@@ -105,7 +104,7 @@ register({
     const out = flagString(args, 'out')
     const ws = openWorkspaceFromArgs(args, { readonly: true })
     try {
-      const f = financeReport(ws, month)
+      const f = await createCaller(createApi(ws)).reports.finance({ month })
       if (f.invoiceCount === 0) throw new AppError('NOT_FOUND', `no invoices for ${month}`)
       if (out) {
         const format = out.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx'

@@ -51,15 +51,20 @@ describe('IPC dispatch', () => {
   })
 })
 
+const INDEX_HTML = '<!doctype html><title>Wingtel Ops</title>'
+const SECRET = 'the secret that stays on disk'
+
 describe('web server', () => {
   let server: WebServer
   let dir: string
   beforeAll(async () => {
+    // the renderer folder is www/; beside it, a file no request may reach
     dir = mkdtempSync(join(tmpdir(), 'wt-web-'))
-    mkdirSync(join(dir, 'assets'))
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Wingtel Ops</title>')
-    writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
-    server = await startWebServer({ api: fakeApi, events: new EventBus(), staticDir: dir, token: 'secret-token' })
+    mkdirSync(join(dir, 'www', 'assets'), { recursive: true })
+    writeFileSync(join(dir, 'www', 'index.html'), INDEX_HTML)
+    writeFileSync(join(dir, 'www', 'assets', 'app.js'), 'console.log(1)')
+    writeFileSync(join(dir, 'secret.txt'), SECRET)
+    server = await startWebServer({ api: fakeApi, events: new EventBus(), staticDir: join(dir, 'www'), token: 'secret-token' })
   })
   afterAll(async () => {
     await server.close()
@@ -113,8 +118,28 @@ describe('web server', () => {
     expect((await get('/api/trpc/workspace.status', { 'x-wingtel-token': 'secret-token', Origin: 'https://evil.example' })).status).toBe(403)
   })
 
-  it('does not serve files outside the renderer folder', async () => {
-    const res = await get('/..%2f..%2fetc%2fpasswd')
-    expect(res.body).not.toContain('root:')
+  it('serves the files of the renderer folder', async () => {
+    expect(await get('/assets/app.js')).toMatchObject({ status: 200, body: 'console.log(1)' })
+    expect(await get('/')).toMatchObject({ status: 200, body: INDEX_HTML })
+  })
+
+  it('does not serve files outside the renderer folder: a traversal gets a refusal or index.html, never the file', async () => {
+    const attempts = [
+      '/../secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '/..%5csecret.txt',
+      '/%252e%252e%252fsecret.txt',
+      `/${encodeURIComponent(join(dir, 'secret.txt'))}`,
+    ]
+    for (const path of attempts) {
+      const res = await get(path)
+      expect(res.body, path).not.toContain(SECRET)
+      if (res.status === 200) expect(res.body, path).toBe(INDEX_HTML)
+      else expect([400, 403, 404], path).toContain(res.status)
+    }
   })
 })

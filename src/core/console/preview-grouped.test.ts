@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Command } from '../../shared/command/schema'
 import type { Workspace } from '../store'
 import { loadCatalog } from './catalog'
-import { evaluate } from './preview-evaluate'
+import { aggregateQuery, evaluate } from './preview-evaluate'
 import { evaluateGrouped, groupable, groupsTableReady } from './preview-grouped'
 import { planCommand } from './preview-plan'
 import { demoWorkspace, TEST_AS_OF } from './test-support'
@@ -107,8 +107,19 @@ describe('grouped preview', () => {
     expect(planCommand(ws.db, { action: 'suspend', params: {}, scope: cohort([{ field: 'state', op: '=', value: 'TX' }]) } as Command, ctx).grouped).toBe(false)
     expect(planCommand(ws.db, { action: 'credit_wallet', params: { amount_cents: 100 }, scope: cohort([]) } as Command, ctx).grouped).toBe(false)
     const plan = planCommand(ws.db, { action: 'change_plan', params: { plan: 'DATA_5' }, scope: cohort([]) } as Command, ctx)
-    const q = evaluateGrouped // the grouped query reads the cover index only
-    expect(q).toBeTypeOf('function')
+    expect(plan.grouped).toBe(true)
+    // the query a preview runs for it reads the groups, not one row per line
+    const ran = aggregateQuery(ws.db, plan)
+    const ranPlan = (ws.db.prepare(`EXPLAIN QUERY PLAN ${ran.sql}`).all(...ran.params) as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+    expect(ranPlan).toMatch(/console_line_groups/)
+    expect(ranPlan).not.toMatch(/\bSCAN lines\b/)
+    // and what it gives is the per-line evaluation's, whose line count and fingerprint are recounted here in JS
+    const grouped = evaluate(ws.db, plan)
+    expect(grouped).toEqual(evaluate(ws.db, { ...plan, grouped: false }))
+    const lines = ws.db.prepare('SELECT id, row_version FROM lines').all() as Array<{ id: number; row_version: number }>
+    expect(grouped.matched).toBe(lines.length)
+    expect(grouped.fp).toBe(lines.reduce((s, l) => s + BigInt(l.id) * 4096n + BigInt(l.row_version), 0n).toString())
+    // the index fallback reads the cover index only
     const eqp = ws.db
       .prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM lines INDEXED BY lines_console_cover WHERE ${plan.scope.sql} GROUP BY status, plan_code, cycle_day, plan_changes_month, addons, tags`)
       .all(...plan.scope.params) as Array<{ detail: string }>

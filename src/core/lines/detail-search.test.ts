@@ -41,8 +41,15 @@ describe('line detail', () => {
     expect(d.usage.daily.at(-1)!.date).toBe(AS_OF)
     expect(d.usage.daily[0].date).toBe('2026-08-18')
     for (let i = 1; i < 90; i++) expect(d.usage.daily[i].date > d.usage.daily[i - 1].date).toBe(true)
-    const blob = fx.ws.db.prepare("SELECT mb FROM usage_daily WHERE line_id = ? AND month = '2026-10'").get(line.id) as { mb: Buffer } | undefined
-    if (blob) expect(d.usage.daily.find((x) => x.date === '2026-10-07')!.mb).toBe(blob.mb.readUInt16LE(6 * 2))
+    // every day against the blobs decoded here: one little-endian uint16 of MB per day of the month, 0 where none
+    const blobs = fx.ws.db.prepare('SELECT month, mb FROM usage_daily WHERE line_id = ?').all(line.id) as Array<{ month: string; mb: Buffer }>
+    expect(blobs.some((b) => b.month === '2026-10')).toBe(true)
+    const mbOn = (date: string) => {
+      const b = blobs.find((x) => x.month === date.slice(0, 7))
+      const at = (Number(date.slice(8)) - 1) * 2
+      return b && at + 2 <= b.mb.length ? b.mb.readUInt16LE(at) : 0
+    }
+    expect(d.usage.daily).toEqual(d.usage.daily.map((x) => ({ ...x, mb: mbOn(x.date) })))
     expect(d.usage.daily.some((x) => x.mb > 0)).toBe(true)
 
     // this cycle against the bucket
@@ -110,8 +117,14 @@ describe('palette search', () => {
 
   it('finds by ICCID prefix, account id (with or without ACC-), name prefix and e-mail prefix', async () => {
     const line = rows[2222]
-    const byIccid = await caller.lines.search({ text: line.iccid.slice(0, 16) })
-    expect(byIccid.some((h) => h.lineId === line.id && h.matched === 'iccid') || byIccid.length === 10).toBe(true)
+    // the lines whose ICCID has the prefix, in ICCID order, counted here (the default limit is 10); the line is one
+    const iccidPrefix = line.iccid.slice(0, 16)
+    const withPrefix = rows.filter((r) => r.iccid.startsWith(iccidPrefix)).sort((a, b) => (a.iccid < b.iccid ? -1 : 1))
+    const byIccid = await caller.lines.search({ text: iccidPrefix })
+    expect(byIccid.map((h) => [h.lineId, h.matched])).toEqual(withPrefix.slice(0, 10).map((r) => [r.id, 'iccid']))
+    const allByIccid = await caller.lines.search({ text: iccidPrefix, limit: 50 })
+    expect(allByIccid.map((h) => [h.lineId, h.matched])).toEqual(withPrefix.slice(0, 50).map((r) => [r.id, 'iccid']))
+    expect(withPrefix.length).toBeLessThanOrEqual(50)
     expect((await caller.lines.search({ text: line.iccid })).map((h) => h.lineId)).toContain(line.id)
 
     const acct = line.accountId // ACC-000123
@@ -121,8 +134,13 @@ describe('palette search', () => {
       expect(hits.some((h) => h.kind === 'account' && h.accountId === acct), text).toBe(true)
     }
     const name = line.accountName
-    const byName = await caller.lines.search({ text: name.slice(0, Math.min(name.length, 8)).toLowerCase(), limit: 50 })
-    expect(byName.some((h) => h.accountId === acct && h.matched === 'name') || byName.length === 50).toBe(true)
+    // the accounts whose name has the prefix (any case), counted here: each is one hit
+    const namePrefix = name.slice(0, Math.min(name.length, 8)).toLowerCase()
+    const named = new Set(rows.filter((r) => r.accountName.toLowerCase().startsWith(namePrefix)).map((r) => r.accountId))
+    expect(named.size).toBeLessThanOrEqual(50)
+    const byName = await caller.lines.search({ text: namePrefix, limit: 50 })
+    expect(byName.filter((h) => h.matched === 'name').map((h) => h.accountId).sort()).toEqual([...named].sort())
+    expect(named).toContain(acct)
     expect((await caller.lines.search({ text: name, limit: 50 })).some((h) => h.accountId === acct)).toBe(true)
     const byEmail = await caller.lines.search({ text: line.email.slice(0, line.email.indexOf('@') + 1).toUpperCase(), limit: 50 })
     expect(byEmail.some((h) => h.accountId === acct && h.matched === 'email')).toBe(true)

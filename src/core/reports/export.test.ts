@@ -33,6 +33,21 @@ function pdfText(pdf: Buffer): string {
   return out.join('\n')
 }
 
+/**
+ * How many times each path operator occurs in the content streams (compress: false leaves them as text, one operator
+ * per line): m moveto, l lineto, c curveto, re rectangle, h closepath.
+ */
+function pathOps(pdf: Buffer): Record<'m' | 'l' | 'c' | 're' | 'h', number> {
+  const n = { m: 0, l: 0, c: 0, re: 0, h: 0 }
+  for (const stream of pdf.toString('latin1').matchAll(/\bstream\r?\n([\s\S]*?)endstream/g)) {
+    for (const line of stream[1].split('\n')) {
+      const op = line.trim().split(/\s+/).pop() ?? ''
+      if (op in n) n[op as keyof typeof n]++
+    }
+  }
+  return n
+}
+
 const pages = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b(?!s)/g) ?? []).length
 
 describe('report exports', () => {
@@ -65,7 +80,39 @@ describe('report exports', () => {
     const text = pdfText(buf)
     expect(text).toContain(`Lines by plan (${chart})`)
     expect(text).toContain('DATA_15')
-    if (chart !== 'table') expect(buf.toString('latin1')).toMatch(/ re\n|\bc\n| l\n/) // vector paths were drawn
+  })
+
+  // The chart's vector drawing, counted against the same report as a plain table (the table is drawn in both): what is
+  // left over is the chart, and its shapes follow from the data (one category per plan, two measures).
+  describe('PDF charts are drawn as vector paths', () => {
+    const pdf = (chart: ChartType) => collect((out) => exportReport(t.ws, { spec: byPlan(chart) }, 'pdf', out, { compress: false }).then(() => undefined))
+    const extra = async (chart: ChartType) => {
+      const [a, b] = [pathOps(await pdf(chart)), pathOps(await pdf('table'))]
+      return { m: a.m - b.m, l: a.l - b.l, c: a.c - b.c, re: a.re - b.re, h: a.h - b.h }
+    }
+    const plans = () => new Set((t.ws.db.prepare('SELECT plan_code FROM lines').pluck().all() as string[])).size
+    const CIRCLE = 4 // pdfkit draws a circle as four Bézier curves and closes it (h)
+
+    it('bar: one rectangle per plan and measure, and one per legend entry', async () => {
+      expect((await extra('bar')).re).toBe(2 * plans() + 2)
+    })
+    it('line: a dot (circle) per plan and measure, joined by line segments', async () => {
+      const d = await extra('line')
+      expect(d.c).toBe(CIRCLE * 2 * plans())
+      expect(d.l).toBeGreaterThanOrEqual(2 * (plans() - 1))
+      expect(d.h).toBe(2 * plans())
+    })
+    it('area: as the line, plus one closed filled region per measure', async () => {
+      const d = await extra('area')
+      expect(d.c).toBe(CIRCLE * 2 * plans())
+      expect(d.h).toBe(2 * plans() + 2)
+    })
+    it('pie: a slice (a path from the centre with an arc) and a legend square per plan', async () => {
+      const d = await extra('pie')
+      expect(d.re).toBe(plans())
+      expect(d.m).toBe(plans())
+      expect(d.c).toBeGreaterThanOrEqual(plans())
+    })
   })
 
   it('a long PDF table paginates with the header on every page', async () => {
@@ -88,20 +135,56 @@ describe('finance export', () => {
 
   it('revenue and tax reconcile with the invoices of the month', () => {
     const f = financeReport(t.ws, month)
-    const inv = t.ws.db.prepare("SELECT count(*) AS n, sum(subtotal_cents) AS s, sum(tax_cents) AS x, sum(total_cents) AS tot FROM invoices WHERE period = ? AND status <> 'void'").get(month) as {
-      n: number
-      s: number
-      x: number
-      tot: number
-    }
-    expect(f.invoiceCount).toBe(inv.n)
-    expect(f.revenueCents).toBe(inv.s)
-    expect(f.taxCents).toBe(inv.x)
-    expect(f.revenueCents + f.taxCents).toBe(inv.tot)
+    // recomputed here in JS from the raw rows: the month's invoices (void ones left out), their items and states
+    const invoices = (t.ws.db.prepare('SELECT id, account_id, period, status, subtotal_cents, tax_cents, total_cents FROM invoices').all() as Array<{
+      id: number
+      account_id: string
+      period: string
+      status: string
+      subtotal_cents: number
+      tax_cents: number
+      total_cents: number
+    }>).filter((i) => i.period === month && i.status !== 'void')
+    const stateOf = new Map((t.ws.db.prepare('SELECT id, state FROM accounts').all() as Array<{ id: string; state: string }>).map((a) => [a.id, a.state]))
+    const invoiceState = new Map(invoices.map((i) => [i.id, stateOf.get(i.account_id)!]))
+    const items = (t.ws.db.prepare('SELECT invoice_id, kind, code, amount_cents FROM invoice_items').all() as Array<{ invoice_id: number; kind: string; code: string | null; amount_cents: number }>).filter(
+      (it) => invoiceState.has(it.invoice_id),
+    )
+    const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+    expect(invoices.length).toBeGreaterThan(0)
+    expect(f.invoiceCount).toBe(invoices.length)
+    expect(f.invoiceSubtotalCents).toBe(total(invoices.map((i) => i.subtotal_cents)))
+    expect(f.invoiceTaxCents).toBe(total(invoices.map((i) => i.tax_cents)))
+    expect(f.invoiceTotalCents).toBe(total(invoices.map((i) => i.total_cents)))
+    const revenue = items.filter((it) => it.kind !== 'tax')
+    expect(f.revenueCents).toBe(total(revenue.map((it) => it.amount_cents)))
+    expect(f.taxCents).toBe(total(items.filter((it) => it.kind === 'tax').map((it) => it.amount_cents)))
+    expect(f.creditsCents).toBe(total(items.filter((it) => it.kind === 'credit').map((it) => it.amount_cents)))
+    expect(f.revenueCents + f.taxCents).toBe(f.invoiceTotalCents)
     expect(f.reconciled).toBe(true)
-    const byState = f.rows.filter((r) => r.section === 'tax').reduce((a, r) => a + r.amountCents, 0)
-    expect(byState).toBe(inv.x)
+    // every (section, state, category, code) amount
+    const expected = new Map<string, number>()
+    for (const it of items) {
+      const key = [it.kind === 'tax' ? 'tax' : 'revenue', invoiceState.get(it.invoice_id), it.kind, it.code ?? ''].join('|')
+      expected.set(key, (expected.get(key) ?? 0) + it.amount_cents)
+    }
+    const got = new Map(f.rows.filter((r) => r.section !== 'reconciliation').map((r) => [[r.section, r.state, r.category, r.code].join('|'), r.amountCents]))
+    expect(got).toEqual(expected)
     expect(new Set(f.rows.filter((r) => r.section === 'revenue').map((r) => r.category))).toEqual(new Set(['plan', 'addon', 'topup', 'proration', 'fee', 'credit']))
+  })
+
+  it('leaves void invoices out of the invoice count and sums', () => {
+    const before = financeReport(t.ws, month)
+    const one = t.ws.db.prepare("SELECT id, total_cents AS total FROM invoices WHERE period = ? AND status <> 'void' ORDER BY id LIMIT 1").get(month) as { id: number; total: number }
+    const status = t.ws.db.prepare('SELECT status FROM invoices WHERE id = ?').pluck().get(one.id) as string
+    t.ws.db.prepare("UPDATE invoices SET status = 'void' WHERE id = ?").run(one.id)
+    try {
+      const after = financeReport(t.ws, month)
+      expect(after.invoiceCount).toBe(before.invoiceCount - 1)
+      expect(after.invoiceTotalCents).toBe(before.invoiceTotalCents - one.total)
+    } finally {
+      t.ws.db.prepare('UPDATE invoices SET status = ? WHERE id = ?').run(status, one.id)
+    }
   })
 
   it('XLSX: three sheets whose totals match; CSV sums back to the invoices', async () => {

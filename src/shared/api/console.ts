@@ -1,5 +1,5 @@
 // The AI command console (issue 4): parse → preview (dry run on the local store) → commit into the outbox, drafts,
-// rollbacks, the batch history and the demo sign-in. The command itself is the contract of ../shared/command-dsl.md
+// rollbacks, the batch history and the demo sign-in. The command itself is the contract of docs/COMMAND-DSL.md
 // (src/shared/command/schema.ts); this file adds what the console needs around it.
 import { z } from 'zod'
 import { commandSchema, type Command } from '../command/schema'

@@ -1,4 +1,4 @@
-// The canonical text form of a command (../shared/command-dsl.md): shown in the preview, editable by the operator, and
+// The canonical text form of a command (docs/COMMAND-DSL.md): shown in the preview, editable by the operator, and
 // parsed back to exactly the same JSON.
 //
 //   <action> [name=value …] <scope>

@@ -1,4 +1,4 @@
-// The operator command of ../shared/command-dsl.md as zod schemas: the ONE definition that the local parser, the LLM
+// The operator command of docs/COMMAND-DSL.md as zod schemas: the ONE definition that the local parser, the LLM
 // tool schema, the canonical text form, preview and commit all validate against. Names here are the contract's and
 // must not change; extend by adding.
 import { z } from 'zod'

@@ -1,4 +1,4 @@
-// The demo catalog of ../shared/command-dsl.md. The demo workspace uses exactly these codes.
+// The demo catalog of docs/COMMAND-DSL.md. The demo workspace uses exactly these codes.
 
 export type PlanKind = 'homefi' | 'mobile' | 'iot'
 

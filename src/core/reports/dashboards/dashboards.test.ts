@@ -106,4 +106,36 @@ describe('bill shock', () => {
     expect(b.byPlan.reduce((a, p) => a + p.lines, 0)).toBe(b.lines)
     expect(b.byPlan.map((p) => p.planCode)).not.toContain('UNL_PLUS')
   })
+
+  it('finds exactly the lines a projection recomputed here in JS finds', () => {
+    const b = billShock(t.ws, 20)
+    const bucket = new Map((t.ws.db.prepare('SELECT code, data_mb FROM plans').all() as Array<{ code: string; data_mb: number | null }>).map((p) => [p.code, p.data_mb]))
+    type Row = { id: number; status: string; plan_code: string; data_used_mb: number; topup_mb: number; cycle_start: string }
+    const rows = t.ws.db.prepare('SELECT id, status, plan_code, data_used_mb, topup_mb, cycle_start FROM lines').all() as Row[]
+    const day = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000
+    const expected = rows.flatMap((r) => {
+      const mb = bucket.get(r.plan_code)
+      if (r.status !== 'active' || mb === null || mb === undefined) return []
+      const elapsed = day(b.asOf) - day(r.cycle_start) + 1
+      // a cycle that starts on day D runs to day D of the next month: as many days as D's month has
+      const len = new Date(Date.UTC(Number(r.cycle_start.slice(0, 4)), Number(r.cycle_start.slice(5, 7)), 0)).getUTCDate()
+      if (elapsed < 3 || elapsed > len) return []
+      const projected = Math.round((r.data_used_mb * len) / elapsed)
+      const allowance = mb + r.topup_mb
+      return projected > allowance ? [{ id: r.id, plan: r.plan_code, used: r.data_used_mb, projected, allowance, elapsed, len }] : []
+    })
+    expected.sort((x, y) => y.projected - y.allowance - (x.projected - x.allowance) || x.id - y.id)
+    expect(expected.length).toBeGreaterThan(0)
+    expect(b.lines).toBe(expected.length)
+    expect(b.lineIds).toEqual(expected.map((e) => e.id))
+    expect(b.top.map((l) => [l.lineId, l.usedMb, l.daysElapsed, l.cycleDays, l.projectedMb, l.allowanceMb])).toEqual(
+      expected.slice(0, 20).map((e) => [e.id, e.used, e.elapsed, e.len, e.projected, e.allowance]),
+    )
+    const byPlan = new Map<string, { lines: number; overshootMb: number }>()
+    for (const e of expected) {
+      const p = byPlan.get(e.plan) ?? { lines: 0, overshootMb: 0 }
+      byPlan.set(e.plan, { lines: p.lines + 1, overshootMb: p.overshootMb + e.projected - e.allowance })
+    }
+    expect(Object.fromEntries(b.byPlan.map((p) => [p.planCode, { lines: p.lines, overshootMb: p.overshootMb }]))).toEqual(Object.fromEntries(byPlan))
+  })
 })

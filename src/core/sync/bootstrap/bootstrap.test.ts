@@ -56,7 +56,8 @@ const LANES_OF: Partial<Record<Mode, string[][]>> = { copy: [ONE_LANE.split(',')
 function isPg(): boolean {
   return Boolean(process.env.TEST_DATABASE_URL)
 }
-if (!isPg()) console.warn('skipping the COPY and worker-lane bootstrap tests: they need a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)')
+const COPY_NEEDS_PG = 'the COPY bootstrap and its worker lanes need a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)'
+if (!isPg()) console.warn(`skipping the COPY and worker-lane bootstrap modes: ${COPY_NEEDS_PG}`)
 
 /**
  * A remote for `role`; `rpc` forces sync_snapshot_chunk even on PostgreSQL; `hook` sees each chunk before it is
@@ -217,7 +218,8 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     await e.close()
   })
 
-  it.runIf(isPg())('copy: a lane that fails midway keeps its chunks; the next pull resumes both threads where they stopped and converges', async () => {
+  it('copy: a lane that fails midway keeps its chunks; the next pull resumes both threads where they stopped and converges', async (ctx) => {
+    ctx.skip(!isPg(), COPY_NEEDS_PG)
     // one lane: accounts, lines and usage_daily
     const scratch = `${db.name}.bootstrap-lane-0`
     const e = await engine(remoteFor('operator', 'copy'))
@@ -243,7 +245,8 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     await e.close()
   })
 
-  it.runIf(isPg())('copy-2: two lanes failing midway are stopped; the next pull resumes them and converges', async () => {
+  it('copy-2: two lanes failing midway are stopped; the next pull resumes them and converges', async (ctx) => {
+    ctx.skip(!isPg(), COPY_NEEDS_PG)
     bootstrap.lanes = parseLaneLayout(TWO_LANES)
     const e = await engine(remoteFor('operator', 'copy-2'))
     await expectLanesToFailAfter(1, () => e.pull({ limit: 40 }))
@@ -254,7 +257,8 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     await e.close()
   })
 
-  it.runIf(isPg())('copy: when this thread fails, the lane is stopped (running or done) and the next pull resumes both and converges', async () => {
+  it('copy: when this thread fails, the lane is stopped (running or done) and the next pull resumes both and converges', async (ctx) => {
+    ctx.skip(!isPg(), COPY_NEEDS_PG)
     let fail = true
     const remote = remoteFor('operator', 'copy', async (table) => {
       if (fail && table === 'care_interactions') throw new RemoteError('network', 'connection lost mid-copy')
@@ -270,7 +274,8 @@ describe(`bulk bootstrap (${isPg() ? 'PostgreSQL' : 'PGlite'})`, () => {
     await e.close()
   })
 
-  it.runIf(isPg())('a lane asked to stop after it has finished stops at once', async () => {
+  it('a lane asked to stop after it has finished stops at once', async (ctx) => {
+    ctx.skip(!isPg(), COPY_NEEDS_PG)
     const remote = c.remote(claimsFor('operator')) as Remote
     const plan = await remote.snapshotBegin!()
     const state = new BulkState(db)

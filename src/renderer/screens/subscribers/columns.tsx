@@ -21,9 +21,6 @@ function StatusCell({ value }: ICellRendererParams<LineRow, string>) {
   return value ? <StatusBadge status={value} size="sm" /> : null
 }
 
-/** Number filters typed in display units, stored in base units: multiply before the filter goes to the core. */
-export const FILTER_SCALE: Partial<Record<LineColumn, number>> = { pastDueCents: 100, walletCents: 100, dataUsedMb: 1024 }
-
 export const COLUMNS: Col[] = [
   { colId: 'msisdn', field: 'msisdn', headerName: 'MSISDN', width: 150, pinned: 'left', valueFormatter: (p) => (p.value ? formatMsisdn(p.value) : ''), cellClass: 'mono', ...prefix },
   { colId: 'accountName', field: 'accountName', headerName: 'Name', width: 180, ...prefix },

@@ -1,7 +1,9 @@
 // AG Grid's sort and filter models → the `lines.list` query (the same shape, with display units scaled to store units).
 import type { SortModelItem } from 'ag-grid-community'
 import type { LineColumn, LineFilter, LinesQuery } from '../../../shared/api/lines'
-import { FILTER_SCALE } from './columns'
+
+/** Number filters typed in display units, stored in base units: multiply before the filter goes to the core. */
+export const FILTER_SCALE: Partial<Record<LineColumn, number>> = { pastDueCents: 100, walletCents: 100, dataUsedMb: 1024 }
 
 type NumberCond = Extract<LineFilter, { filterType: 'number'; type: string }>
 
