@@ -16,6 +16,7 @@ import importX from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
 import frontDoor from './eslint/rules/front-door.js'
 import layers from './eslint/rules/layers.js'
+import { OVERSIZED_FILES, OVERSIZED_FUNCTIONS, sizeRules } from './eslint/size-ratchet.js'
 
 const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*', 'pg', '@electric-sql/*', 'exceljs', 'pdfkit', 'openai', '@supabase/*']
 const electron = ['electron', 'electron-updater', 'electron/*']
@@ -71,6 +72,9 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
+  { files: ['**/*.{ts,tsx}'], rules: sizeRules },
+  ...(OVERSIZED_FILES.length ? [{ files: OVERSIZED_FILES, rules: { 'max-lines': 'off' } }] : []),
+  { files: OVERSIZED_FUNCTIONS, rules: { 'max-lines-per-function': 'off' } },
   {
     files: ['src/shared/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': packages([{ group: ['electron', ...nodeOnly], message: 'src/shared runs everywhere (renderer included): no Node, Electron or database libraries.' }]) },

@@ -1,8 +1,9 @@
 // The layering lint must actually bite: each forbidden import below is reported, each allowed one is not.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
+import { MAX_FILE_LINES, MAX_FUNCTION_LINES, OVERSIZED_FILES, OVERSIZED_FUNCTIONS, sizeRules } from './size-ratchet.js'
 
 const eslint = new ESLint({ cwd: process.cwd() })
 
@@ -92,5 +93,32 @@ describe('import cycles', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('size ratchets', () => {
+  const sizeIds = new Set(['max-lines', 'max-lines-per-function'])
+  const sizeMessages = async (filePath: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath })
+    return result.messages.filter((m) => sizeIds.has(m.ruleId ?? ''))
+  }
+  const fn = (lines: number) => `export function f(): number {\n  let n = 0\n${'  n++\n'.repeat(lines)}  return n\n}\n`
+
+  it('refuses a new function over the limit and a new file over the limit', async () => {
+    expect(await sizeMessages('src/core/lines/x.ts', fn(MAX_FUNCTION_LINES + 5))).toHaveLength(1)
+    expect(await sizeMessages('src/core/lines/x.ts', fn(MAX_FUNCTION_LINES - 10))).toHaveLength(0)
+    const many = Array.from({ length: MAX_FILE_LINES + 5 }, (_, i) => `export const v${i} = ${i}\n`).join('')
+    expect((await sizeMessages('src/core/lines/x.ts', many)).map((m) => m.ruleId)).toEqual(['max-lines'])
+  })
+
+  it('lists only files that still break a limit, so the list can only shrink', async () => {
+    // the same limits, with the list's exemptions taken away
+    const strict = new ESLint({ cwd: process.cwd(), overrideConfig: [{ files: ['**/*.{ts,tsx}'], rules: sizeRules }] })
+    const results = await strict.lintFiles([...OVERSIZED_FILES, ...OVERSIZED_FUNCTIONS])
+    const broken = (rule: string) => new Set(results.filter((r) => r.messages.some((m) => m.ruleId === rule)).map((r) => relative(process.cwd(), r.filePath)))
+    const fixedFiles = OVERSIZED_FILES.filter((f) => !broken('max-lines').has(f))
+    const fixedFunctions = OVERSIZED_FUNCTIONS.filter((f) => !broken('max-lines-per-function').has(f))
+    expect(fixedFiles, 'now under the file limit: remove from OVERSIZED_FILES in eslint/size-ratchet.js').toEqual([])
+    expect(fixedFunctions, 'now under the function limit: remove from OVERSIZED_FUNCTIONS in eslint/size-ratchet.js').toEqual([])
   })
 })
