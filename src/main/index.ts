@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron'
 import { linesQuery } from '../shared/api/lines'
 import { loadConfig, startCore, type Core } from '../core/app'
 import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
@@ -47,6 +47,26 @@ async function createWindow(): Promise<void> {
   else await win.loadFile(join(here, '../renderer/index.html'))
 }
 
+/**
+ * One IPC channel: the sender checked (only our own renderer), and an error that crosses back to the page logged with
+ * its stack first (dispatch logs the API's own; these are the desktop-only channels' and a refused sender).
+ */
+function handle(channel: string, fn: (event: IpcMainInvokeEvent, raw: unknown) => unknown): void {
+  ipcMain.handle(channel, async (event, raw: unknown) => {
+    const log = rootLogger().child({ domain: 'ipc' })
+    if (!isTrustedSender(event)) {
+      log.warn({ channel, url: event.senderFrame?.url }, 'IPC call refused: untrusted sender')
+      throw new Error('refused: untrusted sender')
+    }
+    try {
+      return await fn(event, raw)
+    } catch (e) {
+      log.error({ err: e, channel }, 'IPC call failed')
+      throw e
+    }
+  })
+}
+
 app.whenReady().then(async () => {
   const config = loadConfig(process.env, { dbPath: join(app.getPath('userData'), 'workspace.sqlite') })
   const { dbPath } = config
@@ -72,12 +92,8 @@ app.whenReady().then(async () => {
   core.ready.catch(() => undefined) // shown in the UI through workspace-error
   const updater = startUpdater(core.ws.events, config.updateUrl)
 
-  ipcMain.handle('wingtel:invoke', (event, req: unknown) => {
-    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
-    return dispatch(core!.api, req, 'ipc')
-  })
-  ipcMain.handle('wingtel:export-lines-csv', async (event, raw: unknown) => {
-    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
+  handle('wingtel:invoke', (_event, req) => dispatch(core!.api, req, 'ipc'))
+  handle('wingtel:export-lines-csv', async (event, raw) => {
     const query = linesQuery.parse(raw)
     const win = BrowserWindow.fromWebContents(event.sender)
     const choice = await dialog.showSaveDialog(win!, { defaultPath: 'subscribers.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] })
@@ -87,8 +103,8 @@ app.whenReady().then(async () => {
     await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())))
     return { rows, path: choice.filePath }
   })
-  ipcMain.handle('wingtel:save-file', async (event, raw: { name?: unknown; base64?: unknown }) => {
-    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
+  handle('wingtel:save-file', async (event, input) => {
+    const raw = input as { name?: unknown; base64?: unknown } | undefined
     if (typeof raw?.name !== 'string' || typeof raw?.base64 !== 'string') throw new Error('save-file: expected {name, base64}')
     const win = BrowserWindow.fromWebContents(event.sender)
     const choice = await dialog.showSaveDialog(win!, { defaultPath: raw.name.replace(/[\\/]/g, '_') })
@@ -96,10 +112,7 @@ app.whenReady().then(async () => {
     await writeFile(choice.filePath, Buffer.from(raw.base64, 'base64'))
     return choice.filePath
   })
-  ipcMain.handle('wingtel:restart-to-update', (event) => {
-    if (!isTrustedSender(event)) throw new Error('refused: untrusted sender')
-    updater.restartToUpdate()
-  })
+  handle('wingtel:restart-to-update', () => updater.restartToUpdate())
 
   await createWindow()
   app.on('activate', () => {
