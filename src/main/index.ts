@@ -6,12 +6,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron'
 import { linesQuery } from '../shared/api/lines'
-import { loadConfig, startCore, type Core } from '../core/app'
+import { loadConfig, startCore, type Core, dispatch } from '../core/app'
 import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
 import { installMenu } from './electron/menu'
 import { startUpdater } from './electron/updater'
 import { EncryptedFileSecretStore, fileSecretStoreFor } from '../core/sync'
-import { dispatch } from '../core/app'
 import { rootLogger } from '../core/log'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
