@@ -18,10 +18,10 @@ export default defineConfig({
       exclude: ['src/**/*.test.ts', 'src/**/*.d.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // The floor. It may only rise: raise it when coverage does, never lower it to let a change through. Set from a
-      // run of part of the unit suite (41.2 / 32.4 / 33.0 / 43.2 %), a lower bound of the whole suite's figures: the
-      // first full `npm run test:unit` should lift it to just below what it prints.
-      thresholds: { statements: 41, branches: 32, functions: 32, lines: 43 },
+      // The floor. It may only rise: raise it when coverage does, never lower it to let a change through. The whole unit
+      // suite on the real PostgreSQL measured 74.5 / 64.7 / 66.0 / 76.6 % (statements / branches / functions / lines);
+      // the floor sits two points below so that a local run on PGlite (which skips the direct-Postgres paths) passes.
+      thresholds: { statements: 72, branches: 62, functions: 64, lines: 74 },
     },
   },
 })
