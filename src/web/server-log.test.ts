@@ -3,20 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Api } from '../shared/api'
-import { AppError } from '../shared/api/errors'
 import { LEVELS, memoryLogger } from '../core/log'
 import { EventBus } from '../core/store'
 import { startWebServer, type WebServer } from './server'
+import { failingApi } from '../core/app/testing'
 
-const api = {
-  lines: {
-    detail: async ({ ref }: { ref: string }) => {
-      if (ref === '+15125550000') throw new AppError('NOT_FOUND', `No line with MSISDN ${ref}`)
-      throw new Error('cursor went away')
-    },
-  },
-} as unknown as Api
+const api = failingApi()
 
 describe('web server error log', () => {
   const { log, records } = memoryLogger()
@@ -52,7 +44,7 @@ describe('web server error log', () => {
     expect((await detail('+15125550000')).status).toBe(404)
     expect(records).toHaveLength(2)
     expect(records[0]).toMatchObject({ level: LEVELS.error, path: 'lines.detail', transport: 'http', err: { message: 'cursor went away' } })
-    expect((records[0].err as { stack: string }).stack).toContain('server-log.test.ts')
+    expect((records[0].err as { stack: string }).stack).toContain('app/testing.ts') // where the handler threw
     expect(records[1]).toMatchObject({ level: LEVELS.info, path: 'lines.detail', code: 'NOT_FOUND' })
     expect(records[1]).not.toHaveProperty('err')
   })

@@ -1,18 +1,10 @@
 // Errors that cross IPC are logged: ours at error with their stack, the user's at info without one.
 import { describe, expect, it } from 'vitest'
-import type { Api } from '../../shared/api'
-import { AppError } from '../../shared/api/errors'
 import { LEVELS, memoryLogger } from '../log'
 import { dispatch } from './dispatch'
+import { failingApi } from './testing'
 
-const api = {
-  lines: {
-    detail: async ({ ref }: { ref: string }) => {
-      if (ref === '+15125550000') throw new AppError('NOT_FOUND', `No line with MSISDN ${ref}`)
-      throw new Error('cursor went away')
-    },
-  },
-} as unknown as Api
+const api = failingApi()
 
 describe('dispatch logs the errors it returns', () => {
   it('logs a handler’s plain Error at error, with its stack and the call’s path', async () => {
@@ -23,7 +15,7 @@ describe('dispatch logs the errors it returns', () => {
     const [rec] = records
     expect(rec).toMatchObject({ level: LEVELS.error, path: 'lines.detail', transport: 'ipc', msg: 'api lines.detail failed: cursor went away' })
     expect(rec.err).toMatchObject({ type: 'Error', message: 'cursor went away' })
-    expect((rec.err as { stack: string }).stack).toContain('dispatch.test.ts')
+    expect((rec.err as { stack: string }).stack).toContain('app/testing.ts') // where the handler threw
   })
 
   it('logs a user-facing AppError at info, with its code and no stack', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../shared/command/schema'
 import type { Workspace } from '../store'
-import { callerFor, demoWorkspace, TEST_AS_OF } from './test-support'
+import { callerFor, demoWorkspace, failure, pinLines, TEST_AS_OF } from './test-support'
 
 let ws: Workspace
 let api: ReturnType<typeof callerFor>
@@ -14,24 +14,6 @@ afterEach(() => ws.close())
 
 const cmd = (c: Command): Command => c
 
-/** The AppError code behind a caller's error (zod failures are BAD_INPUT), and its message. */
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p
-  } catch (e) {
-    const err = e as { code?: string; message: string; cause?: { code?: string } }
-    const code = err.cause?.code ?? (err.code === 'BAD_REQUEST' ? 'BAD_INPUT' : String(err.code))
-    return { code, message: err.message }
-  }
-  throw new Error('expected a failure')
-}
-
-/** Takes `n` active lines without add-ons and pins their values; returns their ids and MSISDNs. */
-function pinLines(n: number): Array<{ id: number; msisdn: string }> {
-  return ws.db
-    .prepare("SELECT id, msisdn FROM lines WHERE status = 'active' AND addons = '' AND tags = '' AND plan_changes_month = 0 ORDER BY id LIMIT ?")
-    .all(n) as Array<{ id: number; msisdn: string }>
-}
 function setLine(id: number, cols: Record<string, unknown>): void {
   const keys = Object.keys(cols)
   ws.db.prepare(`UPDATE lines SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => cols[k]), id)
@@ -41,7 +23,7 @@ const list = (ls: Array<{ msisdn: string }>) => ({ kind: 'list' as const, source
 describe('preview', () => {
   it('computes blocked reasons and money by hand on a fixture', async () => {
     expect(ws.meta('as_of')).toBe(TEST_AS_OF)
-    const [l1, l2, l3, l4, l5, l6] = pinLines(6)
+    const [l1, l2, l3, l4, l5, l6] = pinLines(ws, 6)
     setLine(l1.id, { plan_code: 'DATA_5', cycle_day: 5 }) // cycle 11-05 → 12-05: 30 days, 20 left on 11-15
     setLine(l2.id, { plan_code: 'DATA_1', cycle_day: 20 }) // cycle 10-20 → 11-20: 31 days, 5 left
     setLine(l3.id, { plan_code: 'DATA_15' })
@@ -75,7 +57,7 @@ describe('preview', () => {
   })
 
   it('prices recurring add-ons, removals and credits', async () => {
-    const [l1, l2, l3] = pinLines(3)
+    const [l1, l2, l3] = pinLines(ws, 3)
     setLine(l1.id, { cycle_day: 5 })
     setLine(l2.id, { cycle_day: 20 })
     setLine(l3.id, { cycle_day: 5, addons: 'HOTSPOT' })
@@ -94,7 +76,7 @@ describe('preview', () => {
   })
 
   it('blocks suspend/resume by status and warns on an empty where', async () => {
-    const [a, b] = pinLines(2)
+    const [a, b] = pinLines(ws, 2)
     setLine(b.id, { status: 'suspended' })
     const s = await api.console.preview({ command: cmd({ action: 'suspend', params: {}, scope: list([a, b]) }) })
     expect(s.blockedReasons.map((r) => r.code)).toEqual(['already_suspended'])
@@ -116,7 +98,7 @@ describe('preview', () => {
 
 describe('carrier provisioning limit', () => {
   it('blocks a suspend or resume on a line that has had 5 provisioning actions on the clock day, as the server would', async () => {
-    const [l1, l2, l3] = pinLines(3)
+    const [l1, l2, l3] = pinLines(ws, 3)
     const ev = ws.db.prepare("INSERT INTO line_events (line_id, at, kind) VALUES (?, ?, ?)")
     const day = TEST_AS_OF
     // l1: five provisioning events today → blocked

@@ -12,7 +12,7 @@ import { Workspace } from '../store'
 import { createTestCentral, type TestCentral } from '../sync/testing/test-central'
 import { centralChecksums, localChecksums } from '../sync/testing/test-checksums'
 import { engineOn, pushAndPull, type SyncEngine } from '../sync/testing/test-engine'
-import { callerFor, TEST_AS_OF } from './test-support'
+import { callerFor, failure, pinLines, TEST_AS_OF } from './test-support'
 
 let c: TestCentral
 let dir: string
@@ -43,24 +43,6 @@ afterEach(async () => {
 
 const cmd = (x: Command): Command => x
 
-/** The AppError code behind a caller's error (zod failures are BAD_INPUT), and its message. */
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p
-  } catch (e) {
-    const err = e as { code?: string; message: string; cause?: { code?: string } }
-    const code = err.cause?.code ?? (err.code === 'BAD_REQUEST' ? 'BAD_INPUT' : String(err.code))
-    return { code, message: err.message }
-  }
-  throw new Error('expected a failure')
-}
-
-/** `n` active lines without add-ons, tags or plan changes this month (as the replica has them from the server). */
-function pinLines(n: number): Array<{ id: number; msisdn: string }> {
-  return ws.db
-    .prepare("SELECT id, msisdn FROM lines WHERE status = 'active' AND addons = '' AND tags = '' AND plan_changes_month = 0 ORDER BY id LIMIT ?")
-    .all(n) as Array<{ id: number; msisdn: string }>
-}
 /** Sets a line's columns on the server (as another workstation would); the next pull brings them. */
 async function setLine(id: number, cols: Record<string, unknown>): Promise<void> {
   const keys = Object.keys(cols)
@@ -91,7 +73,7 @@ async function applyOnServer(batchId: string): Promise<void> {
 describe('rollback (through the server)', () => {
   it('restores previous plans, statuses, add-ons, tags and credits after the batches applied', async () => {
     await api.console.session.signInDemo({ role: 'operator' })
-    const lines = pinLines(8)
+    const lines = pinLines(ws, 8)
     for (const [i, l] of lines.entries()) await setLine(l.id, { plan_code: i % 2 ? 'DATA_1' : 'DATA_5', tags: i % 3 ? '' : 'vip' })
     await pushAndPull(engine, c)
     const before = lines.map((l) => lineOf(l.id))
@@ -137,7 +119,7 @@ describe('rollback (through the server)', () => {
 
   it('prices a plan rollback and blocks lines that moved on', async () => {
     await api.console.session.signInDemo({ role: 'operator' })
-    const [a, b] = pinLines(2)
+    const [a, b] = pinLines(ws, 2)
     await setLine(a.id, { plan_code: 'DATA_5', cycle_day: 5 })
     await setLine(b.id, { plan_code: 'DATA_5', cycle_day: 5 })
     await pushAndPull(engine, c)
@@ -155,7 +137,7 @@ describe('rollback (through the server)', () => {
 
   it('discards never-sent ops of a pending batch, and refuses a stale rollback preview', async () => {
     await api.console.session.signInDemo({ role: 'operator' })
-    const ls = pinLines(5)
+    const ls = pinLines(ws, 5)
     const p = await api.console.preview({ command: cmd({ action: 'tag', params: { tag: 'x1' }, scope: list(ls) }) })
     const x = await api.console.commit({ previewId: p.previewId })
     const rb = await api.console.rollbackPreview({ batchId: x.batchId })

@@ -33,3 +33,22 @@ export async function demoWorkspace(lines = 1500): Promise<Workspace> {
 export function callerFor(ws: Workspace) {
   return createCaller(createApi(ws))
 }
+
+/** The AppError code behind a caller's error (zod failures are BAD_INPUT), and its message. */
+export async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p
+  } catch (e) {
+    const err = e as { code?: string; message: string; cause?: { code?: string } }
+    const code = err.cause?.code ?? (err.code === 'BAD_REQUEST' ? 'BAD_INPUT' : String(err.code))
+    return { code, message: err.message }
+  }
+  throw new Error('expected a failure')
+}
+
+/** `n` active lines without add-ons, tags or plan changes this month, so a test can pin their values; ids and MSISDNs. */
+export function pinLines(ws: Workspace, n: number): Array<{ id: number; msisdn: string }> {
+  return ws.db
+    .prepare("SELECT id, msisdn FROM lines WHERE status = 'active' AND addons = '' AND tags = '' AND plan_changes_month = 0 ORDER BY id LIMIT ?")
+    .all(n) as Array<{ id: number; msisdn: string }>
+}
