@@ -80,6 +80,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': packages([{ group: ['electron', ...nodeOnly], message: 'src/shared runs everywhere (renderer included): no Node, Electron or database libraries.' }]) },
   },
   {
+    // the renderer's only value imports from src/shared: they must bring no library (zod, tRPC) into the page
+    files: ['src/shared/domain/**/*.ts'],
+    rules: { 'no-restricted-imports': packages([{ group: ['*', '!.', '!./*', '!../domain/*'], message: 'src/shared/domain holds plain values the renderer imports: no library (zod schemas belong in src/shared/api).' }]) },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': packages([{ group: ['electron', ...nodeOnly], message: 'The renderer is a sandboxed web page: no Node or Electron imports.' }]) },

@@ -45,6 +45,13 @@ describe('layering lint', () => {
     expect(await restricted('src/renderer/x.tsx', imp('formatUs', '../shared/domain/msisdn'))).toHaveLength(0)
   })
 
+  it('lets the renderer take only types from src/shared, and plain values from src/shared/domain', async () => {
+    expect(await restricted('src/renderer/x.tsx', imp('reportSpec', '../shared/api/reports'))).not.toHaveLength(0)
+    expect(await restricted('src/renderer/x.tsx', "import type { ReportSpec } from '../shared/api/reports'\nexport type A = ReportSpec\n")).toHaveLength(0)
+    expect(await restricted('src/renderer/x.tsx', imp('CHART_TYPES', '../shared/domain/report-spec'))).toHaveLength(0)
+    expect(await restricted('src/shared/domain/x.ts', imp('z', 'zod'))).not.toHaveLength(0)
+  })
+
   it('keeps src/shared self-contained', async () => {
     expect(await restricted('src/shared/x.ts', imp('Workspace', '../core/store/workspace'))).not.toHaveLength(0)
     expect(await restricted('src/shared/x.ts', "import Database from 'better-sqlite3'\nexport const a = Database\n")).not.toHaveLength(0)

@@ -4,7 +4,7 @@
 // boundary either way. Imports run one way (domains <- contract <- trpc <- index): no cycle, not even a type-only one.
 import { z } from 'zod'
 import { ROLES } from '../domain/console'
-import { reportSpec } from '../domain/report-spec'
+import { reportSpec } from './report-spec'
 import {
   batchInput,
   commitInput,

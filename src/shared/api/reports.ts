@@ -1,16 +1,11 @@
 // Offline reports: the report spec the builder produces (compiled to SQL by the core through a per-dataset whitelist),
 // saved reports, the read-only SQL runner, the prebuilt dashboards and the exports.
 import { z } from 'zod'
-import {
-  reportSpec,
-  type Aggregation,
-  type ChartType,
-  type FieldType,
-  type ReportDataset,
-  type ReportSpec,
-} from '../domain/report-spec'
+import type { Aggregation, ChartType, FieldType, ReportDataset } from '../domain/report-spec'
+import { reportSpec, type ReportSpec } from './report-spec'
 
 export * from '../domain/report-spec'
+export * from './report-spec'
 
 /** What the UI needs to build a report: each dataset's whitelisted fields (no SQL). */
 export interface DatasetField {
