@@ -13,6 +13,19 @@ function sources(dir: string): string[] {
 }
 
 describe('loadConfig', () => {
+  it('puts the log beside the workspace and reads its level, file and slow-query threshold', () => {
+    expect(loadConfig({}, { dbPath: '/data/ws.sqlite' }).log).toEqual({ level: 'info', file: join('/data', 'logs', 'wingtel.log'), slowQueryMs: 50 })
+    expect(loadConfig({ WINGTEL_LOG_LEVEL: 'debug', WINGTEL_LOG_FILE: '/var/log/w.log', WINGTEL_SLOW_QUERY_MS: '200' }, { dbPath: '/d/ws.sqlite' }).log).toEqual({
+      level: 'debug',
+      file: '/var/log/w.log',
+      slowQueryMs: 200,
+    })
+    // an empty file name means stderr only
+    expect(loadConfig({ WINGTEL_LOG_FILE: '' }, { dbPath: '/d/ws.sqlite' }).log.file).toBeNull()
+    expect(() => loadConfig({ WINGTEL_LOG_LEVEL: 'loud' }, { dbPath: '/d/ws.sqlite' })).toThrow(/WINGTEL_LOG_LEVEL must be one of/)
+    expect(() => loadConfig({ WINGTEL_SLOW_QUERY_MS: '-5' }, { dbPath: '/d/ws.sqlite' })).toThrow(/WINGTEL_SLOW_QUERY_MS must be a positive whole number/)
+  })
+
   it('gives the defaults for an empty environment', () => {
     const c = loadConfig({}, { dbPath: '/data/ws.sqlite' })
     expect(c).toEqual(defaultConfig('/data/ws.sqlite'))
