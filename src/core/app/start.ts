@@ -10,6 +10,7 @@ import { closeDashboardSummaries, closeSqlRunner } from '../reports'
 import { SETTINGS, syncService } from '../sync'
 import { Workspace } from '../store'
 import { createLogger, forwardWorkerLogs, setRootLogger, type Logger } from '../log'
+import { DisposableStore } from '../runtime'
 
 export interface Core {
   ws: Workspace
@@ -34,11 +35,21 @@ export async function startCore(input: CoreInput): Promise<Core> {
   // the process's root logger: the domains' loggers, dispatch and the forwarded workers' records all write here
   const log = createLogger({ level: config.log.level, file: config.log.file ?? undefined })
   setRootLogger(log)
-  const stopForwarding = forwardWorkerLogs(log)
+  // everything started below is added here as it starts; stop() ends it all, last first
+  const services = new DisposableStore(() => log)
+  services.add('log file', () => {
+    log.info('core stopped')
+    log.closeFile()
+  })
+  services.add('worker log forwarding', forwardWorkerLogs(log))
   const ws = new Workspace({ dbPath: config.dbPath, log: log.child({ domain: 'store' }), slowQueryMs: config.log.slowQueryMs })
+  services.add('workspace', () => ws.close())
+  services.add('dashboard summaries', () => closeDashboardSummaries(ws))
+  services.add('SQL runner', () => closeSqlRunner(ws.opts.dbPath))
   log.info({ dbPath: config.dbPath }, 'core started')
   // created first, so that every later syncService(ws) (the API handlers) gets this one
   const sync = syncService(ws, { secrets: config.secretStore?.(ws), sandbox: config.sandbox, bootstrap: config.bootstrap })
+  services.add('sync', () => sync.close())
   const api = createApi(ws, { llm: config.llm })
   const { writeLinesCsv } = await import('../lines')
   const ready = config.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, config.demo, config.demoGate)
@@ -59,13 +70,7 @@ export async function startCore(input: CoreInput): Promise<Core> {
       // a failed first-start build or live start was reported (workspace-error, the sync status): stop anyway
       await ready.catch(() => undefined)
       await live.catch(() => undefined)
-      await sync.close()
-      await closeSqlRunner(ws.opts.dbPath)
-      await closeDashboardSummaries(ws)
-      ws.close()
-      log.info('core stopped')
-      stopForwarding()
-      log.closeFile()
+      await services.dispose()
     },
   }
 }
