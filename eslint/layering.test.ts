@@ -1,8 +1,10 @@
 // The layering lint must actually bite: each forbidden import below is reported, each allowed one is not.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
+import { findCycles, importGraph } from './cycles.js'
 import { MAX_FILE_LINES, MAX_FUNCTION_LINES, OVERSIZED_FILES, OVERSIZED_FUNCTIONS, sizeRules } from './size-ratchet.js'
 
 const eslint = new ESLint({ cwd: process.cwd() })
@@ -84,6 +86,25 @@ describe('front doors', () => {
 })
 
 describe('import cycles', () => {
+  it('finds a cycle made of type-only imports and dynamic import(), which import-x/no-cycle does not follow', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'type-cycle-'))
+    try {
+      writeFileSync(join(dir, 'a.ts'), "import type { B } from './b'\nexport interface A { b?: B }\n")
+      writeFileSync(join(dir, 'b.ts'), "import type { A } from './a'\nexport interface B { a?: A }\n")
+      writeFileSync(join(dir, 'c.ts'), "export const c = () => import('./d')\n")
+      writeFileSync(join(dir, 'd.ts'), "import { c } from './c'\nexport const d = c\n")
+      writeFileSync(join(dir, 'e.ts'), "import type { A } from './a'\nexport type E = A\n")
+      // a folder given relative to the working directory, as `npm run lint` gives it
+      const cycles = findCycles(importGraph([relative(process.cwd(), dir)])).map((c) => c.map((f) => relative(dir, f)))
+      expect(cycles.sort()).toEqual([
+        ['a.ts', 'b.ts'],
+        ['c.ts', 'd.ts'],
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('fails the lint on a cycle between two files', async () => {
     // no-cycle follows real files, so the probe is two files on disk inside the linted tree, removed afterwards
     const dir = mkdtempSync(join(process.cwd(), 'src', 'core', 'cycle-probe-'))
