@@ -1,7 +1,8 @@
 // Worker threads and child processes log into the parent's file. Threads post each JSON line on a process-wide
 // BroadcastChannel, so a worker started from a worker (the lanes, from the sync worker) reaches the main thread the
 // same way, and no start-up site has to wire a port. Child processes send it over their IPC channel instead, under a
-// key that their parent's reply handler recognizes with `isLogMessage` and skips.
+// key that their parent's reply handler recognizes with `isLogMessage` and skips; forkEntry (src/core/runtime) relays
+// them for every child it starts.
 import { BroadcastChannel } from 'node:worker_threads'
 import type { ChildProcess } from 'node:child_process'
 import pino from 'pino'

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
+import { forwardChildLogs, rootLogger } from '../log'
 import { ENTRIES, type EntryKind, type EntryName } from './entries'
 
 export interface ResolvedEntry {
@@ -60,7 +61,11 @@ export function startWorkerEntry(entry: ResolvedEntry, workerData: unknown, reso
   return w
 }
 
-/** Forks a child-process entry with an IPC channel (advanced serialization); stdout ignored, stderr inherited. */
+/**
+ * Forks a child-process entry with an IPC channel (advanced serialization); stdout ignored, stderr inherited. Its log
+ * records (childLogger) are written through the root logger, as every worker thread's are (forwardWorkerLogs); the
+ * caller's reply handler skips them (isLogMessage).
+ */
 export function forkEntry(entry: ResolvedEntry, opts: { stdio?: StdioOptions } = {}): ChildProcess {
   if (entry.kind !== 'process') throw new Error(`${entry.name} is a worker entry, not a child process`)
   const env: NodeJS.ProcessEnv = { ...process.env }
@@ -69,6 +74,7 @@ export function forkEntry(entry: ResolvedEntry, opts: { stdio?: StdioOptions } =
   const proc = fork(entry.path, [entryFlag(entry.name)], { execArgv: entry.execArgv, env, stdio: opts.stdio ?? ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
   // a child that could not be spawned has no pid and emits 'error', maybe never 'exit': nothing to track
   if (proc.pid !== undefined) track(entry, proc.pid, proc)
+  forwardChildLogs(proc, rootLogger())
   return proc
 }
 

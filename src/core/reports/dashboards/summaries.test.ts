@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reportsHandlers } from '../handlers'
@@ -8,7 +10,8 @@ import { clearDashboardCache } from './cache'
 import { churnForecast, churnForecastDirect } from './churn-forecast'
 import { revenueWaterfall, revenueWaterfallDirect } from './revenue-waterfall'
 import { subscriberGrowth, subscriberGrowthDirect } from './subscriber-growth'
-import { closeDashboardSummaries, refreshDashboardSummaries, summariesPath, summaryStatus } from './summaries'
+import { LEVELS, memoryLogger, rootLogger, setRootLogger } from '../../log'
+import { buildInChild, closeDashboardSummaries, refreshDashboardSummaries, summariesPath, summaryStatus } from './summaries'
 
 let t: Awaited<ReturnType<typeof makeTestWorkspace>>
 beforeAll(async () => {
@@ -138,6 +141,25 @@ describe('dashboard summaries', () => {
     } finally {
       closeDashboardSummaries(w.ws)
       w.dispose()
+    }
+  })
+})
+
+describe('the dashboards child process', () => {
+  it("logs a failed build into the parent's log, with the child's name and the stack", async () => {
+    const { log, records } = memoryLogger()
+    const before = rootLogger()
+    setRootLogger(log)
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'dash-child-'))
+      // not a workspace: the child's build fails on opening it
+      await expect(buildInChild(join(dir, 'missing.sqlite'), join(dir, 'out.dashboards'))).rejects.toThrow(/building the dashboard summaries failed/)
+      const rec = records.find((r) => r.worker === 'dashboards-builder')
+      expect(rec).toMatchObject({ level: LEVELS.error, msg: 'building the dashboard summaries failed' })
+      expect((rec?.err as { stack?: string } | undefined)?.stack).toMatch(/summary-build|dashboards\.process/)
+      rmSync(dir, { recursive: true, force: true })
+    } finally {
+      setRootLogger(before)
     }
   })
 })

@@ -17,7 +17,7 @@ import type { DashboardFreshness } from '../../../shared/api/reports'
 import type { Workspace } from '../../store'
 import type { DashboardsBuildReply } from '../dashboards.process'
 import { forkEntry, resolveEntry } from '../../runtime'
-import { forwardChildLogs, isLogMessage, rootLogger } from '../../log'
+import { isLogMessage, rootLogger } from '../../log'
 import { asOfOf } from './clock'
 import { builtState, buildSummaries, dirtyGeneration, fingerprint, openSummaries, type BuildStats, type BuiltState } from './summary-build'
 
@@ -232,7 +232,6 @@ export function buildInChild(dbPath: string, path: string, onStart?: (child: Chi
       outcome = f
       proc.kill()
     }
-    forwardChildLogs(proc, rootLogger().child({ domain: 'reports' }))
     proc.on('message', (m: DashboardsBuildReply) => isLogMessage(m) || done(() => (m.ok ? resolve({ ...m.stats, cpuMs: m.cpuMs }) : reject(new Error(`building the dashboard summaries failed: ${m.message}`)))))
     // a child that could not be started may never emit 'exit'
     proc.on('error', (err) => {
