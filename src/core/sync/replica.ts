@@ -1,7 +1,7 @@
 // The local replica of the synced tables, as the log apply (pull/) and the bulk bootstrap (bootstrap/) both write it:
 // the meta keys of the sync state, the columns this store keeps of each synced table, and the account columns of
-// `lines`, denormalized from the local `accounts` (docs/SYNC-PROTOCOL.md). The keys only a bootstrap uses are its own
-// (bootstrap/indexes.ts, bootstrap/bulk-state.ts).
+// `lines`, denormalized from the local `accounts` (docs/SYNC-PROTOCOL.md). The keys of the saved indexes are
+// bootstrap/indexes.ts's own.
 import type Database from 'better-sqlite3'
 import type { Db } from '../store'
 import { LINE_ACCOUNT_COLUMNS, SYNCED_TABLES } from '../../shared/sync/protocol'
@@ -19,6 +19,16 @@ export const META = {
   lastError: 'sync.last_error',
   lastPushAt: 'sync.last_push_at',
   horizonLag: 'sync.horizon_lag',
+} as const
+
+/** The bulk bootstrap's keys: written by the sync thread (bootstrap/bulk-state.ts) and read by a lane (bootstrap/lane.ts). */
+export const BULK_META = {
+  /** the bulk bootstrap's plan (sync_snapshot_begin's reply) while it runs */
+  plan: 'sync.bulk_plan',
+  /** the tables each of the bulk bootstrap's other lanes copies (lane.ts), a JSON list of lists; absent: none */
+  lanes: 'sync.bulk_lanes',
+  /** the lanes (their numbers, a JSON list) whose tables are moved into the store */
+  lanesMoved: 'sync.bulk_lanes_moved',
 } as const
 
 /** Quotes an SQL identifier. */

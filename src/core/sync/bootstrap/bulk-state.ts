@@ -7,20 +7,11 @@ import { SYNCED_TABLES } from '../../../shared/sync/protocol'
 import { moveTablesIn, tableDdl } from '../../store'
 import type { Db } from '../../store'
 import type { RemoteConfig } from '../remotes/remote'
-import { emptySyncedTables, META, ReplicaMeta } from '../replica'
+import { BULK_META, emptySyncedTables, META, ReplicaMeta } from '../replica'
 import { BulkInserter, type BulkPiece } from './bulk-insert'
 import { BootstrapIndexes } from './indexes'
 import type { LaneInput } from './lane'
 import { discardLaneStore, laneStorePath, removeLaneStores } from './lane-files'
-
-export const BULK_META = {
-  /** the bulk bootstrap's plan (sync_snapshot_begin's reply) while it runs */
-  plan: 'sync.bulk_plan',
-  /** the tables each of the bulk bootstrap's other lanes copies (lane.ts), a JSON list of lists; absent: none */
-  lanes: 'sync.bulk_lanes',
-  /** the lanes (their numbers, a JSON list) whose tables are moved into the store */
-  lanesMoved: 'sync.bulk_lanes_moved',
-} as const
 
 /**
  * The cursor during a bulk bootstrap (docs/SYNC-PROTOCOL.md "Bulk bootstrap"): this client's own position, never sent

@@ -17,6 +17,7 @@ import type { BulkStats } from './stats'
 import { removeLaneStore } from './lane-files'
 import { reviveError, type SerializedError } from '../errors'
 import type { RemoteConfig } from '../remotes/remote'
+import { BULK_META } from '../replica'
 
 /**
  * The tables each worker lane copies, the sync thread copying the rest: `lines` (25 secondary indexes, the costliest
@@ -110,7 +111,7 @@ export function openLaneStore(input: LaneInput): Db {
     try {
       const db = openScratch(path)
       const meta = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value
-      if (meta('sync.bulk_plan') === JSON.stringify(input.plan) && meta(LANE_META.ddl) === JSON.stringify(input.ddl)) return db
+      if (meta(BULK_META.plan) === JSON.stringify(input.plan) && meta(LANE_META.ddl) === JSON.stringify(input.ddl)) return db
       db.close()
     } catch {
       // unreadable or from another schema: start over
