@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import ts from 'typescript'
+import { resolveRelative } from './rules/rooms.js'
 
 const EXTS = ['.ts', '.tsx']
 
@@ -18,14 +19,6 @@ function listFiles(dir) {
   })
 }
 
-function resolve(from, spec) {
-  const base = path.resolve(path.dirname(from), spec)
-  for (const c of [base, ...EXTS.map((e) => base + e), ...EXTS.map((e) => path.join(base, `index${e}`))]) {
-    if (fs.existsSync(c) && fs.statSync(c).isFile() && EXTS.includes(path.extname(c))) return c
-  }
-  return null
-}
-
 /** The import graph of the TypeScript files under `dirs`: file -> files it imports (relative specifiers only). */
 export function importGraph(dirs) {
   const graph = new Map()
@@ -33,8 +26,8 @@ export function importGraph(dirs) {
     const { importedFiles } = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true)
     const to = new Set()
     for (const { fileName } of importedFiles) {
-      if (!fileName.startsWith('.')) continue
-      const target = resolve(file, fileName)
+      // a target outside the scanned files (a package, a .js file) is no node of the graph: findCycles passes it by
+      const target = resolveRelative(file, fileName)
       if (target) to.add(target)
     }
     graph.set(file, [...to])
