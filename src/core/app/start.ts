@@ -8,6 +8,7 @@ import { createApi } from './api'
 import { withDefaults, type CoreInput, type DemoSize } from './config'
 import { closeDashboardSummaries, closeSqlRunner } from '../reports'
 import { SETTINGS, syncService } from '../sync'
+import { writeLinesCsv } from '../lines'
 import { Workspace } from '../store'
 import { createLogger, forwardWorkerLogs, setRootLogger, type Logger } from '../log'
 import { DisposableStore } from '../runtime'
@@ -51,7 +52,6 @@ export async function startCore(input: CoreInput): Promise<Core> {
   const sync = syncService(ws, { secrets: config.secretStore?.(ws), sandbox: config.sandbox, bootstrap: config.bootstrap })
   services.add('sync', () => sync.close())
   const api = createApi(ws, { llm: config.llm })
-  const { writeLinesCsv } = await import('../lines')
   const ready = config.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, config.demo, config.demoGate)
   // With a real backend configured (Supabase or Postgres) the app syncs live: pull now, then on every poke, and push
   // ops as the console queues them. The embedded sandbox syncs on demand from the Sync screen instead, because filling
