@@ -7,25 +7,36 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
-const require = createRequire(import.meta.url)
-const electronDir = dirname(require.resolve('electron/package.json'))
-const hasBinary = () => existsSync(join(electronDir, 'path.txt'))
-
-function whyNoDesktop() {
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display to open a window on'
-  if (!hasBinary()) {
-    console.log('Wingtel Ops: fetching the Electron binary (once)…')
-    const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit' })
-    if (r.status !== 0 || !hasBinary()) return 'the Electron binary could not be downloaded (no internet?)'
-  }
+/**
+ * Why the desktop app cannot open here, or null when it can. `install` fetches the Electron binary (tried only when it
+ * is missing and there is a display) and says whether it succeeded.
+ */
+export function desktopBlocker({ platform, env, hasBinary, install }) {
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display to open a window on'
+  if (!hasBinary() && !(install() && hasBinary())) return 'the Electron binary could not be downloaded (no internet?)'
   return null
 }
 
-const why = whyNoDesktop()
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-const [cmd, args] = why ? [npm, ['run', '-s', 'serve']] : [npm, ['exec', '--', 'electron-vite', 'preview']]
-if (why) console.log(`Wingtel Ops: ${why}; opening web mode instead (open the URL below in a browser).`)
-const child = spawn(cmd, args, { stdio: 'inherit' })
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)))
-for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => child.kill(s))
+function main() {
+  const require = createRequire(import.meta.url)
+  const electronDir = dirname(require.resolve('electron/package.json'))
+  const why = desktopBlocker({
+    platform: process.platform,
+    env: process.env,
+    hasBinary: () => existsSync(join(electronDir, 'path.txt')),
+    install: () => {
+      console.log('Wingtel Ops: fetching the Electron binary (once)…')
+      return spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit' }).status === 0
+    },
+  })
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  const args = why ? ['run', '-s', 'serve'] : ['exec', '--', 'electron-vite', 'preview']
+  if (why) console.log(`Wingtel Ops: ${why}; opening web mode instead (open the URL below in a browser).`)
+  const child = spawn(npm, args, { stdio: 'inherit' })
+  child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)))
+  for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => child.kill(s))
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main()
