@@ -1,4 +1,7 @@
+import { fork } from 'node:child_process'
 import { EventEmitter } from 'node:events'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -94,5 +97,17 @@ describe('forwarding', () => {
     expect(records[0].pid).toBe(process.pid)
     expect(isLogMessage({ wingtelLog: line })).toBe(true)
     expect(isLogMessage({ id: 1, ok: true })).toBe(false)
+  })
+
+  it('a child that logs after its parent has disconnected neither crashes nor hangs', async () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+    const proc = fork(join(__dirname, 'test-orphan-child.ts'), [], { execArgv: ['--import', tsx], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    let out = ''
+    let err = ''
+    proc.stdout!.on('data', (d: Buffer) => (out += d))
+    proc.stderr!.on('data', (d: Buffer) => (err += d))
+    proc.once('message', () => proc.disconnect())
+    const code = await new Promise<number | null>((ok) => proc.once('exit', ok))
+    expect({ code, out, err }).toEqual({ code: 0, out: 'survived\n', err: '' })
   })
 })
