@@ -89,7 +89,7 @@ app.whenReady().then(async () => {
     return
   }
   core.ready.catch(() => undefined) // shown in the UI through workspace-error
-  const updater = startUpdater(core.ws.events, config.updateUrl)
+  const updater = startUpdater(core.ws.events, { feed: config.updateUrl, allowLoopbackHttp: config.updateAllowLoopbackHttp })
 
   handle('wingtel:invoke', (_event, req) => dispatch(core!.api, req, 'ipc'))
   handle('wingtel:export-lines-csv', async (event, raw) => {

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         WINGTEL_OPENAI_MODEL: 'llama3.1',
         WINGTEL_OPENAI_TIMEOUT_MS: '2000',
         WINGTEL_UPDATE_URL: 'https://updates.example/staging',
+        WINGTEL_UPDATE_ALLOW_LOOPBACK_HTTP: '1',
       },
       { dbPath: '/fallback.sqlite' },
     )
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
     expect(c.bootstrap).toEqual({ lanes: [['accounts', 'lines'], ['usage_daily', 'invoice_items']], trace: true })
     expect(c.llm).toEqual({ apiKey: undefined, baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.1', timeoutMs: 2000 })
     expect(c.updateUrl).toBe('https://updates.example/staging')
+    expect(c.updateAllowLoopbackHttp).toBe(true)
     // an empty layout: no lane, the sync thread copies every table
     expect(loadConfig({ WINGTEL_BOOTSTRAP_LANES: '' }).bootstrap.lanes).toEqual([])
   })

@@ -32,6 +32,8 @@ export interface CoreConfig {
   llm: LlmSettings
   /** the update feed (null: the one electron-builder.yml baked in) */
   updateUrl: string | null
+  /** accept a plain-http update feed on this machine (127.0.0.1, localhost, [::1]): tests only; a packaged app ignores it */
+  updateAllowLoopbackHttp: boolean
   /** the log: its level, its file (null: stderr only; default: `<workspace folder>/logs/wingtel.log`, rotated by size)
    * and the slow-query threshold on the workspace store */
   log: { level: LogLevel; file: string | null; slowQueryMs: number }
@@ -65,6 +67,7 @@ export function defaultConfig(dbPath: string): CoreConfig {
     bootstrap: {},
     llm: {},
     updateUrl: null,
+    updateAllowLoopbackHttp: false,
     log: { level: 'info', file: logFileFor(dbPath) ?? null, slowQueryMs: 50 },
   }
 }
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
     },
     llm: llmSettings({}, env),
     updateUrl: env.WINGTEL_UPDATE_URL || null,
+    updateAllowLoopbackHttp: env.WINGTEL_UPDATE_ALLOW_LOOPBACK_HTTP === '1',
     log: {
       level: logLevel(env.WINGTEL_LOG_LEVEL),
       file: env.WINGTEL_LOG_FILE === '' ? null : env.WINGTEL_LOG_FILE || (logFileFor(dbPath) ?? null),
