@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron'
 import { linesQuery } from '../shared/api/lines'
 import { loadConfig, startCore, type Core, dispatch } from '../core/app'
-import { hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
+import { createSecureWindow, hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
 import { installMenu } from './electron/menu'
 import { startUpdater } from './electron/updater'
 import { EncryptedFileSecretStore, fileSecretStoreFor } from '../core/sync'
@@ -19,20 +19,7 @@ let core: Core | null = null
 hardenApp()
 
 async function createWindow(): Promise<void> {
-  const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    show: false,
-    title: 'Wingtel Ops',
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  })
+  const win = createSecureWindow({ width: 1440, height: 900, show: false, title: 'Wingtel Ops' }, join(here, '../preload/index.cjs'))
   win.once('ready-to-show', () => win.show())
   installMenu(win)
   const devUrl = process.env.ELECTRON_RENDERER_URL
