@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config'
+import { resolveFunction } from 'app-builder-lib/out/util/resolve'
 import { DebugLogger } from 'builder-util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { afterPack, FUSES, type FakeAfterPackContext } from './after-pack.mjs'
@@ -96,5 +97,15 @@ describe('electron-builder.yml (release hardening)', () => {
     expect(config.electronFuses).toBeUndefined()
     const publish = config.publish as { provider: string; url: string }
     expect(new URL(publish.url).protocol).toBe('https:')
+  })
+
+  it('names a hook electron-builder loads as our afterPack function', async () => {
+    const config = await getConfig(process.cwd(), null, null)
+    const hook = await resolveFunction<(c: FakeAfterPackContext) => Promise<void>>(undefined, config.afterPack as string, 'afterPack', process.cwd())
+    // what electron-builder would run: it flips the fuses of the packed binary
+    const dir = tempDir()
+    const binary = fakeBinary(dir, 'wingtel-ops')
+    await hook(context('linux', dir))
+    expect((await getCurrentFuseWire(binary))[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE)
   })
 })
