@@ -12,7 +12,8 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts'), ...workerEntries },
+        // utility-entry: the first script of the core's child processes in the app (src/main/electron/utility-launcher.ts)
+        input: { index: resolve(__dirname, 'src/main/index.ts'), 'utility-entry': resolve(__dirname, 'src/main/utility-entry.ts'), ...workerEntries },
         // chunks beside the entries: the core finds an entry next to the chunk it runs from (src/core/runtime/resolve.ts)
         output: { chunkFileNames: '[name]-[hash].js' },
       },

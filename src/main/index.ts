@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, utilityProcess, type IpcMainInvokeEvent } from 'electron'
 import { linesQuery } from '../shared/api/lines'
 import { loadConfig, startCore, type Core, dispatch } from '../core/app'
 import { createSecureWindow, hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
@@ -12,11 +12,15 @@ import { installMenu } from './electron/menu'
 import { startUpdater } from './electron/updater'
 import { EncryptedFileSecretStore, fileSecretStoreFor } from '../core/sync'
 import { rootLogger } from '../core/log'
+import { setChildLauncher } from '../core/runtime'
+import { utilityLauncher } from './electron/utility-launcher'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 let core: Core | null = null
 
 hardenApp()
+// the core's child processes run as utility processes: with the RunAsNode fuse off, fork would start the app again
+setChildLauncher(utilityLauncher(utilityProcess.fork, join(here, 'utility-entry.js')))
 
 async function createWindow(): Promise<void> {
   const win = createSecureWindow({ width: 1440, height: 900, show: false, title: 'Wingtel Ops' }, join(here, '../preload/index.cjs'))

@@ -62,6 +62,20 @@ export function startWorkerEntry(entry: ResolvedEntry, workerData: unknown, reso
 }
 
 /**
+ * What starts a child-process entry in place of Node's fork. The Electron shell registers one (Electron's
+ * utilityProcess, src/main/electron/utility-launcher.ts): a packaged app has the RunAsNode fuse off, so fork, which
+ * runs the Electron binary with ELECTRON_RUN_AS_NODE, would start the app again instead of Node.
+ */
+export type ChildLauncher = (entry: ResolvedEntry, args: string[], opts: { execArgv: string[]; env: NodeJS.ProcessEnv; stdio: StdioOptions }) => ChildProcess
+
+let launcher: ChildLauncher | null = null
+
+/** Registers (or, with null, removes) the launcher forkEntry uses. */
+export function setChildLauncher(l: ChildLauncher | null): void {
+  launcher = l
+}
+
+/**
  * Forks a child-process entry with an IPC channel (advanced serialization); stdout ignored, stderr inherited. Its log
  * records (childLogger) are written through the root logger, as every worker thread's are (forwardWorkerLogs); the
  * caller's reply handler skips them (isLogMessage).
@@ -69,9 +83,11 @@ export function startWorkerEntry(entry: ResolvedEntry, workerData: unknown, reso
 export function forkEntry(entry: ResolvedEntry, opts: { stdio?: StdioOptions } = {}): ChildProcess {
   if (entry.kind !== 'process') throw new Error(`${entry.name} is a worker entry, not a child process`)
   const env: NodeJS.ProcessEnv = { ...process.env }
-  // Inside Electron, process.execPath is the Electron binary: run it as plain Node (same ABI for better-sqlite3).
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
-  const proc = fork(entry.path, [entryFlag(entry.name)], { execArgv: entry.execArgv, env, stdio: opts.stdio ?? ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
+  const stdio = opts.stdio ?? ['ignore', 'ignore', 'inherit', 'ipc']
+  const proc = launcher
+    ? launcher(entry, [entryFlag(entry.name)], { execArgv: entry.execArgv, env, stdio })
+    : // Inside Electron with no launcher, process.execPath is the Electron binary: run it as Node (needs the RunAsNode fuse).
+      fork(entry.path, [entryFlag(entry.name)], { execArgv: entry.execArgv, env: process.versions.electron ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : env, stdio, serialization: 'advanced' })
   // a child that could not be spawned has no pid and emits 'error', maybe never 'exit': nothing to track
   if (proc.pid !== undefined) track(entry, proc.pid, proc)
   forwardChildLogs(proc, rootLogger())
