@@ -23,7 +23,7 @@ export const JUSTIFIED_FILE = join(ROOT, 'security', 'electronegativity-justifie
 /** What is scanned, relative to the repository: folders (their non-test sources) and single files. */
 export const SCANNED = ['src/main', 'src/preload', 'src/renderer/index.html', 'package.json']
 const OFFLINE_EXCLUDED = ['AvailableSecurityFixesGlobalCheck'] // by class name, as the engine takes it
-const isTestFile = (name) => /\.test\.tsx?$/.test(name) || /^test-.*\.ts$/.test(name) || name === 'testing.ts'
+const isTestFile = (name) => /\.test\.tsx?$/.test(name) || /^test-/.test(name) || name === 'testing.ts'
 
 /** Every network call Electronegativity tried (it got "offline" at once). */
 export const networkAttempts = []
