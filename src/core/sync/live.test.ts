@@ -16,6 +16,8 @@ import { claimsFor, type Remote } from './remotes/remote'
 import { SyncService } from './service'
 import { createTestCentral, seedSmall, type TestCentral } from './testing/test-central'
 import { insertLocalOps } from './testing/test-checksums'
+import { PgRemote } from './remotes/pg'
+import { createLogger, rootLogger, setRootLogger } from '../log'
 import { MAX_FOLLOW_UPS, MIN_INTERVAL_MS } from './poke-gate'
 
 const usePg = Boolean(process.env.TEST_DATABASE_URL)
@@ -294,6 +296,56 @@ describe('attack 8: a forged poke cannot make the workstation pull forever (fake
       expect(fake.pulls).toBeLessThanOrEqual(10_000 / MIN_INTERVAL_MS + 2)
     } finally {
       await done()
+    }
+  })
+})
+
+describe('attack 8 on PostgreSQL: a real forged NOTIFY', () => {
+  it('attack 8: anon NOTIFYs sync_changes, 9223372036854775000: the workstation drops the claim after a pull', { timeout: 120_000 }, async (ctx) => {
+    ctx.skip(!usePg, NEEDS_PG)
+    const central = await createTestCentral()
+    await seedSmall(central, 5, 2)
+    const d = mkdtempSync(join(tmpdir(), 'wt-notify8-'))
+    const db = openDatabase(join(d, 'ws.sqlite'))
+    // the gate's warning about the claim is the event this test waits for
+    let dropped: ((r: { claimed: string; next: string | null }) => void) | null = null
+    const droppedClaim = new Promise<{ claimed: string; next: string | null }>((resolve) => (dropped = resolve))
+    const prevRoot = rootLogger()
+    const write = (line: string) => {
+      if (line.includes('a poke claimed a transaction the server has not reached')) dropped?.(JSON.parse(line) as { claimed: string; next: string | null })
+    }
+    setRootLogger(createLogger({ level: 'warn', destination: { write } }))
+    const remote = new PgRemote(central.url!, claimsFor('operator'), { pollMs: 0 })
+    let linesChanged: (() => void) | null = null
+    const engine = await SyncEngine.open({
+      dbPath: join(d, 'ws.sqlite'),
+      db,
+      remote: { kind: 'postgres', url: central.url!, claims: claimsFor('operator') },
+      remoteImpl: remote,
+      onEvent: (e) => void (e.type === 'changed' && e.tables.includes('lines') && linesChanged?.()),
+    })
+    try {
+      await engine.pull()
+      // live, and LISTEN established: a real change arrives by its poke
+      const seen = new Promise<void>((resolve) => (linesChanged = resolve))
+      engine.startLive()
+      for (let i = 0; i < 100 && !(await Promise.race([seen.then(() => true), new Promise((r) => setImmediate(() => r(false)))])); i++) {
+        await central.sql(`UPDATE lines SET data_used_mb = data_used_mb + 1 WHERE id = 101`)
+      }
+      await seen
+      // anyone, even anon, may NOTIFY; the gate pulls once, learns the server's next xid and drops the claim (before
+      // the fix it pulled again every second, forever, and never let go: this wait would not end). The exact count of
+      // pulls is pinned by the fake-clock tests above: here other sessions on a shared server move the horizon.
+      await central.sql(`BEGIN; SET LOCAL ROLE anon; NOTIFY sync_changes, '9223372036854775000'; COMMIT;`)
+      const r = await droppedClaim
+      expect(r.claimed).toBe('9223372036854775000')
+      expect(BigInt(r.next ?? '0')).toBeGreaterThan(0n)
+    } finally {
+      setRootLogger(prevRoot)
+      await engine.close()
+      db.close()
+      rmSync(d, { recursive: true, force: true })
+      await central.close()
     }
   })
 })
