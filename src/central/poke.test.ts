@@ -116,4 +116,27 @@ describe('central pokes (migration 8)', () => {
     )
     expect(p.rows[0].n).toBe(1)
   })
+
+  it('attack 8: no client may broadcast on the sync_changes topic, whatever INSERT policies a project adds', async () => {
+    // Realtime's messages table as Supabase has it (RLS on, clients may insert where a policy allows), plus a project's
+    // own permissive "anyone signed in may broadcast" policy for its chat channels
+    await db.client.exec(`
+      CREATE TABLE IF NOT EXISTS realtime.messages (id bigserial, topic text, extension text, payload jsonb, event text, private boolean);
+      CREATE OR REPLACE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current_setting('realtime.topic', true) $$;
+      ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY;
+      GRANT USAGE ON SCHEMA realtime TO authenticated, anon;
+      GRANT SELECT, INSERT ON realtime.messages TO authenticated, anon;
+      GRANT USAGE ON ALL SEQUENCES IN SCHEMA realtime TO authenticated, anon;
+      CREATE POLICY project_chat_send ON realtime.messages FOR INSERT TO authenticated, anon WITH CHECK (true);`)
+    const m = knownCentralMigrations().find((x) => x.version.startsWith('20261208000302_'))!
+    await db.client.transaction((tx) => tx.exec(readFileSync(join(centralMigrationsDir(), `${m.version}.sql`), 'utf8')))
+    const send = (role: 'operator' | 'anon', topic: string) =>
+      asRole(db.client, role, {}, async (tx) => {
+        await tx.query(`SELECT set_config('realtime.topic', $1, true)`, [topic])
+        await tx.query(`INSERT INTO realtime.messages (topic, extension, payload, event, private) VALUES ($1, 'broadcast', '{"xid": "9223372036854775000"}', 'poke', true)`, [topic])
+      })
+    await expect(send('operator', 'sync_changes')).rejects.toMatchObject({ code: '42501' })
+    await expect(send('anon', 'sync_changes')).rejects.toMatchObject({ code: '42501' })
+    await expect(send('operator', 'chat:lobby')).resolves.toBeUndefined()
+  })
 })

@@ -15,20 +15,15 @@ import { Outbox } from './push/outbox'
 import { createRemote } from './remotes/create'
 import type { Remote, RemoteConfig, Session } from './remotes/remote'
 import { META } from './replica'
+import { PokeGate } from './poke-gate'
 
 export const DEFAULT_PAGE = 5000
-/** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
-const POKE_RETRY_MIN_MS = 20
-const POKE_RETRY_MAX_MS = 1000
 /**
  * The bulk bootstrap's index build (and the second lane's move), seconds per million rows: local work, so it follows the
  * row count rather than the copy's speed (which is the server's or the network's when they are slow). Measured: 20 s
  * for 17.3M rows at 1M lines (bench sync), by COPY and by sync_snapshot_chunk alike. Only for the ETA.
  */
 const BULK_INDEX_S_PER_M_ROWS = 1.2
-/** live: a pull for a poke that failed (offline, a server error, the store busy) is tried again after this, doubling up to the max */
-const POKE_FAIL_RETRY_MIN_MS = 250
-const POKE_FAIL_RETRY_MAX_MS = 30_000
 /**
  * live: a poke that arrives during a push waits for the push, but at most about this long (checked between batches).
  * Most pokes then come from the push itself, and pulling them into a large replica costs more than the push.
@@ -125,11 +120,10 @@ export class SyncEngine {
   private repull = false
   private stopLive: (() => void) | null = null
   private pushTimer: ReturnType<typeof setTimeout> | null = null
-  /** live: the newest poked xid no pull has passed yet (its horizon <= it), and the retry waiting for that */
-  private pokedXid: bigint | null = null
-  private pokeTimer: ReturnType<typeof setTimeout> | null = null
-  private pokeDelayMs = POKE_RETRY_MIN_MS
-  private pokeFailDelayMs = POKE_FAIL_RETRY_MIN_MS
+  /** live: what a poke leads to (poke-gate.ts: a hint, rate-limited, its claimed xid followed only while plausible) */
+  private pokes: PokeGate | null = null
+  /** the server's next xid as of the last pull (remotes that can tell), for the poke gate */
+  private lastNextXid: string | null = null
   /** live: when the first poke that arrived during a push did (the push pulls between batches once it is old) */
   private pokedDuringPushAt: number | null = null
   private ownsDb: boolean
@@ -337,6 +331,7 @@ export class SyncEngine {
   private async recordHorizonLag(horizon: string): Promise<void> {
     if (!this.remote.nextXid) return
     const next = await this.remote.nextXid()
+    this.lastNextXid = next
     if (next !== null && /^\d+$/.test(horizon) && /^\d+$/.test(next)) {
       this.applier.setMeta(META.horizonLag, String(Math.max(0, Number(BigInt(next) - BigInt(horizon)))))
     }
@@ -369,7 +364,7 @@ export class SyncEngine {
       // was poked meanwhile)
       const poked = this.pokedDuringPushAt !== null
       this.pokedDuringPushAt = null
-      if (this.livePull && (out.applied > 0 || poked)) this.pullForPoke()
+      if (this.livePull && (out.applied > 0 || poked)) this.pokes?.pullNow()
       if (out.stoppedBy) {
         this.online(!out.stoppedBy.retryable, out.stoppedBy)
         // network trouble is not the caller's error: the ops wait for the retry; anything else is surfaced
@@ -402,63 +397,31 @@ export class SyncEngine {
   }
 
   /**
-   * Live mode: pull on every poke (Realtime / NOTIFY / poll), push when asked or when backoff elapses. A poke names the
-   * transaction that committed; while the pulled horizon has not passed it (an older transaction still open on the
-   * server), pull again shortly. During a push, pokes wait for it (the push pulls when done, or between batches once a
-   * poke is POKE_DURING_PUSH_MS old): pulling our own push's effects batch by batch would only slow the push down.
+   * Live mode: pull on pokes (Realtime / NOTIFY / poll), push when asked or when backoff elapses. A poke is only a hint
+   * (poke-gate.ts): pulls are rate-limited, and the transaction a poke names is pulled for again (until the horizon
+   * passes it) only while it is one the server can have committed. During a push, pokes wait for it (the push pulls
+   * when done, or between batches once a poke is POKE_DURING_PUSH_MS old): pulling our own push's effects batch by
+   * batch would only slow the push down.
    */
   startLive(): void {
     if (this.stopLive) return
     this.livePull = true
-    this.stopLive = this.remote.onPoke((xid) => {
-      if (xid !== null && /^\d+$/.test(xid)) {
-        const x = BigInt(xid)
-        if (this.pokedXid === null || x > this.pokedXid) this.pokedXid = x
-      }
-      if (this.pushing) {
+    const gate = new PokeGate({
+      pull: async () => {
+        const s = await this.pull()
+        return { horizon: s.horizon, changes: s.changes, nextXid: this.lastNextXid }
+      },
+      canPull: () => !this.pushing,
+      deferred: () => {
         this.pokedDuringPushAt ??= performance.now()
-        return
-      }
-      this.pullForPoke()
+      },
     })
-  }
-
-  private pullForPoke(): void {
-    if (this.pokeTimer) {
-      clearTimeout(this.pokeTimer)
-      this.pokeTimer = null
+    this.pokes = gate
+    const off = this.remote.onPoke((xid) => gate.poke(xid))
+    this.stopLive = () => {
+      off()
+      gate.stop()
     }
-    this.pull().then(
-      (s) => {
-        this.pokeFailDelayMs = POKE_FAIL_RETRY_MIN_MS
-        if (this.pokedXid !== null && s.horizon !== null && /^\d+$/.test(s.horizon) && BigInt(s.horizon) > this.pokedXid) this.pokedXid = null
-        if (this.pokedXid === null || !this.stopLive) {
-          this.pokeDelayMs = POKE_RETRY_MIN_MS
-          return
-        }
-        // the poked transaction is committed but not below the horizon yet: look again soon
-        this.pullForPokeIn(this.pokeDelayMs)
-        this.pokeDelayMs = Math.min(POKE_RETRY_MAX_MS, this.pokeDelayMs * 2)
-      },
-      () => {
-        // offline or failing: tried again with backoff (sooner if another poke comes), else the poked change would
-        // wait for the next poke or the slow poll
-        this.pokeDelayMs = POKE_RETRY_MIN_MS
-        if (!this.stopLive || this.pokeTimer) return
-        this.pullForPokeIn(this.pokeFailDelayMs)
-        this.pokeFailDelayMs = Math.min(POKE_FAIL_RETRY_MAX_MS, this.pokeFailDelayMs * 2)
-      },
-    )
-  }
-
-  /** pullForPoke after `ms` (or, if a push is running then, when it is done) */
-  private pullForPokeIn(ms: number): void {
-    this.pokeTimer = setTimeout(() => {
-      this.pokeTimer = null
-      if (this.pushing) this.pokedDuringPushAt ??= performance.now()
-      else this.pullForPoke()
-    }, ms)
-    this.pokeTimer.unref?.()
   }
 
   async ledgerVerify(): Promise<LedgerVerifyReply> {
@@ -470,7 +433,6 @@ export class SyncEngine {
     this.stopLive?.()
     this.stopLive = null
     if (this.pushTimer) clearTimeout(this.pushTimer)
-    if (this.pokeTimer) clearTimeout(this.pokeTimer)
     await Promise.allSettled([this.pulling, this.pushing])
     await this.remote.close()
     if (this.ownsDb) this.db.close()

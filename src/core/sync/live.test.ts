@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { AppEvent } from '../../shared/events'
 import type { PullReply, PushBatch, PushReply } from '../../shared/sync/protocol'
 import { openDatabase, Workspace } from '../store'
@@ -16,6 +16,9 @@ import { claimsFor, type Remote } from './remotes/remote'
 import { SyncService } from './service'
 import { createTestCentral, seedSmall, type TestCentral } from './testing/test-central'
 import { insertLocalOps } from './testing/test-checksums'
+import { PgRemote } from './remotes/pg'
+import { createLogger, rootLogger, setRootLogger } from '../log'
+import { MAX_FOLLOW_UPS, MIN_INTERVAL_MS } from './poke-gate'
 
 const usePg = Boolean(process.env.TEST_DATABASE_URL)
 const NEEDS_PG = 'live sync against the central database needs a real PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)'
@@ -91,6 +94,8 @@ class FakeRemote implements Remote {
   /** the next pulls that fail (a lost connection) */
   failures = 0
   horizons: string[] = []
+  /** the server's next xid as nextXid() reports it (null: this remote cannot tell, as Supabase) */
+  next: string | null = null
   poke: ((xid: string | null) => void) | null = null
   private waiters: Array<{ n: number; resolve: () => void }> = []
   releasePush: (() => void) | null = null
@@ -111,6 +116,9 @@ class FakeRemote implements Remote {
   async push(batch: PushBatch): Promise<PushReply> {
     await new Promise<void>((resolve) => (this.releasePush = resolve))
     return { protocol: 1, results: batch.ops.map((o) => ({ op_id: o.op_id, status: 'applied', reason: null, row_version: 2, ledger_id: o.op_id })) }
+  }
+  async nextXid(): Promise<string | null> {
+    return this.next
   }
   onPoke(cb: (xid: string | null) => void): () => void {
     this.poke = cb
@@ -186,6 +194,158 @@ describe('live: the engine on pokes (fake remote)', () => {
       await fake.pulled(1)
     } finally {
       await done()
+    }
+  })
+})
+
+describe('attack 8: a forged poke cannot make the workstation pull forever (fake remote, fake clock)', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /**
+   * Runs the engine's timers one by one (each after everything already queued settled) until none is left; returns how
+   * many fired. A loop that never ends fails here instead of hanging.
+   */
+  async function settle(maxTimers = 1000): Promise<number> {
+    for (let fired = 0; ; fired++) {
+      await new Promise((r) => setImmediate(r))
+      if (vi.getTimerCount() === 0) return fired
+      if (fired === maxTimers) throw new Error(`still pulling after ${maxTimers} timers (${vi.getTimerCount()} pending)`)
+      await vi.advanceTimersToNextTimerAsync()
+    }
+  }
+
+  async function liveEngine(fake: FakeRemote): Promise<{ done: () => Promise<void> }> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] })
+    const d = mkdtempSync(join(tmpdir(), 'wt-poke8-'))
+    const db = openDatabase(join(d, 'ws.sqlite'))
+    const engine = await SyncEngine.open({ dbPath: join(d, 'ws.sqlite'), db, remote: { kind: 'sandbox', dir: d, claims: claimsFor('operator') }, remoteImpl: fake })
+    engine.applier.setMeta(META.cursor, 'c0')
+    engine.applier.setMeta(META.phase, 'log')
+    engine.startLive()
+    return {
+      done: async () => {
+        vi.useRealTimers()
+        await engine.close()
+        db.close()
+        rmSync(d, { recursive: true, force: true })
+      },
+    }
+  }
+
+  it('attack 8: NOTIFY sync_changes, 9223372036854775000 (beyond the server’s next xid) leads to one pull', async () => {
+    const fake = new FakeRemote()
+    fake.horizons = ['100']
+    fake.next = '120'
+    const { done } = await liveEngine(fake)
+    try {
+      fake.poke!('9223372036854775000')
+      await settle()
+      expect(fake.pulls).toBe(1)
+    } finally {
+      await done()
+    }
+  })
+
+  it('attack 8: without the server’s next xid (Supabase), a claim 2^31 past the horizon leads to one pull', async () => {
+    const fake = new FakeRemote()
+    fake.horizons = ['100']
+    const { done } = await liveEngine(fake)
+    try {
+      fake.poke!('9223372036854775000')
+      await settle()
+      expect(fake.pulls).toBe(1)
+    } finally {
+      await done()
+    }
+  })
+
+  it('attack 8: a plausible claim the horizon never reaches is followed a bounded number of times, then only hinted', async () => {
+    const fake = new FakeRemote()
+    fake.horizons = ['100']
+    fake.next = '120'
+    const { done } = await liveEngine(fake)
+    try {
+      fake.poke!('110')
+      await settle()
+      const followed = fake.pulls
+      expect(followed).toBeGreaterThan(1) // a real poke can wait for an older transaction: it is followed up
+      expect(followed).toBeLessThanOrEqual(1 + MAX_FOLLOW_UPS)
+      // given up: the same claim, or a later one, is a plain "pull now" (one pull), not another round of follow-ups
+      fake.poke!('111')
+      await settle()
+      expect(fake.pulls).toBe(followed + 1)
+    } finally {
+      await done()
+    }
+  })
+
+  it('attack 8: pokes are rate-limited: one every 10 ms for 10 s lead to at most one pull per 200 ms', async () => {
+    const fake = new FakeRemote()
+    fake.horizons = ['100']
+    fake.next = '120'
+    const { done } = await liveEngine(fake)
+    try {
+      for (let i = 0; i < 1000; i++) {
+        fake.poke!(i % 2 ? null : 'not-an-xid')
+        await vi.advanceTimersByTimeAsync(10)
+      }
+      await settle()
+      expect(fake.pulls).toBeGreaterThan(1)
+      expect(fake.pulls).toBeLessThanOrEqual(10_000 / MIN_INTERVAL_MS + 2)
+    } finally {
+      await done()
+    }
+  })
+})
+
+describe('attack 8 on PostgreSQL: a real forged NOTIFY', () => {
+  it('attack 8: anon NOTIFYs sync_changes, 9223372036854775000: the workstation drops the claim after a pull', { timeout: 120_000 }, async (ctx) => {
+    ctx.skip(!usePg, NEEDS_PG)
+    const central = await createTestCentral()
+    await seedSmall(central, 5, 2)
+    const d = mkdtempSync(join(tmpdir(), 'wt-notify8-'))
+    const db = openDatabase(join(d, 'ws.sqlite'))
+    // the gate's warning about the claim is the event this test waits for
+    let dropped: ((r: { claimed: string; next: string | null }) => void) | null = null
+    const droppedClaim = new Promise<{ claimed: string; next: string | null }>((resolve) => (dropped = resolve))
+    const prevRoot = rootLogger()
+    const write = (line: string) => {
+      if (line.includes('a poke claimed a transaction the server has not reached')) dropped?.(JSON.parse(line) as { claimed: string; next: string | null })
+    }
+    setRootLogger(createLogger({ level: 'warn', destination: { write } }))
+    const remote = new PgRemote(central.url!, claimsFor('operator'), { pollMs: 0 })
+    let linesChanged: (() => void) | null = null
+    const engine = await SyncEngine.open({
+      dbPath: join(d, 'ws.sqlite'),
+      db,
+      remote: { kind: 'postgres', url: central.url!, claims: claimsFor('operator') },
+      remoteImpl: remote,
+      onEvent: (e) => void (e.type === 'changed' && e.tables.includes('lines') && linesChanged?.()),
+    })
+    try {
+      await engine.pull()
+      // live, and LISTEN established: a real change arrives by its poke
+      const seen = new Promise<void>((resolve) => (linesChanged = resolve))
+      engine.startLive()
+      for (let i = 0; i < 100 && !(await Promise.race([seen.then(() => true), new Promise((r) => setImmediate(() => r(false)))])); i++) {
+        await central.sql(`UPDATE lines SET data_used_mb = data_used_mb + 1 WHERE id = 101`)
+      }
+      await seen
+      // anyone, even anon, may NOTIFY; the gate pulls once, learns the server's next xid and drops the claim (before
+      // the fix it pulled again every second, forever, and never let go: this wait would not end). The exact count of
+      // pulls is pinned by the fake-clock tests above: here other sessions on a shared server move the horizon.
+      await central.sql(`BEGIN; SET LOCAL ROLE anon; NOTIFY sync_changes, '9223372036854775000'; COMMIT;`)
+      const r = await droppedClaim
+      expect(r.claimed).toBe('9223372036854775000')
+      expect(BigInt(r.next ?? '0')).toBeGreaterThan(0n)
+    } finally {
+      setRootLogger(prevRoot)
+      await engine.close()
+      db.close()
+      rmSync(d, { recursive: true, force: true })
+      await central.close()
     }
   })
 })
