@@ -149,16 +149,17 @@ register({
     const dbPath = resolve(flagString(args, 'db') ?? cliConfig().dbPath)
     if (!existsSync(dbPath)) throw new AppError('NOT_FOUND', `no workspace at ${dbPath}`)
     try {
-      const r = await sqlRunnerFor(dbPath).run(sql, { maxRows, timeoutMs })
+      const { sqlConcurrency, sqlQueueMs, sqlMaxResultBytes } = cliConfig().limits
+      const r = await sqlRunnerFor(dbPath, { concurrency: sqlConcurrency, queueMs: sqlQueueMs, maxResultBytes: sqlMaxResultBytes }).run(sql, { maxRows, timeoutMs })
       const names = r.columns.map((c) => c.name)
       if (args.flags.json) {
-        io.json({ ok: true, columns: names, rows: r.rows.map((row) => Object.fromEntries(row.map((v, i) => [names[i], v]))), rowCount: r.rowCount, truncated: r.truncated, elapsedMs: Math.round(r.elapsedMs) })
+        io.json({ ok: true, columns: names, rows: r.rows.map((row) => Object.fromEntries(row.map((v, i) => [names[i], v]))), rowCount: r.rowCount, truncated: r.truncated, ...(r.notice ? { truncatedBy: r.truncatedBy, notice: r.notice } : {}), elapsedMs: Math.round(r.elapsedMs) })
       } else if (args.flags.csv) {
         const cols = names.map((n, i) => ({ key: `c${i}`, label: n, type: 'string' as const }))
         process.stdout.write(tableToCsv({ title: '', notes: [], columns: cols, rows: r.rows.map((row) => Object.fromEntries(row.map((v, i) => [`c${i}`, v]))) }))
       } else {
         textTable(names, r.rows, io)
-        io.out(`${r.rowCount} row(s)${r.truncated ? `, first ${r.rows.length} shown` : ''} in ${Math.round(r.elapsedMs)} ms`)
+        io.out(r.notice ?? `${r.rowCount} row(s)${r.truncated ? `, first ${r.rows.length} shown` : ''} in ${Math.round(r.elapsedMs)} ms`)
       }
       return 0
     } finally {

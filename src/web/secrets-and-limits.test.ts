@@ -4,12 +4,19 @@ import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
 import type { Api } from '../shared/api'
+import { SqlRunner } from '../core/reports'
 import { memoryLogger } from '../core/log'
 import { EventBus } from '../core/store'
 import { startWebServer, type WebServer } from './server'
 
 const TOKEN = 'tok-7Hq2ZpL0xW9vR4sN1mK8bC3d'
+const dir = mkdtempSync(join(tmpdir(), 'wt-web-limits-'))
+const dbFile = join(dir, 'ws.sqlite')
+new Database(dbFile).exec("CREATE TABLE t (x); INSERT INTO t VALUES (1)").close()
+// the real runner, capped at 2 children and no queue, behind the API's sqlRun/sqlCancel
+const runner = new SqlRunner(dbFile, { concurrency: 2, queueMs: 0, maxResultBytes: 64 * 1024 })
 
 const api = {
   workspace: {
@@ -23,6 +30,10 @@ const api = {
   },
   console: {
     parse: async () => ({ ok: true }),
+  },
+  reports: {
+    sqlRun: ({ sql, maxRows, timeoutMs, runId }: { sql: string; maxRows: number; timeoutMs: number; runId?: string }) => runner.run(sql, { maxRows, timeoutMs, runId }),
+    sqlCancel: async ({ runId }: { runId: string }) => ({ cancelled: runner.cancel(runId) }),
   },
 } as unknown as Api
 
@@ -41,9 +52,7 @@ function request(server: WebServer, method: string, path: string, body?: Buffer,
 describe('web mode: secrets and limits (attack 10)', () => {
   const { log, records } = memoryLogger()
   let server: WebServer
-  let dir: string
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'wt-web-limits-'))
     writeFileSync(join(dir, 'index.html'), '<!doctype html>')
     server = await startWebServer({
       api,
@@ -62,6 +71,7 @@ describe('web mode: secrets and limits (attack 10)', () => {
   })
   afterAll(async () => {
     await server.close()
+    await runner.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -109,5 +119,23 @@ describe('web mode: secrets and limits (attack 10)', () => {
     })
     expect(r.status).toBe(413)
     expect((await request(server, 'GET', '/api/trpc/workspace.status')).status).toBe(200)
+  })
+
+  it('answers a third concurrent SQL run with 503 busy while two run, and runs again once one ends', { timeout: 60_000 }, async () => {
+    const RUNAWAY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c'
+    const post = (path: string, input: unknown) => request(server, 'POST', `/api/trpc/${path}`, Buffer.from(JSON.stringify(input)), { 'content-type': 'application/json' })
+    const a = post('reports.sqlRun', { sql: RUNAWAY, runId: 'a', timeoutMs: 600_000 })
+    const b = post('reports.sqlRun', { sql: RUNAWAY, runId: 'b', timeoutMs: 600_000 })
+    let third = await post('reports.sqlRun', { sql: 'SELECT x FROM t' })
+    while (third.status === 200) third = await post('reports.sqlRun', { sql: 'SELECT x FROM t' }) // until both runaways have arrived and hold the two slots
+    expect(third.status).toBe(503)
+    expect(JSON.parse(third.body).error.message).toContain('busy: 2 SQL queries are already running')
+    await post('reports.sqlCancel', { runId: 'a' })
+    await post('reports.sqlCancel', { runId: 'b' })
+    expect((await a).status).toBe(400)
+    expect((await b).status).toBe(400)
+    const again = await post('reports.sqlRun', { sql: 'SELECT x FROM t' })
+    expect(again.status).toBe(200)
+    expect(JSON.parse(again.body).result.data.rows).toEqual([[1]])
   })
 })
