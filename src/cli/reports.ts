@@ -159,7 +159,7 @@ register({
         process.stdout.write(tableToCsv({ title: '', notes: [], columns: cols, rows: r.rows.map((row) => Object.fromEntries(row.map((v, i) => [`c${i}`, v]))) }))
       } else {
         textTable(names, r.rows, io)
-        io.out(r.notice ?? `${r.rowCount} row(s)${r.truncated ? `, first ${r.rows.length} shown` : ''} in ${Math.round(r.elapsedMs)} ms`)
+        io.out(r.notice ? `first ${r.rows.length} row(s) shown: ${r.notice}` : `${r.rowCount} row(s)${r.truncated ? `, first ${r.rows.length} shown` : ''} in ${Math.round(r.elapsedMs)} ms`)
       }
       return 0
     } finally {

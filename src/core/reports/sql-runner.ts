@@ -191,7 +191,7 @@ export class SqlRunner {
       ...(byBytes
         ? {
             truncatedBy: 'bytes' as const,
-            notice: `result truncated at ${fmtBytes(this.limits.maxResultBytes)} (${reply.rows.length.toLocaleString('en-US')} rows): narrow the query (fewer columns, a WHERE or a LIMIT) or export the data another way`,
+            notice: `result truncated at ${fmtBytes(this.limits.maxResultBytes)}: narrow the query (fewer columns, a WHERE or a LIMIT)`,
           }
         : {}),
     }
