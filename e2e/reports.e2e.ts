@@ -4,6 +4,7 @@
 // the SQL runner refuses a write and caps rows with the true count; the dashboards render; bill shock hands its lines
 // to the console. Waits on app markers (reportState, sqlState), never on time.
 import { afterEach, describe, expect, test } from 'vitest'
+import { DEFAULT_LIMITS } from '../src/core/app'
 import { openApp, type App } from './fixture'
 
 let app: App | null = null
@@ -59,6 +60,23 @@ describe('reports', () => {
     expect(await page.textContent('[data-testid=sql-summary]')).toContain('first 50 of 3,000 rows')
     await app.shot('reports-sql')
   })
+
+  // issue 11, attack 10: a result too big for the byte cap is stopped and says so, in both themes
+  for (const theme of ['light', 'dark'] as const) {
+    test(`SQL runner: a result over the byte cap comes back truncated with a notice (${theme})`, async () => {
+      app = await openApp({ theme, core: { limits: { ...DEFAULT_LIMITS, sqlMaxResultBytes: 64 * 1024 } } })
+      const { page } = app
+      await app.goto('/reports')
+      await page.click('text=SQL')
+      await page.fill('[data-testid=sql-editor]', "SELECT id, msisdn, printf('%0500d', id) AS wide FROM lines")
+      await page.click('[data-testid=sql-run]')
+      await page.waitForFunction(() => document.body.dataset.sqlState === 'done')
+      const summary = (await page.textContent('[data-testid=sql-summary]')) ?? ''
+      expect(summary).toMatch(/^Showing the first \d+ rows: result truncated at 64 KiB: narrow the query \(fewer columns, a WHERE or a LIMIT\)/)
+      expect(Number(/^Showing the first (\d+)/.exec(summary)![1])).toBeLessThan(3000)
+      await app.shot(`reports-sql-truncated-${theme}`)
+    })
+  }
 
   test('dashboards render and bill shock hands its lines to the console', async () => {
     app = await openApp()

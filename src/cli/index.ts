@@ -1,6 +1,7 @@
 // `npm run -s cli -- <command> [--json]`: the headless face of the same core the app uses.
 import type { CliIo } from './registry'
 import { runCli } from './run'
+import { exitWhenFlushed } from './exit'
 
 const io: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
@@ -9,9 +10,9 @@ const io: CliIo = {
 }
 
 runCli(process.argv.slice(2), io).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (e) => {
     console.error(e)
-    process.exit(1)
+    exitWhenFlushed(1)
   },
 )

@@ -1,5 +1,6 @@
 // The CLI's command registry. Each domain registers its commands from src/cli/<domain>.ts; index.ts imports them.
 // Every command supports --json: it then prints exactly one JSON document on stdout.
+import { AppError } from '../shared/api/errors'
 
 export interface ParsedArgs {
   /** positional words after the command path */
@@ -70,6 +71,19 @@ export function flagNumber(args: ParsedArgs, name: string, fallback: number): nu
   if (v === undefined || v === true) return fallback
   const n = Number(v)
   if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${v}"`)
+  return n
+}
+
+/**
+ * A whole number within [min, max], or `fallback` when the flag is absent. Out of range is the user's error, said in
+ * their words: a `--timeout-ms 9999999999` must not wrap around setTimeout's 32-bit limit into a 1 ms timeout.
+ */
+export function flagInt(args: ParsedArgs, name: string, fallback: number, range: { min: number; max: number; unit?: string }): number {
+  const n = flagNumber(args, name, fallback)
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    const unit = range.unit ? ` ${range.unit}` : ''
+    throw new AppError('BAD_INPUT', `--${name} must be a whole number from ${range.min} to ${range.max}${unit} (got ${String(args.flags[name])})`)
+  }
   return n
 }
 

@@ -7,7 +7,7 @@ import { EXPORT_FORMATS, type Cell, type ExportFormat } from '../shared/api/repo
 import { billShock, churnForecast, revenueWaterfall, subscriberGrowth, exportReport, reportTable, writeFinance, runReport, closeSqlRunners, sqlRunnerFor, tableToCsv } from '../core/reports'
 import { createApi, createCaller } from '../core/app'
 import { cliConfig } from './config'
-import { flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
+import { flagInt, flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
 import { openWorkspaceFromArgs } from './workspace-commands'
 
 function textTable(headers: string[], rows: Cell[][], io: CliIo): void {
@@ -18,6 +18,9 @@ function textTable(headers: string[], rows: Cell[][], io: CliIo): void {
   io.out(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const r of cells) io.out(line(r))
 }
+
+/** The SQL runner's longest time limit from the command line: a day. */
+const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000
 
 function needArg(args: ParsedArgs, what: string): string {
   const v = args.positionals.join(' ').trim()
@@ -141,19 +144,22 @@ register({
   usage: 'sql "<select …>" [--json | --csv] [--max-rows 10000] [--timeout-ms 30000] [--db PATH]',
   async run(args, io) {
     const sql = needArg(args, 'an SQL statement')
+    const maxRows = flagInt(args, 'max-rows', 10_000, { min: 1, max: 1_000_000, unit: 'rows' })
+    const timeoutMs = flagInt(args, 'timeout-ms', 30_000, { min: 1, max: MAX_TIMEOUT_MS, unit: 'ms (24 h)' })
     const dbPath = resolve(flagString(args, 'db') ?? cliConfig().dbPath)
     if (!existsSync(dbPath)) throw new AppError('NOT_FOUND', `no workspace at ${dbPath}`)
     try {
-      const r = await sqlRunnerFor(dbPath).run(sql, { maxRows: flagNumber(args, 'max-rows', 10_000), timeoutMs: flagNumber(args, 'timeout-ms', 30_000) })
+      const { sqlConcurrency, sqlQueueMs, sqlMaxResultBytes } = cliConfig().limits
+      const r = await sqlRunnerFor(dbPath, { concurrency: sqlConcurrency, queueMs: sqlQueueMs, maxResultBytes: sqlMaxResultBytes }).run(sql, { maxRows, timeoutMs })
       const names = r.columns.map((c) => c.name)
       if (args.flags.json) {
-        io.json({ ok: true, columns: names, rows: r.rows.map((row) => Object.fromEntries(row.map((v, i) => [names[i], v]))), rowCount: r.rowCount, truncated: r.truncated, elapsedMs: Math.round(r.elapsedMs) })
+        io.json({ ok: true, columns: names, rows: r.rows.map((row) => Object.fromEntries(row.map((v, i) => [names[i], v]))), rowCount: r.rowCount, truncated: r.truncated, ...(r.notice ? { truncatedBy: r.truncatedBy, notice: r.notice } : {}), elapsedMs: Math.round(r.elapsedMs) })
       } else if (args.flags.csv) {
         const cols = names.map((n, i) => ({ key: `c${i}`, label: n, type: 'string' as const }))
         process.stdout.write(tableToCsv({ title: '', notes: [], columns: cols, rows: r.rows.map((row) => Object.fromEntries(row.map((v, i) => [`c${i}`, v]))) }))
       } else {
         textTable(names, r.rows, io)
-        io.out(`${r.rowCount} row(s)${r.truncated ? `, first ${r.rows.length} shown` : ''} in ${Math.round(r.elapsedMs)} ms`)
+        io.out(r.notice ? `first ${r.rows.length} row(s) shown: ${r.notice}` : `${r.rowCount} row(s)${r.truncated ? `, first ${r.rows.length} shown` : ''} in ${Math.round(r.elapsedMs)} ms`)
       }
       return 0
     } finally {

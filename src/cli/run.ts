@@ -2,6 +2,7 @@
 // the rest of the arguments, and an error becomes `{ ok: false, error, code }` under --json (else `error: …` on
 // stderr). index.ts runs it on process.argv; the tests run it in process on their own workspaces.
 import { isAppError } from '../shared/api/errors'
+import { redactText } from '../shared/domain/redact'
 import { commands, parseArgs, type CliIo } from './registry'
 import './workspace-commands'
 import './console'
@@ -41,7 +42,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await match.run(rest, io)
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e)
+    // a connection error may quote the --url it was given: never print its password (issue 11, attack 10)
+    const message = redactText(e instanceof Error ? e.message : String(e))
     const code = isAppError(e) ? e.code : 'ERROR'
     if (args.flags.json) io.json({ ok: false, error: message, code })
     else io.err(`error: ${message}`)

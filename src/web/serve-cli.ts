@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     token: process.env.WINGTEL_TOKEN || undefined,
     exportLinesCsv: core.exportLinesCsv,
     routes: core.routes,
+    maxBodyBytes: config.limits.maxBodyBytes,
   })
   process.stdout.write(`Wingtel Ops (web mode) on workspace ${dbPath}\nOpen: ${server.url}\n`)
   const stop = async () => {

@@ -13,7 +13,7 @@ import { linesQuery } from '../shared/api/lines'
 import type { AppEvent } from '../shared/events'
 import type { EventBus } from '../core/store'
 import { logApiError } from '../core/app'
-import { rootLogger, type Logger } from '../core/log'
+import { addLogSecret, rootLogger, scrubSecrets, type Logger } from '../core/log'
 
 export interface WebServerOptions {
   api: Api
@@ -28,7 +28,11 @@ export interface WebServerOptions {
   routes?: Record<string, (url: URL, res: http.ServerResponse) => Promise<void>>
   /** where failed requests are logged (default: the root logger's `web` child) */
   log?: Logger
+  /** the largest request body accepted, in bytes (default 1 MiB; the core's `limits.maxBodyBytes`) */
+  maxBodyBytes?: number
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 export interface WebServer {
   url: string
@@ -82,11 +86,21 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const token = opts.token ?? randomBytes(24).toString('base64url')
   const staticRoot = resolve(opts.staticDir)
   const log = opts.log ?? rootLogger().child({ domain: 'web' })
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  // the token is masked in every log line while the server lives, and in every error message it answers with
+  const forgetToken = addLogSecret(token)
+  // (a test's short token would mask ordinary words: only real tokens are masked, as addLogSecret does)
+  const scrub = (text: string) => (token.length >= 8 ? scrubSecrets(text).split(token).join('***') : scrubSecrets(text))
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
+    maxBodySize: maxBody,
     createContext: () => ({ api: opts.api, transport: 'http' as const }),
-    onError: ({ error, path }) => logApiError(log, error, { path, transport: 'http' }),
+    onError: ({ error, path }) => {
+      // called before the error is shaped into the response: the answer and the log both get the scrubbed message
+      error.message = scrub(error.message)
+      logApiError(log, error, { path, transport: 'http' })
+    },
   })
 
   const sseClients = new Set<http.ServerResponse>()
@@ -109,6 +123,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'missing or wrong token: open the URL printed by `npm run serve`' }))
         return
       }
+      if (Number(req.headers['content-length'] ?? 0) > maxBody) {
+        tooLarge(req, res, maxBody)
+        return
+      }
       if (url.pathname === '/api/events') {
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' })
         res.write(': connected\n\n')
@@ -121,7 +139,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         try {
           query = linesQuery.parse(JSON.parse(url.searchParams.get('q') ?? '{}'))
         } catch (e) {
-          res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`Bad export query: ${(e as Error).message}`)
+          res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`Bad export query: ${scrub((e as Error).message)}`)
           return
         }
         res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="subscribers.csv"' })
@@ -139,7 +157,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         route(url, res).catch((e) => {
           log.error({ err: e, path: url.pathname }, 'download failed')
           if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' })
-          res.end(String((e as Error).message ?? e))
+          res.end(scrub(String((e as Error).message ?? e)))
         })
         return
       }
@@ -165,11 +183,20 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     close: () =>
       new Promise<void>((ok) => {
         off()
+        forgetToken()
         for (const r of sseClients) r.end()
         server.closeAllConnections()
         server.close(() => ok())
       }),
   }
+}
+
+/** 413 with a JSON error; the rest of the body is read and dropped, so the client sees the answer, not a reset. */
+function tooLarge(req: http.IncomingMessage, res: http.ServerResponse, maxBody: number): void {
+  const mib = (maxBody / (1024 * 1024)).toFixed(maxBody % (1024 * 1024) ? 2 : 0)
+  res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' })
+  res.end(JSON.stringify({ error: `request body too large: the limit is ${mib} MiB (WINGTEL_MAX_BODY_BYTES)`, code: 'PAYLOAD_TOO_LARGE' }))
+  req.resume()
 }
 
 function serveStatic(root: string, pathname: string, res: http.ServerResponse): void {

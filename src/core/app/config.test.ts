@@ -61,6 +61,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ WINGTEL_BOOTSTRAP_LANES: '' }).bootstrap.lanes).toEqual([])
   })
 
+  it('reads the resource caps of web mode and the SQL runner (issue 11, attack 10)', () => {
+    expect(loadConfig({}, { dbPath: '/d/ws.sqlite' }).limits).toEqual({ maxBodyBytes: 1024 * 1024, sqlConcurrency: 2, sqlQueueMs: 5000, sqlMaxResultBytes: 50 * 1024 * 1024 })
+    const env = { WINGTEL_MAX_BODY_BYTES: '65536', WINGTEL_SQL_CONCURRENCY: '1', WINGTEL_SQL_QUEUE_MS: '0', WINGTEL_SQL_MAX_RESULT_BYTES: '1000000' }
+    expect(loadConfig(env, { dbPath: '/d/ws.sqlite' }).limits).toEqual({ maxBodyBytes: 65536, sqlConcurrency: 1, sqlQueueMs: 0, sqlMaxResultBytes: 1_000_000 })
+    expect(() => loadConfig({ WINGTEL_SQL_CONCURRENCY: '0' })).toThrow(/WINGTEL_SQL_CONCURRENCY must be a positive whole number/)
+    expect(() => loadConfig({ WINGTEL_SQL_QUEUE_MS: '9999999999' })).toThrow(/WINGTEL_SQL_QUEUE_MS must be a whole number ≥ 0 up to 2147483647/)
+  })
+
   it('refuses a sandbox size that is not a positive whole number', () => {
     expect(() => loadConfig({ WINGTEL_SANDBOX_LINES: 'lots' })).toThrow(/WINGTEL_SANDBOX_LINES must be a positive whole number/)
   })

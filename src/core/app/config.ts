@@ -37,12 +37,27 @@ export interface CoreConfig {
   /** the log: its level, its file (null: stderr only; default: `<workspace folder>/logs/wingtel.log`, rotated by size)
    * and the slow-query threshold on the workspace store */
   log: { level: LogLevel; file: string | null; slowQueryMs: number }
+  /** resource caps: web mode's request bodies, the SQL runner's concurrent children, its queue wait and result size */
+  limits: Limits
   // ---- set by code, never by the environment ----
   /** where the session and backend URL are kept (Electron: safeStorage); default: a file beside the workspace */
   secretStore?: (ws: Workspace) => SecretStore
   /** the first-start demo build waits for this after entering 'building' (e2e: open the page first, then let it run) */
   demoGate?: Promise<void>
 }
+
+export interface Limits {
+  /** the largest web-mode request body, in bytes (over it: 413) */
+  maxBodyBytes: number
+  /** SQL runner children running at once */
+  sqlConcurrency: number
+  /** how long an SQL run waits for a free child before it is refused as busy (503), in ms; 0: refused at once */
+  sqlQueueMs: number
+  /** the most bytes an SQL result returns; the statement stops there and the result says it was truncated */
+  sqlMaxResultBytes: number
+}
+
+export const DEFAULT_LIMITS: Limits = { maxBodyBytes: 1024 * 1024, sqlConcurrency: 2, sqlQueueMs: 5_000, sqlMaxResultBytes: 50 * 1024 * 1024 }
 
 /** What startCore accepts: a workspace file, and any setting to change from its default. */
 export type CoreInput = Pick<CoreConfig, 'dbPath'> & Partial<CoreConfig>
@@ -69,6 +84,7 @@ export function defaultConfig(dbPath: string): CoreConfig {
     updateUrl: null,
     updateAllowLoopbackHttp: false,
     log: { level: 'info', file: logFileFor(dbPath) ?? null, slowQueryMs: 50 },
+    limits: DEFAULT_LIMITS,
   }
 }
 
@@ -105,6 +121,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
       file: env.WINGTEL_LOG_FILE === '' ? null : env.WINGTEL_LOG_FILE || (logFileFor(dbPath) ?? null),
       slowQueryMs: positive(env, 'WINGTEL_SLOW_QUERY_MS') ?? 50,
     },
+    limits: {
+      maxBodyBytes: positive(env, 'WINGTEL_MAX_BODY_BYTES') ?? DEFAULT_LIMITS.maxBodyBytes,
+      sqlConcurrency: positive(env, 'WINGTEL_SQL_CONCURRENCY') ?? DEFAULT_LIMITS.sqlConcurrency,
+      sqlQueueMs: positive(env, 'WINGTEL_SQL_QUEUE_MS', { zero: true }) ?? DEFAULT_LIMITS.sqlQueueMs,
+      sqlMaxResultBytes: positive(env, 'WINGTEL_SQL_MAX_RESULT_BYTES') ?? DEFAULT_LIMITS.sqlMaxResultBytes,
+    },
   }
 }
 
@@ -114,10 +136,13 @@ function logLevel(raw: string | undefined): LogLevel {
   return raw as LogLevel
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function positive(env: NodeJS.ProcessEnv, name: string, opts: { zero?: boolean } = {}): number | undefined {
   const raw = env[name]
   if (raw === undefined || raw === '') return undefined
   const n = Number(raw)
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number (got '${raw}')`)
+  // past 2^31−1 ms a timer fires at once; no setting here needs more
+  if (!Number.isInteger(n) || n < (opts.zero ? 0 : 1) || n > 2 ** 31 - 1) {
+    throw new Error(`${name} must be a ${opts.zero ? 'whole number ≥ 0' : 'positive whole number'} up to ${2 ** 31 - 1} (got '${raw}')`)
+  }
   return n
 }

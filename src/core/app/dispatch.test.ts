@@ -1,5 +1,7 @@
 // Errors that cross IPC are logged: ours at error with their stack, the user's at info without one.
 import { describe, expect, it } from 'vitest'
+import type { Api } from '../../shared/api'
+import { AppError } from '../../shared/api/errors'
 import { LEVELS, memoryLogger } from '../log'
 import { dispatch } from './dispatch'
 import { failingApi } from './testing'
@@ -30,5 +32,21 @@ describe('dispatch logs the errors it returns', () => {
     await dispatch(api, { path: 'lines.dropAll', type: 'mutation' }, 'ipc', log)
     expect(records).toEqual([expect.objectContaining({ level: LEVELS.info, path: 'lines.dropAll', code: 'NOT_FOUND' })])
     expect(records[0]).not.toHaveProperty('err')
+  })
+})
+
+describe('dispatch answers without credentials (issue 11, attack 10)', () => {
+  it('masks a connection string password quoted by a handler error, in the answer and the log', async () => {
+    const { log, records } = memoryLogger()
+    const leaky = {
+      lines: {
+        detail: async () => {
+          throw new AppError('UNAVAILABLE', 'cannot reach postgres://me:hunter2@db.example/wt?password=hunter2')
+        },
+      },
+    } as unknown as Api
+    const res = (await dispatch(leaky, { path: 'lines.detail', type: 'query', input: { ref: '+15125559999' } }, 'ipc', log)) as { error: { message: string } }
+    expect(res.error.message).toBe('cannot reach postgres://me:***@db.example/wt?password=***')
+    expect(JSON.stringify(records)).not.toContain('hunter2')
   })
 })

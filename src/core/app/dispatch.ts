@@ -7,7 +7,7 @@ import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-co
 import { z } from 'zod'
 import { appRouter, type Api } from '../../shared/api'
 import type { Ctx } from '../../shared/api/trpc'
-import { domainLogger, type Logger } from '../log'
+import { domainLogger, scrubSecrets, type Logger } from '../log'
 import { logApiError } from './api-errors'
 
 const apiLog = domainLogger('api')
@@ -28,6 +28,8 @@ export async function dispatch(api: Api, raw: unknown, transport: Ctx['transport
   const type = parsed.success ? parsed.data.type : 'unknown'
   const input = parsed.success ? parsed.data.input : undefined
   const fail = (error: TRPCError): InvokeResponse => {
+    // a driver's message may quote a connection string: the answer carries no credential (issue 11, attack 10)
+    error.message = scrubSecrets(error.message)
     logApiError(log, error, { path, transport })
     return { error: getErrorShape({ config: appRouter._def._config, error, type, path, input, ctx }) }
   }

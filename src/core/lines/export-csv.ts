@@ -2,11 +2,13 @@
 // snapshot of which rows and in what order), then rows are read in chunks with better-sqlite3's iterate() and written
 // as RFC 4180 CSV (CRLF, fields with commas, quotes or line breaks quoted, quotes doubled). When the stream's buffer is
 // full the iteration stops, waits for 'drain' and resumes at the next id, so no statement stays open across an await
-// (the connection keeps serving the grid meanwhile) and memory stays flat.
+// (the connection keeps serving the grid meanwhile) and memory stays flat. Text cells that a spreadsheet would evaluate
+// as a formula (`=HYPERLINK(…)` in a name) get a leading apostrophe (shared/domain/spreadsheet.ts).
 import { once } from 'node:events'
 import type { LineColumn, LinesQuery } from '../../shared/api/lines'
 import { LINE_COLUMNS, linesQuery } from '../../shared/api/lines'
 import { AppError } from '../../shared/api/errors'
+import { neutralizeFormula } from '../../shared/domain/spreadsheet'
 import type { Workspace } from '../store'
 import { linesEngine } from './engine'
 
@@ -19,9 +21,10 @@ export interface CsvOptions {
 
 export const CSV_DEFAULT_COLUMNS: ReadonlyArray<LineColumn | 'id'> = ['id', ...LINE_COLUMNS]
 
+/** One RFC 4180 field; text a spreadsheet would run as a formula is neutralised (numbers stay numbers). */
 export function csvField(v: unknown): string {
   if (v == null) return ''
-  const s = String(v)
+  const s = typeof v === 'string' ? neutralizeFormula(v) : String(v)
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

@@ -1,9 +1,11 @@
 // The core's structured logger (pino): JSON lines to a rotating file in the workspace folder, one child per domain
 // (`log.child({ domain: 'sync' })`). The composition root creates it and passes it down; `rootLogger()` is for the few
 // places where injection is impractical (catch blocks deep in a domain), and writes only errors to stderr until the
-// root sets the real one (so tests and tools that never set one are not flooded with slow-query warnings).
+// root sets the real one (so tests and tools that never set one are not flooded with slow-query warnings). No line
+// leaves with a secret in it (redact.ts).
 import { dirname, join } from 'node:path'
 import pino from 'pino'
+import { REDACT_PATHS, scrubSecrets } from './redact'
 import { RotatingFile } from './rotating-file'
 
 export type Logger = pino.Logger
@@ -28,8 +30,10 @@ export interface FileLogger extends Logger {
 
 export function createLogger(opts: LoggerOptions = {}): FileLogger {
   const file = opts.file ? new RotatingFile({ path: opts.file, maxBytes: opts.maxBytes, keep: opts.keep }) : null
-  const destination = file ?? opts.destination ?? pino.destination({ fd: 2, sync: true })
-  const log = pino({ level: opts.level ?? 'info', base: { pid: process.pid } }, destination as pino.DestinationStream) as FileLogger
+  const sink = file ?? opts.destination ?? pino.destination({ fd: 2, sync: true })
+  // every line is scrubbed of secrets (the web token, URL passwords) before it is written anywhere
+  const destination = { write: (line: string) => sink.write(scrubSecrets(line)) }
+  const log = pino({ level: opts.level ?? 'info', base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '***' } }, destination) as FileLogger
   log.closeFile = () => file?.close()
   return log
 }

@@ -85,7 +85,7 @@ export function reportsHandlers(ws: Workspace): ReportsApi {
       const res = await runner().run(sql, { maxRows, timeoutMs })
       const columns = res.columns.map((c, i) => ({ key: `c${i}`, label: c.name, type: 'string' as const }))
       const rows = res.rows.map((r) => Object.fromEntries(r.map((v, i) => [`c${i}`, v])))
-      const notes = [`SQL: ${sql.replace(/\s+/g, ' ').slice(0, 500)}`, res.truncated ? `First ${res.rows.length} of ${res.rowCount} rows` : `${res.rowCount} rows`]
+      const notes = [`SQL: ${sql.replace(/\s+/g, ' ').slice(0, 500)}`, res.notice ? `First ${res.rows.length} rows: ${res.notice}` : res.truncated ? `First ${res.rows.length} of ${res.rowCount} rows` : `${res.rowCount} rows`]
       const buf = await collect((out) => writeTable({ title: 'SQL result', notes, columns, rows }, format, out))
       return fileOf(buf, 'sql-result', format)
     },

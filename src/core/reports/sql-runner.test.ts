@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeSqlRunners, sqlRunnerFor } from './sql-runner'
+import { closeSqlRunners, SqlRunner, sqlRunnerFor } from './sql-runner'
 import { makeTestWorkspace } from './test-workspace'
 import { Workspace } from '../store'
 
@@ -94,5 +94,77 @@ describe('SQL runner', () => {
     const ws = new Workspace({ dbPath: t.path, readonly: true })
     expect((ws.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n).toBe(1500)
     ws.close()
+  })
+})
+
+// Attack 10 of issue 11: no cap on concurrent SQL children, and none on result bytes (one query took 2.6 GB).
+describe('SQL runner limits (attack 10)', () => {
+  const RUNAWAY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c'
+  const runners: SqlRunner[] = []
+  const runner = (limits: ConstructorParameters<typeof SqlRunner>[1]) => {
+    const r = new SqlRunner(t.path, limits)
+    runners.push(r)
+    return r
+  }
+  afterAll(async () => {
+    await Promise.all(runners.map((r) => r.close()))
+  })
+
+  it('refuses a run over the concurrency cap as busy, and serves again once a slot frees', async () => {
+    const r = runner({ concurrency: 2, queueMs: 0, maxResultBytes: 1 << 20 })
+    const opts = { maxRows: 10, timeoutMs: 600_000 }
+    const a = r.run(RUNAWAY, { ...opts, runId: 'a' })
+    const b = r.run(RUNAWAY, { ...opts, runId: 'b' })
+    await expect(r.run('SELECT 1', opts)).rejects.toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'busy' }, message: expect.stringContaining('busy: 2 SQL queries are already running') })
+    expect(r.cancel('a')).toBe(true)
+    await expect(a).rejects.toMatchObject({ details: { reason: 'cancelled' } })
+    expect((await r.run('SELECT 7', opts)).rows).toEqual([[7]])
+    r.cancel('b')
+    await expect(b).rejects.toMatchObject({ details: { reason: 'cancelled' } })
+  })
+
+  it('queues a run over the cap until a slot frees; a queued run can be cancelled', async () => {
+    const r = runner({ concurrency: 1, queueMs: 600_000, maxResultBytes: 1 << 20 })
+    const opts = { maxRows: 10, timeoutMs: 600_000 }
+    const a = r.run(RUNAWAY, { ...opts, runId: 'a' })
+    const queued = r.run('SELECT 42', opts)
+    const dropped = r.run('SELECT 43', { ...opts, runId: 'c' })
+    expect(r.queued).toBe(2)
+    expect(r.cancel('c')).toBe(true)
+    await expect(dropped).rejects.toMatchObject({ details: { reason: 'cancelled' } })
+    expect(r.queued).toBe(1)
+    r.cancel('a')
+    await expect(a).rejects.toMatchObject({ details: { reason: 'cancelled' } })
+    expect((await queued).rows).toEqual([[42]])
+  })
+
+  it('stops a huge result at the byte cap with a clear notice; what comes back stays under the cap', { timeout: 60_000 }, async () => {
+    const cap = 256 * 1024
+    const r = runner({ concurrency: 1, queueMs: 0, maxResultBytes: cap })
+    // 200,000 rows of 1 KB each: 200 MB if nothing stopped it
+    const res = await r.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000) SELECT x, printf('%01000d', x) AS wide FROM c", {
+      maxRows: 100_000,
+      timeoutMs: 600_000,
+    })
+    expect(res).toMatchObject({ truncated: true, truncatedBy: 'bytes', notice: 'result truncated at 256 KiB: narrow the query (fewer columns, a WHERE or a LIMIT)' })
+    expect(res.rows.length).toBeGreaterThan(100)
+    expect(res.rows.length).toBeLessThan(cap / 1000)
+    // the child stopped reading: the count is of the rows it read, not the statement's 200,000
+    expect(res.rowCount).toBe(res.rows.length)
+    expect(Buffer.byteLength(JSON.stringify(res.rows))).toBeLessThanOrEqual(cap)
+  })
+
+  it('cuts a single cell larger than the cap to its start', { timeout: 60_000 }, async () => {
+    const r = runner({ concurrency: 1, queueMs: 0, maxResultBytes: 64 * 1024 })
+    const res = await r.run("SELECT 1 AS n, printf('%.*c', 5000000, 'x') AS huge", { maxRows: 10, timeoutMs: 600_000 })
+    expect(res).toMatchObject({ truncated: true, truncatedBy: 'bytes' })
+    expect(res.rows).toHaveLength(1)
+    expect(String(res.rows[0][1]).endsWith('…')).toBe(true)
+    expect(Buffer.byteLength(JSON.stringify(res.rows))).toBeLessThanOrEqual(64 * 1024)
+  })
+
+  it('refuses a time limit past what a timer can hold, instead of stopping after 1 ms', async () => {
+    const r = runner({ concurrency: 1, queueMs: 0, maxResultBytes: 1 << 20 })
+    await expect(r.run('SELECT 1', { maxRows: 1, timeoutMs: 9_999_999_999 })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('the time limit must be a whole number') })
   })
 })

@@ -11,10 +11,21 @@ export interface RunRequest {
   dbPath: string
   sql: string
   maxRows: number
+  /** the most result bytes (as JSON) kept; at the cap the statement stops */
+  maxBytes: number
 }
 
 export type RunReply =
-  | { id: number; ok: true; columns: Array<{ name: string; type: string | null }>; rows: unknown[][]; rowCount: number; elapsedMs: number }
+  | {
+      id: number
+      ok: true
+      columns: Array<{ name: string; type: string | null }>
+      rows: unknown[][]
+      rowCount: number
+      elapsedMs: number
+      /** set when the byte cap stopped the statement: rowCount is then the rows read, not the statement's total */
+      truncatedBy?: 'bytes'
+    }
   | { id: number; ok: false; reason: 'refused' | 'malformed' | 'error'; message: string }
 
 const ALLOWED_PRAGMAS = new Set(['table_info', 'table_xinfo', 'index_list', 'index_info', 'index_xinfo', 'foreign_key_list', 'table_list'])
@@ -55,6 +66,26 @@ function cell(v: unknown): unknown {
   return v
 }
 
+/** About what a cell costs as JSON (quotes and separator included), without serialising it. */
+function cellBytes(v: unknown): number {
+  if (v === null || v === undefined) return 5
+  if (typeof v === 'string') return Buffer.byteLength(v) + 3
+  return String(v).length + 1
+}
+
+/**
+ * The row as it fits in `budget` bytes: whole, or (a lone row wider than the whole cap, one huge text) with the start
+ * of each long text kept so the user sees what it was; null when nothing of it fits.
+ */
+function fit(row: unknown[], budget: number): { row: unknown[]; size: number; cut: boolean } | null {
+  const size = row.reduce<number>((n, v) => n + cellBytes(v), 2)
+  if (size <= budget) return { row, size, cut: false }
+  const share = Math.floor(budget / Math.max(1, row.length)) - 8
+  if (share < 16) return null
+  const cut = row.map((v) => (typeof v === 'string' && cellBytes(v) > share ? `${v.slice(0, share)}…` : v))
+  return { row: cut, size: cut.reduce<number>((n, v) => n + cellBytes(v), 2), cut: true }
+}
+
 const dbs = new Map<string, Database.Database>()
 
 function open(path: string): Database.Database {
@@ -90,9 +121,19 @@ export function run(req: RunRequest): RunReply {
     const columns = stmt.columns().map((c) => ({ name: c.name, type: c.type }))
     const rows: unknown[][] = []
     let rowCount = 0
-    // Past the cap rows are counted, not kept: the true count costs one pass and no memory.
+    let bytes = 0
+    // Past the row cap rows are counted, not kept: the true count costs one pass and no memory. Past the byte cap the
+    // statement stops: leaving the loop ends it, so a wide query holds no more than the cap in this process or its parent.
     for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
-      if (rowCount < req.maxRows) rows.push(row.map(cell))
+      if (rowCount < req.maxRows) {
+        // a later row must fit whole; only the first may be cut (else the result would be empty)
+        const kept = fit(row.map(cell), rows.length === 0 ? req.maxBytes : req.maxBytes - bytes)
+        if (kept && (rows.length === 0 || !kept.cut)) {
+          rows.push(kept.row)
+          bytes += kept.size
+        }
+        if (!kept || kept.cut) return { id: req.id, ok: true, columns, rows, rowCount: rows.length, elapsedMs: performance.now() - t0, truncatedBy: 'bytes' }
+      }
       rowCount++
     }
     return { id: req.id, ok: true, columns, rows, rowCount, elapsedMs: performance.now() - t0 }

@@ -3,6 +3,7 @@
 import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import type { Cell, FieldType } from '../../shared/api/reports'
+import { neutralizeFormula } from '../../shared/domain/spreadsheet'
 
 export interface ExportColumn {
   key: string
@@ -27,8 +28,7 @@ export const centsToDollars = (c: number): string => {
 function csvCell(v: Cell, type: FieldType): string {
   if (v === null) return ''
   if (typeof v === 'number') return type === 'money' ? centsToDollars(v) : String(v)
-  let s = v
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  const s = neutralizeFormula(v)
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
@@ -65,7 +65,7 @@ export function addSheet(wb: ExcelJS.Workbook, t: ExportTable, name = 'Report'):
       t.columns.map((c) => {
         const v = r[c.key] ?? null
         if (c.type === 'money' && typeof v === 'number') return v / 100
-        if (typeof v === 'string' && /^[=+\-@]/.test(v)) return `'${v}`
+        if (typeof v === 'string') return neutralizeFormula(v)
         return v
       }),
     )

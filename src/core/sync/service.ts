@@ -3,6 +3,7 @@
 // `data-changed`).
 import { basename, dirname, extname, join } from 'node:path'
 import { AppError } from '../../shared/api/errors'
+import { redactText } from '../../shared/domain/redact'
 import type { BootstrapProgress, SettingsInput, SyncRole, SyncSettings, SyncSource, SyncStatus } from '../../shared/api/sync'
 import type { Workspace } from '../store'
 import { META } from './replica'
@@ -336,7 +337,8 @@ export class SyncService {
       rejected: by.rejected ?? 0,
       conflict: by.conflict ?? 0,
       bootstrap,
-      lastError: this.lastError,
+      // a driver's message may quote the connection string
+      lastError: this.lastError && redactText(this.lastError),
       lastPullAt: m(META.lastPullAt),
       lastPushAt: m(META.lastPushAt),
     }

@@ -96,6 +96,10 @@ export interface SqlResult {
   truncated: boolean
   maxRows: number
   elapsedMs: number
+  /** 'bytes': the result reached the runner's byte cap and the statement was stopped (rowCount is then rows read) */
+  truncatedBy?: 'bytes'
+  /** what the user should read about the result (why it was truncated, what to do) */
+  notice?: string
 }
 
 export interface SchemaTable {

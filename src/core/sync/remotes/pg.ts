@@ -3,24 +3,18 @@
 // plus a slow poll as a safety net.
 import pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
+import { redactUrl } from '../../../shared/domain/redact'
 import { ProtocolError, type SnapshotChunk, type SnapshotTable } from '../../../shared/sync/protocol'
 import { CopyTextParser } from '../bootstrap/copy-text'
 import { classifyPgError } from '../errors'
 import type { Claims, RemoteConfig } from './remote'
 import { POKE_CHANNEL, SqlRemote, type Query } from './sql'
 
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    // not a URL: show none of it, it may hold a password
-    return 'postgres://…'
-  }
-}
+// the one redaction (userinfo password and ?password=), kept importable from here for the sync domain
+export { redactUrl }
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`
 
 export class PgRemote extends SqlRemote {
   readonly kind = 'postgres' as const

@@ -163,10 +163,13 @@ export function SqlRunner() {
         )}
         {result && (
           <>
-            <Text size="sm" data-testid="sql-summary">
-              {result.truncated
-                ? `Showing the first ${result.rows.length.toLocaleString('en-US')} of ${result.rowCount.toLocaleString('en-US')} rows (row cap ${result.maxRows.toLocaleString('en-US')})`
-                : `${result.rowCount.toLocaleString('en-US')} rows`}{' '}
+            {/* a result stopped at the byte cap says so, and what to do: its row count is of the rows read, not all */}
+            <Text size="sm" data-testid="sql-summary" c={result.notice ? 'orange' : undefined} fw={result.notice ? 500 : undefined}>
+              {result.notice
+                ? `Showing the first ${result.rows.length.toLocaleString('en-US')} rows: ${result.notice}`
+                : result.truncated
+                  ? `Showing the first ${result.rows.length.toLocaleString('en-US')} of ${result.rowCount.toLocaleString('en-US')} rows (row cap ${result.maxRows.toLocaleString('en-US')})`
+                  : `${result.rowCount.toLocaleString('en-US')} rows`}{' '}
               · {Math.round(result.elapsedMs)} ms
             </Text>
             <ResultGrid columns={columns} rows={rows} height={420} testId="sql-grid" />
