@@ -7,6 +7,7 @@ import type { SqlClient } from './client'
 import { seedCentral } from './fixtures'
 import { checkLedger, generateLedgerKey, parseLedgerKeys, signLedgerHead, type LedgerAnchor } from './ledger'
 import { asRole, createTestDatabase, type TestDatabase } from './test-db'
+import { rewriteLedgerEntry } from './test-ledger'
 
 let db: TestDatabase
 const worker = generateLedgerKey('worker')
@@ -26,27 +27,6 @@ async function push(c: SqlClient, from: number, n: number): Promise<void> {
 
 async function sqlVerify(c: SqlClient): Promise<{ ok: boolean; first_bad_id: number | null; reason: string | null }> {
   return (await c.query<{ r: { ok: boolean; first_bad_id: number | null; reason: string | null } }>('SELECT ledger_verify() AS r')).rows[0].r
-}
-
-/** As the superuser: triggers off, entry `id` rewritten, every later hash recomputed, the head moved, triggers on. */
-async function rewriteEntry(c: SqlClient, id: number): Promise<void> {
-  await c.exec(`
-    ALTER TABLE ledger DISABLE TRIGGER ledger_append_only;
-    ALTER TABLE ledger_head DISABLE TRIGGER ledger_head_guard;
-    UPDATE ledger SET params = '{"amount_cents": 99999, "reason": "goodwill"}' WHERE id = ${id};
-    DO $$
-    DECLARE r record; p bytea;
-    BEGIN
-      SELECT hash INTO p FROM ledger WHERE id = ${id - 1};
-      FOR r IN SELECT id FROM ledger WHERE id >= ${id} ORDER BY id LOOP
-        UPDATE ledger SET prev_hash = p WHERE id = r.id;
-        UPDATE ledger l SET hash = sha256(l.prev_hash || convert_to(ledger_canonical(l), 'UTF8')) WHERE id = r.id RETURNING hash INTO p;
-      END LOOP;
-      UPDATE ledger_head SET last_id = (SELECT max(id) FROM ledger), hash = p;
-    END $$;
-    ALTER TABLE ledger ENABLE TRIGGER ledger_append_only;
-    ALTER TABLE ledger_head ENABLE TRIGGER ledger_head_guard;
-  `)
 }
 
 describe('the signed, anchored ledger (issue 11, attack 2)', () => {
@@ -71,7 +51,7 @@ describe('the signed, anchored ledger (issue 11, attack 2)', () => {
     expect(before).toMatchObject({ ok: true, entries: 12, verified_up_to: 12, signed_up_to: 12, signed_by: 'worker' })
     const anchor: LedgerAnchor = { id: 12, hash: before.head_hash, at: '2026-12-01T10:00:00Z', signedId: 12, signedBy: 'worker' }
 
-    await rewriteEntry(c, 3)
+    await rewriteLedgerEntry(c, 3)
 
     // the hash chain alone recomputes: this is what `verify` said before the fix
     expect(await checkLedger(c)).toMatchObject({ ok: true, entries: 12, signed_by: null })
@@ -95,7 +75,7 @@ describe('the signed, anchored ledger (issue 11, attack 2)', () => {
     await signLedgerHead(c, worker)
     const good = await checkLedger(c, { keys: [worker] })
     const anchor: LedgerAnchor = { id: 5, hash: good.head_hash, at: '2026-12-01T10:00:00Z', signedId: 5, signedBy: 'worker' }
-    await rewriteEntry(c, 3)
+    await rewriteLedgerEntry(c, 3)
     // the forger deletes the signature that gives it away: the chain verifies, but the anchor remembers entry 5's hash
     await c.exec(`ALTER TABLE ledger_signatures DISABLE TRIGGER ledger_signatures_append_only; DELETE FROM ledger_signatures;
                   ALTER TABLE ledger_signatures ENABLE TRIGGER ledger_signatures_append_only;`)

@@ -10,6 +10,7 @@ import './demo'
 import './knowledge'
 import './sync'
 import './central'
+import './central-ledger'
 import './reports'
 import './lines'
 

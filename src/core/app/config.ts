@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import type { LlmSettings } from '../console'
 import { LEVELS, logFileFor, type LogLevel } from '../log'
 import type { Workspace } from '../store'
-import type { BootstrapOptions, SandboxOptions, SecretStore } from '../sync'
+import type { BootstrapOptions, LedgerKey, SandboxOptions, SecretStore } from '../sync'
 import { llmSettings } from '../console'
-import { parseLaneLayout } from '../sync'
+import { parseLaneLayout, parseLedgerKeys } from '../sync'
 
 export interface DemoSize {
   lines: number
@@ -35,6 +35,8 @@ export interface CoreConfig {
   /** the log: its level, its file (null: stderr only; default: `<workspace folder>/logs/wingtel.log`, rotated by size)
    * and the slow-query threshold on the workspace store */
   log: { level: LogLevel; file: string | null; slowQueryMs: number }
+  /** the public keys whose signatures of the central ledger's head this workstation trusts (WINGTEL_LEDGER_KEYS) */
+  ledgerKeys: LedgerKey[]
   // ---- set by code, never by the environment ----
   /** where the session and backend URL are kept (Electron: safeStorage); default: a file beside the workspace */
   secretStore?: (ws: Workspace) => SecretStore
@@ -66,6 +68,7 @@ export function defaultConfig(dbPath: string): CoreConfig {
     llm: {},
     updateUrl: null,
     log: { level: 'info', file: logFileFor(dbPath) ?? null, slowQueryMs: 50 },
+    ledgerKeys: [],
   }
 }
 
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
       file: env.WINGTEL_LOG_FILE === '' ? null : env.WINGTEL_LOG_FILE || (logFileFor(dbPath) ?? null),
       slowQueryMs: positive(env, 'WINGTEL_SLOW_QUERY_MS') ?? 50,
     },
+    ledgerKeys: parseLedgerKeys(env.WINGTEL_LEDGER_KEYS ?? ''),
   }
 }
 
