@@ -478,7 +478,19 @@ export class SyncEngine {
     const keys = [...(opts.keys ?? []), ...(remote.ledgerKeys?.() ?? [])]
     const anchorKey = `${META.ledgerAnchor}:${remoteIdOf(this.opts.remote)}`
     const anchor = parseAnchor(this.applier.meta(anchorKey))
-    const r = await verifyLedgerPages((after, limit) => remote.ledgerPage!(after, limit), { keys, anchor })
+    let r: Awaited<ReturnType<typeof verifyLedgerPages>>
+    try {
+      r = await verifyLedgerPages((after, limit) => remote.ledgerPage!(after, limit), { keys, anchor })
+    } catch (e) {
+      // an older server without ledger_page(): its own word, unless this workstation already checked it itself or has
+      // keys to check (a server that stops serving its raw ledger must not downgrade the check)
+      const missing = e instanceof RemoteError && (e.sqlstate === '42883' || e.sqlstate === 'PGRST202')
+      if (!missing || !remote.ledgerVerify) throw e
+      if (anchor || keys.length) {
+        throw new RemoteError('server', 'The server no longer serves its ledger for verification (ledger_page is missing), although this workstation verified it before: treat its history as unverified and ask an administrator.', e.sqlstate)
+      }
+      return remote.ledgerVerify()
+    }
     if (r.ok && (!anchor || r.verified_up_to >= anchor.id)) {
       const next: LedgerAnchor = { id: r.verified_up_to, hash: r.head_hash, at: new Date().toISOString(), signedId: r.signed_up_to, signedBy: r.signed_by }
       this.applier.setMeta(anchorKey, JSON.stringify(next))

@@ -11,7 +11,8 @@ import { rewriteLedgerEntry } from '../../central/test-ledger'
 import { describeLedger, ledgerVerifyOf } from '../../shared/api/sync'
 import { openDatabase, type Db } from '../store'
 import { SyncEngine } from './engine'
-import { claimsFor } from './remotes/remote'
+import { RemoteError } from './errors'
+import { claimsFor, type Remote } from './remotes/remote'
 import { createTestCentral, seedSmall, type TestCentral } from './testing/test-central'
 
 let c: TestCentral
@@ -73,6 +74,38 @@ describe('ledger verification on the workstation (issue 11, attack 2)', () => {
       expect((await e.ledgerVerify()).ok).toBe(false)
     } finally {
       await e.close()
+    }
+  })
+
+  it('attack 2: a server that stops serving ledger_page cannot downgrade a workstation to its own word', { timeout: 120_000 }, async () => {
+    const claims = claimsFor('operator')
+    const ws2 = openDatabase(join(dir, 'ws2.sqlite'))
+    // an older server (or one that hides its raw ledger): ledger_page does not exist
+    const older = (): Remote =>
+      Object.assign(Object.create(c.remote(claims)) as Remote, {
+        ledgerPage: async () => {
+          throw new RemoteError('server', 'ledger_page: the server lacks the sync functions', '42883')
+        },
+      })
+    const open = (remoteImpl: Remote) => SyncEngine.open({ dbPath: 'x', db: ws2, remote: { kind: 'postgres', url: 'postgres://test/older', claims }, remoteImpl })
+    try {
+      let e = await open(older())
+      // never verified here and no keys: the server's own ledger_verify(), shown as such
+      const v = ledgerVerifyOf(await e.ledgerVerify())
+      expect(v.summary).toMatch(/^Ledger (verified by the server|verification failed)/)
+      expect(v.verifiedUpTo).toBeNull()
+      // with a trusted key configured the workstation insists on checking itself
+      await expect(e.ledgerVerify({ keys: [worker] })).rejects.toThrow(/no longer serves its ledger for verification/)
+      await e.close()
+      // once it has verified the chain itself (an anchor), a server that hides ledger_page is refused too
+      e = await open(c.remote(claims))
+      await e.ledgerVerify()
+      await e.close()
+      e = await open(older())
+      await expect(e.ledgerVerify()).rejects.toThrow(/no longer serves its ledger for verification/)
+      await e.close()
+    } finally {
+      ws2.close()
     }
   })
 })
