@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import type { BootstrapProgress, PullSummary, PushSummary } from '../../shared/api/sync'
 import { SYNCED_TABLES, type LedgerVerifyReply, type PullReply } from '../../shared/sync/protocol'
-import { verifyLedgerPages, type LedgerAnchor, type LedgerKey } from '../../central/ledger'
+import type { LedgerKey } from '../../central/ledger'
 import { openDatabase, type Db } from '../store'
 import { runBulkBootstrap } from './bootstrap/bootstrap'
 import { BulkState, parseBulkCursor } from './bootstrap/bulk-state'
@@ -15,8 +15,8 @@ import { RemoteError } from './errors'
 import { Outbox } from './push/outbox'
 import { createRemote } from './remotes/create'
 import type { Remote, RemoteConfig, Session } from './remotes/remote'
+import { verifyLedgerHere } from './ledger-check'
 import { META } from './replica'
-import { rootLogger } from '../log'
 
 export const DEFAULT_PAGE = 5000
 /** live: a poke whose xid the horizon has not passed yet is pulled again after this, doubling up to the max */
@@ -463,48 +463,9 @@ export class SyncEngine {
     this.pokeTimer.unref?.()
   }
 
-  /**
-   * Verifies the central ledger on this workstation (issue 11, attack 2): reads it page by page, recomputes the chain,
-   * checks the signatures of the trusted `keys` (and of the remote's own key: the sandbox's) and that the chain extends
-   * the head this workstation verified last (its anchor, kept in the local store's meta per remote). A chain that
-   * verifies moves the anchor forward. A server without ledger_page() gets its own ledger_verify() asked instead.
-   */
+  /** The central ledger verified on this workstation (ledger-check.ts; issue 11, attack 2). */
   async ledgerVerify(opts: { keys?: readonly LedgerKey[] } = {}): Promise<LedgerVerifyReply> {
-    const remote = this.remote
-    if (!remote.ledgerPage) {
-      if (!remote.ledgerVerify) throw new RemoteError('client', 'this remote cannot verify the ledger')
-      return remote.ledgerVerify()
-    }
-    const keys = [...(opts.keys ?? []), ...(remote.ledgerKeys?.() ?? [])]
-    const anchorKey = `${META.ledgerAnchor}:${remoteIdOf(this.opts.remote)}`
-    const anchor = parseAnchor(this.applier.meta(anchorKey))
-    let r: Awaited<ReturnType<typeof verifyLedgerPages>>
-    try {
-      r = await verifyLedgerPages((after, limit) => remote.ledgerPage!(after, limit), { keys, anchor })
-    } catch (e) {
-      // an older server without ledger_page(): its own word, unless this workstation already checked it itself or has
-      // keys to check (a server that stops serving its raw ledger must not downgrade the check)
-      const missing = e instanceof RemoteError && (e.sqlstate === '42883' || e.sqlstate === 'PGRST202')
-      if (!missing || !remote.ledgerVerify) throw e
-      if (anchor || keys.length) {
-        throw new RemoteError('server', 'The server no longer serves its ledger for verification (ledger_page is missing), although this workstation verified it before: treat its history as unverified and ask an administrator.', e.sqlstate)
-      }
-      return remote.ledgerVerify()
-    }
-    if (r.ok && (!anchor || r.verified_up_to >= anchor.id)) {
-      const next: LedgerAnchor = { id: r.verified_up_to, hash: r.head_hash, at: new Date().toISOString(), signedId: r.signed_up_to, signedBy: r.signed_by }
-      this.applier.setMeta(anchorKey, JSON.stringify(next))
-    }
-    return {
-      ok: r.ok,
-      entries: r.entries,
-      first_bad_id: r.first_bad_id,
-      reason: r.reason,
-      verified_up_to: r.verified_up_to,
-      signed_up_to: r.signed_up_to,
-      signed_by: r.signed_by,
-      anchored_at: anchor?.at ?? null,
-    }
+    return verifyLedgerHere(this.remote, this.applier, remoteIdOf(this.opts.remote), opts.keys ?? [])
   }
 
   async close(): Promise<void> {
@@ -516,17 +477,4 @@ export class SyncEngine {
     await this.remote.close()
     if (this.ownsDb) this.db.close()
   }
-}
-
-/** The stored anchor, or null when there is none (a damaged one is dropped: the next verification sets a new one). */
-function parseAnchor(text: string | null): LedgerAnchor | null {
-  if (!text) return null
-  try {
-    const a = JSON.parse(text) as LedgerAnchor
-    if (Number.isInteger(a.id) && a.id >= 0 && typeof a.hash === 'string' && typeof a.at === 'string') return a
-  } catch {
-    // reported below: a damaged anchor is logged and replaced
-  }
-  rootLogger().child({ domain: 'sync' }).warn({ anchor: text.slice(0, 200) }, 'the stored ledger anchor is damaged; it is replaced by the next verification')
-  return null
 }
