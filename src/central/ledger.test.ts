@@ -71,7 +71,7 @@ describe('ledger', () => {
       UPDATE ledger l SET hash = sha256(l.prev_hash || convert_to(ledger_canonical(l), 'UTF8')) WHERE id = 5;
       SET session_replication_role = origin;
     `)
-    expect(await sqlVerify(c)).toMatchObject({ ok: false, first_bad_id: 6, reason: 'prev_hash does not match the previous entry' })
+    expect(await sqlVerify(c)).toMatchObject({ ok: false, first_bad_id: 6, reason: 'hash mismatch: prev_hash does not match the previous entry' })
     expect(await verifyLedger(c)).toMatchObject({ ok: false, first_bad_id: 6 })
   })
 

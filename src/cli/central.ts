@@ -1,17 +1,17 @@
 // The central backend from the command line:
 //   central migrate --url postgres://…                       apply db/central/migrations
 //   central demo --lines N --months M --seed S --url …       fill it with the demo MVNO (same seed → same data as local)
-//   central verify --url …                                   verify the ledger's hash chain (SQL and independent TS)
+//   central verify --url …                                   verify the ledger (SQL and independent TS; central-ledger.ts)
+//   central ledger keygen | sign                             the ledger's signing key, signing its head (central-ledger.ts)
 // Each supports --json. --url defaults to $CENTRAL_DATABASE_URL. The connecting user must own the schema (migrations)
 // or be allowed to write the tables (demo); a superuser or Supabase's postgres works.
 import pg from 'pg'
 import { fromPgClient, type SqlClient } from '../central/client'
 import { fillCentralDemo } from '../central/demo-fill'
-import { verifyLedger } from '../central/ledger'
 import { applyCentralMigrations } from '../central/migrate'
 import { flagNumber, flagString, register, type ParsedArgs } from './registry'
 
-async function withCentral<T>(args: ParsedArgs, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+export async function withCentral<T>(args: ParsedArgs, fn: (client: SqlClient) => Promise<T>): Promise<T> {
   const url = flagString(args, 'url') ?? process.env.CENTRAL_DATABASE_URL
   if (!url) throw new Error('give --url postgres://user@host:5432/db (or set CENTRAL_DATABASE_URL)')
   const conn = new pg.Client({ connectionString: url })
@@ -67,22 +67,5 @@ register({
       for (const [t, n] of Object.entries(r.rows)) io.out(`  ${t.padEnd(18)} ${n.toLocaleString('en-US').padStart(12)}`)
     }
     return 0
-  },
-})
-
-register({
-  path: ['central', 'verify'],
-  summary: "Verify the central ledger's hash chain (ledger_verify() in SQL and the independent TypeScript verifier)",
-  usage: 'central verify --url postgres://… [--json]',
-  async run(args, io) {
-    const r = await withCentral(args, async (c) => {
-      const sql = (await c.query<{ r: unknown }>('SELECT ledger_verify() AS r')).rows[0].r
-      const ts = await verifyLedger(c)
-      return { sql, ts }
-    })
-    const ok = (r.sql as { ok: boolean }).ok && r.ts.ok
-    if (args.flags.json) io.json({ ok, sql: r.sql, independent: r.ts })
-    else io.out(ok ? `ledger OK: ${r.ts.entries} entries` : `LEDGER TAMPERED: ${JSON.stringify(r.sql)} / ${JSON.stringify(r.ts)}`)
-    return ok ? 0 : 1
   },
 })

@@ -11,6 +11,7 @@ import './demo'
 import './knowledge'
 import './sync'
 import './central'
+import './central-ledger'
 import './reports'
 import './lines'
 

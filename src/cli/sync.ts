@@ -2,7 +2,7 @@
 // by default) unless `--url postgres://…` picks a direct Postgres (`--role` chooses the claimed role, default
 // operator). `--progress` prints one JSON line per applied page / pushed batch on stderr (tests wait on them).
 import type { SyncRole } from '../shared/api/sync'
-import { SYNC_ROLES } from '../shared/api/sync'
+import { describeLedger, SYNC_ROLES } from '../shared/api/sync'
 import type { EngineEvent } from '../core/sync'
 import { toAppError, claimsFor, SyncService } from '../core/sync'
 import type { Workspace } from '../core/store'
@@ -20,6 +20,7 @@ function serviceFromArgs(ws: Workspace, args: ParsedArgs, io: CliIo): SyncServic
     inline: Boolean(args.flags.inline),
     sandbox: cliConfig().sandbox,
     bootstrap: cliConfig().bootstrap,
+    ledgerKeys: cliConfig().ledgerKeys,
     // one JSON line per applied page / pushed batch on stderr
     onEngineEvent: progress
       ? (e: EngineEvent) => {
@@ -101,9 +102,9 @@ register({
   usage: `ledger verify ${REMOTE_USAGE}`,
   async run(args, io) {
     return withService(args, io, async (svc) => {
-      const r = await svc.getClient().ledgerVerify()
-      if (args.flags.json) io.json({ ok: r.ok, entries: r.entries, firstBadId: r.first_bad_id })
-      else io.out(r.ok ? `ledger ok: ${r.entries} entries` : `LEDGER TAMPERED: first bad entry ${r.first_bad_id} (of ${r.entries})`)
+      const r = await svc.ledgerVerify()
+      if (args.flags.json) io.json({ ...r, summary: describeLedger(r) })
+      else io.out(`${describeLedger(r)} (${r.entries} entries)`)
       return r.ok ? 0 : 1
     })
   },

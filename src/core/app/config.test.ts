@@ -69,6 +69,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WINGTEL_SQL_QUEUE_MS: '9999999999' })).toThrow(/WINGTEL_SQL_QUEUE_MS must be a whole number ≥ 0 up to 2147483647/)
   })
 
+  it('reads the trusted ledger signing keys (WINGTEL_LEDGER_KEYS) and refuses a malformed one', () => {
+    const spki = 'MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE='
+    expect(loadConfig({ WINGTEL_LEDGER_KEYS: `worker:${spki}` }).ledgerKeys).toEqual([{ id: 'worker', spki }])
+    expect(loadConfig({}).ledgerKeys).toEqual([])
+    expect(() => loadConfig({ WINGTEL_LEDGER_KEYS: 'worker:nope' })).toThrow(/WINGTEL_LEDGER_KEYS: the key 'worker' is not a base64 Ed25519 public key/)
+  })
+
   it('refuses a sandbox size that is not a positive whole number', () => {
     expect(() => loadConfig({ WINGTEL_SANDBOX_LINES: 'lots' })).toThrow(/WINGTEL_SANDBOX_LINES must be a positive whole number/)
   })

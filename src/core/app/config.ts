@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import type { LlmSettings } from '../console'
 import { LEVELS, logFileFor, type LogLevel } from '../log'
 import type { Workspace } from '../store'
-import type { BootstrapOptions, SandboxOptions, SecretStore } from '../sync'
+import type { BootstrapOptions, LedgerKey, SandboxOptions, SecretStore } from '../sync'
 import { llmSettings } from '../console'
-import { parseLaneLayout } from '../sync'
+import { parseLaneLayout, parseLedgerKeys } from '../sync'
 
 export interface DemoSize {
   lines: number
@@ -39,6 +39,8 @@ export interface CoreConfig {
   log: { level: LogLevel; file: string | null; slowQueryMs: number }
   /** resource caps: web mode's request bodies, the SQL runner's concurrent children, its queue wait and result size */
   limits: Limits
+  /** the public keys whose signatures of the central ledger's head this workstation trusts (WINGTEL_LEDGER_KEYS) */
+  ledgerKeys: LedgerKey[]
   // ---- set by code, never by the environment ----
   /** where the session and backend URL are kept (Electron: safeStorage); default: a file beside the workspace */
   secretStore?: (ws: Workspace) => SecretStore
@@ -85,6 +87,7 @@ export function defaultConfig(dbPath: string): CoreConfig {
     updateAllowLoopbackHttp: false,
     log: { level: 'info', file: logFileFor(dbPath) ?? null, slowQueryMs: 50 },
     limits: DEFAULT_LIMITS,
+    ledgerKeys: [],
   }
 }
 
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
       sqlQueueMs: positive(env, 'WINGTEL_SQL_QUEUE_MS', { zero: true }) ?? DEFAULT_LIMITS.sqlQueueMs,
       sqlMaxResultBytes: positive(env, 'WINGTEL_SQL_MAX_RESULT_BYTES') ?? DEFAULT_LIMITS.sqlMaxResultBytes,
     },
+    ledgerKeys: parseLedgerKeys(env.WINGTEL_LEDGER_KEYS ?? ''),
   }
 }
 

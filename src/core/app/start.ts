@@ -51,7 +51,7 @@ export async function startCore(input: CoreInput): Promise<Core> {
   sqlRunnerFor(ws.opts.dbPath, { concurrency: sqlConcurrency, queueMs: sqlQueueMs, maxResultBytes: sqlMaxResultBytes })
   log.info({ dbPath: config.dbPath }, 'core started')
   // created first, so that every later syncService(ws) (the API handlers) gets this one
-  const sync = syncService(ws, { secrets: config.secretStore?.(ws), sandbox: config.sandbox, bootstrap: config.bootstrap })
+  const sync = syncService(ws, { secrets: config.secretStore?.(ws), sandbox: config.sandbox, bootstrap: config.bootstrap, ledgerKeys: config.ledgerKeys })
   services.add('sync', () => sync.close())
   const api = createApi(ws, { llm: config.llm })
   const ready = config.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, config.demo, config.demoGate)

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeLedger } from '../../shared/api/sync'
 import type { AppEvent } from '../../shared/events'
 import { createApi, createCaller } from '../app'
 import { fromPglite } from '../../central/client'
@@ -91,6 +92,10 @@ describe('sync API', () => {
     const v = await api.sync.ledgerVerify()
     expect(v.ok).toBe(true)
     expect(v.entries).toBeGreaterThanOrEqual(1)
+    // issue 11, attack 2: the sandbox signs its head after each push with a key of its own, which it vouches for
+    expect(v).toMatchObject({ verifiedUpTo: v.entries, signedUpTo: v.entries, signedBy: 'sandbox' })
+    expect(describeLedger(v)).toBe(`Ledger verified up to entry ${v.entries}, signed by sandbox`)
+    expect(statSync(join(sandboxDirFor(ws.opts.dbPath), 'ledger-signing-key.pem')).mode & 0o777).toBe(0o600)
   })
 
   it('settings: validation at the boundary; a Postgres URL goes to the 0600 secret file, shown redacted', { timeout: 120_000 }, async () => {

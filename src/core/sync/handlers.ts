@@ -40,10 +40,6 @@ export function syncHandlers(ws: Workspace): SyncApi {
     async overlay({ lineIds }) {
       return [...pendingOverlay(ws, lineIds).values()]
     },
-    ledgerVerify: () =>
-      guard(async () => {
-        const r = await svc().getClient().ledgerVerify()
-        return { ok: r.ok, entries: r.entries, firstBadId: r.first_bad_id }
-      }),
+    ledgerVerify: () => guard(() => svc().ledgerVerify()),
   }
 }

@@ -3,6 +3,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { PullSummary, PushSummary } from '../../shared/api/sync'
 import type { LedgerVerifyReply } from '../../shared/sync/protocol'
+import type { LedgerKey } from '../../central/ledger'
 import { resolveEntry, startWorkerEntry } from '../runtime'
 import { reviveError } from './errors'
 import { SyncEngine, type EngineEvent } from './engine'
@@ -14,7 +15,8 @@ export interface SyncClient {
   pull(opts?: { limit?: number }): Promise<PullSummary>
   push(opts?: { batchSize?: number; ignoreBackoff?: boolean }): Promise<PushSummary>
   signIn(email: string, password: string): Promise<Session>
-  ledgerVerify(): Promise<LedgerVerifyReply>
+  /** `keys`: the ledger signing keys this workstation trusts (WINGTEL_LEDGER_KEYS) */
+  ledgerVerify(opts?: { keys?: LedgerKey[] }): Promise<LedgerVerifyReply>
   close(): Promise<void>
 }
 
@@ -94,8 +96,8 @@ export class WorkerSyncClient implements SyncClient {
   signIn(email: string, password: string) {
     return this.call<Session>('signIn', [email, password])
   }
-  ledgerVerify() {
-    return this.call<LedgerVerifyReply>('ledgerVerify', [])
+  ledgerVerify(opts: { keys?: LedgerKey[] } = {}) {
+    return this.call<LedgerVerifyReply>('ledgerVerify', [opts])
   }
   async close(): Promise<void> {
     try {
@@ -125,8 +127,8 @@ export class InlineSyncClient implements SyncClient {
   async signIn(email: string, password: string) {
     return (await this.engine).signIn(email, password)
   }
-  async ledgerVerify() {
-    return (await this.engine).ledgerVerify()
+  async ledgerVerify(opts: { keys?: LedgerKey[] } = {}) {
+    return (await this.engine).ledgerVerify(opts)
   }
   async close() {
     try {

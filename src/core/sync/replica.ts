@@ -19,6 +19,8 @@ export const META = {
   lastError: 'sync.last_error',
   lastPushAt: 'sync.last_push_at',
   horizonLag: 'sync.horizon_lag',
+  /** + ':' + the remote's id: the last ledger head this workstation verified (engine.ts ledgerVerify) */
+  ledgerAnchor: 'ledger.anchor',
 } as const
 
 /** The bulk bootstrap's keys: written by the sync thread (bootstrap/bulk-state.ts) and read by a lane (bootstrap/lane.ts). */

@@ -4,7 +4,8 @@
 import { basename, dirname, extname, join } from 'node:path'
 import { AppError } from '../../shared/api/errors'
 import { redactText } from '../../shared/domain/redact'
-import type { BootstrapProgress, SettingsInput, SyncRole, SyncSettings, SyncSource, SyncStatus } from '../../shared/api/sync'
+import { ledgerVerifyOf, type BootstrapProgress, type LedgerVerify, type SettingsInput, type SyncRole, type SyncSettings, type SyncSource, type SyncStatus } from '../../shared/api/sync'
+import type { LedgerKey } from '../../central/ledger'
 import type { Workspace } from '../store'
 import { META } from './replica'
 import type { BootstrapOptions } from './bootstrap/lane'
@@ -53,6 +54,8 @@ export interface SyncServiceOptions {
   sandbox?: Partial<SandboxOptions>
   /** how a bulk bootstrap runs (lanes, trace, the tests' fault hook) */
   bootstrap?: BootstrapOptions
+  /** the ledger signing keys this workstation trusts (CoreConfig.ledgerKeys, WINGTEL_LEDGER_KEYS) */
+  ledgerKeys?: LedgerKey[]
 }
 
 const services = new WeakMap<Workspace, SyncService>()
@@ -212,6 +215,11 @@ export class SyncService {
     this.secrets.delete(SECRET_SESSION)
     await this.restart()
     this.emitStatus()
+  }
+
+  /** The ledger checked on this workstation against its trusted keys and its anchor (engine.ts ledgerVerify). */
+  async ledgerVerify(): Promise<LedgerVerify> {
+    return ledgerVerifyOf(await this.getClient().ledgerVerify({ keys: this.opts.ledgerKeys ?? [] }))
   }
 
   // ---- the engine -------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { RemoteError, serializeError, type SerializedError } from './errors'
 import { SyncEngine, type EngineEvent } from './engine'
 import type { BootstrapOptions } from './bootstrap/lane'
 import type { RemoteConfig } from './remotes/remote'
+import type { LedgerKey } from '../../central/ledger'
 
 export interface WorkerInit {
   dbPath: string
@@ -19,7 +20,7 @@ export type HostRequest =
   | { id: number; method: 'pull'; args: [{ limit?: number }] }
   | { id: number; method: 'push'; args: [{ batchSize?: number; ignoreBackoff?: boolean }] }
   | { id: number; method: 'signIn'; args: [string, string] }
-  | { id: number; method: 'ledgerVerify'; args: [] }
+  | { id: number; method: 'ledgerVerify'; args: [{ keys?: LedgerKey[] }] }
   | { id: number; method: 'close'; args: [] }
 
 export type WorkerMessage =
@@ -47,7 +48,7 @@ if (port) {
             case 'signIn':
               return engine.signIn(req.args[0], req.args[1])
             case 'ledgerVerify':
-              return engine.ledgerVerify()
+              return engine.ledgerVerify(req.args[0])
             case 'close':
               await engine.close()
               return null

@@ -138,6 +138,50 @@ export interface LedgerVerify {
   ok: boolean
   entries: number
   firstBadId: number | string | null
+  /** what is wrong with the first bad entry */
+  reason: string | null
+  /** the head this workstation verified itself (null: only the server's own check was available) */
+  verifiedUpTo: number | null
+  /** the newest entry signed by a trusted key, and that key's id (null: not signed) */
+  signedUpTo: number | null
+  signedBy: string | null
+  /** describeLedger's line: "Ledger verified up to entry N, signed by K", "… not signed", "… failed at entry N: reason" */
+  summary: string
+}
+
+/** The one line the UI and the CLI show for a ledger check: "Ledger verified up to entry N, signed by K", … */
+export function describeLedger(v: Omit<LedgerVerify, 'summary'>): string {
+  if (!v.ok) return `Ledger verification failed at entry ${v.firstBadId ?? '?'}: ${v.reason ?? 'the hash chain does not verify'}`
+  if (v.verifiedUpTo === null) return `Ledger verified by the server: ${v.entries} entries (this server cannot be checked from the workstation)`
+  if (v.verifiedUpTo === 0) return 'Ledger verified: no entries yet'
+  const signed =
+    v.signedBy === null || v.signedUpTo === null
+      ? 'not signed'
+      : v.signedUpTo === v.verifiedUpTo
+        ? `signed by ${v.signedBy}`
+        : `signed by ${v.signedBy} up to entry ${v.signedUpTo}`
+  return `Ledger verified up to entry ${v.verifiedUpTo}, ${signed}`
+}
+
+export function ledgerVerifyOf(r: {
+  ok: boolean
+  entries: number
+  first_bad_id: number | string | null
+  reason?: string | null
+  verified_up_to?: number | null
+  signed_up_to?: number | null
+  signed_by?: string | null
+}): LedgerVerify {
+  const v = {
+    ok: r.ok,
+    entries: r.entries,
+    firstBadId: r.first_bad_id,
+    reason: r.reason ?? null,
+    verifiedUpTo: r.verified_up_to ?? null,
+    signedUpTo: r.signed_up_to ?? null,
+    signedBy: r.signed_by ?? null,
+  }
+  return { ...v, summary: describeLedger(v) }
 }
 
 export interface SyncApi {

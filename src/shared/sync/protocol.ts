@@ -113,8 +113,47 @@ export const ledgerVerifyReply = z.object({
   ok: z.boolean(),
   entries: z.number().int().nonnegative(),
   first_bad_id: z.union([z.number().int(), z.string()]).nullable(),
+  /** what is wrong with the first bad entry */
+  reason: z.string().nullable().optional(),
+  // set when the workstation verified the chain itself (ledger_page): the head it verified, the newest entry a trusted
+  // key signed and that key, and when it had last verified (its anchor)
+  verified_up_to: z.number().int().nullable().optional(),
+  signed_up_to: z.number().int().nullable().optional(),
+  signed_by: z.string().nullable().optional(),
+  anchored_at: z.string().nullable().optional(),
 })
 export type LedgerVerifyReply = z.output<typeof ledgerVerifyReply>
+
+const digits = z.string().regex(/^\d+$/)
+const hex = z.string().regex(/^[0-9a-f]*$/)
+const nullableText = z.string().nullable()
+/** ledger_page(): raw entries (jsonb fields as PostgreSQL's text), their signatures, the head and the count */
+export const ledgerPageReply = z.object({
+  entries: z.array(
+    z.object({
+      id: digits,
+      at: z.string(),
+      client_id: z.string(),
+      op_id: z.string().regex(/^-?\d+$/),
+      batch_id: nullableText,
+      actor: z.string(),
+      role: z.string(),
+      action: z.string(),
+      line_id: z.string().regex(/^-?\d+$/).nullable(),
+      account_id: nullableText,
+      params: z.string(),
+      before_state: nullableText,
+      after_state: nullableText,
+      sentence: nullableText,
+      prev_hash: hex,
+      hash: hex,
+    }),
+  ),
+  signatures: z.array(z.object({ entry_id: digits, hash: hex, key_id: z.string(), signature: z.string(), signed_at: z.string() })),
+  head: z.object({ last_id: digits, hash: hex }),
+  total: z.union([z.number().int().nonnegative(), digits]),
+})
+export type LedgerPageReply = z.output<typeof ledgerPageReply>
 
 /** A reply the workstation refuses; `kind` says why. Nothing was applied. */
 export class ProtocolError extends Error {
@@ -222,6 +261,12 @@ export function parsePushReply(raw: unknown, sent?: PushBatch): PushReply {
       throw new ProtocolError('malformed', `The server sent a malformed push_operations reply (a result for op ${stray.op_id}, which was not sent). The operations stay queued.`)
     }
   }
+  return r.data
+}
+
+export function parseLedgerPage(raw: unknown): LedgerPageReply {
+  const r = ledgerPageReply.safeParse(raw)
+  if (!r.success) throw new ProtocolError('malformed', `The server sent a malformed ledger_page reply (${describeIssues(r.error)}).`)
   return r.data
 }
 

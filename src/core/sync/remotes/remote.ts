@@ -4,6 +4,7 @@
 import type { SyncRole } from '../../../shared/api/sync'
 import {
   parseSnapshotChunk,
+  type LedgerPageReply,
   type LedgerVerifyReply,
   type PullReply,
   type PushBatch,
@@ -52,6 +53,10 @@ export interface Remote {
   onPoke(cb: (xid: string | null) => void): () => void
   /** optional: ledger check (direct/sandbox call ledger_verify(); Supabase through rpc) */
   ledgerVerify?(): Promise<LedgerVerifyReply>
+  /** optional: one page of the raw ledger (ledger_page()), so the workstation recomputes the chain and checks signatures */
+  ledgerPage?(after: string, limit: number): Promise<LedgerPageReply>
+  /** optional: ledger signing keys this remote itself vouches for (the sandbox's own key) */
+  ledgerKeys?(): Array<{ id: string; spki: string }>
   /** optional: the server's next xid, for the horizon lag */
   nextXid?(): Promise<string | null>
   close(): Promise<void>

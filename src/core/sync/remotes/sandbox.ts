@@ -6,7 +6,10 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { fromPglite, type SqlClient } from '../../../central/client'
 import { fillCentralDemo, type CentralFillOptions } from '../../../central/demo-fill'
+import { generateLedgerKey, ledgerKeyFromPrivatePem, signLedgerHead, type LedgerSigningKey } from '../../../central/ledger'
 import { applyCentralMigrations } from '../../../central/migrate'
+import type { PushBatch, PushReply } from '../../../shared/sync/protocol'
+import { rootLogger } from '../../log'
 import { RemoteError } from '../errors'
 import type { Claims } from './remote'
 import { POKE_CHANNEL, SqlRemote, type Query } from './sql'
@@ -59,12 +62,34 @@ export class SandboxRemote extends SqlRemote {
     super(claims, pollMs)
   }
 
-  protected tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
-    // PGlite runs one transaction at a time; queue ours so a prefetching pull and a push interleave safely
-    const run = () => this.client.transaction(async (tx) => fn(async (sql, params) => (await tx.query<Record<string, unknown>>(sql, params as unknown[])).rows))
+  /** the sandbox's own ledger key (ledgerSigningKeyFor): it signs the head after each push, as the job worker would */
+  signingKey: LedgerSigningKey | null = null
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(run, run)
     this.queue = next.catch(() => {}) // the caller gets the error through `next`; the queue only orders
     return next
+  }
+
+  protected tx<T>(fn: (q: Query) => Promise<T>): Promise<T> {
+    // PGlite runs one transaction at a time; queue ours so a prefetching pull and a push interleave safely
+    return this.enqueue(() => this.client.transaction(async (tx) => fn(async (sql, params) => (await tx.query<Record<string, unknown>>(sql, params as unknown[])).rows)))
+  }
+
+  override async push(batch: PushBatch): Promise<PushReply> {
+    const reply = await super.push(batch)
+    const key = this.signingKey
+    if (key) {
+      await this.enqueue(() => signLedgerHead(this.client, key)).catch((e: unknown) => {
+        // the push is done; an unsigned head shows as "not signed" (or as the verification failure that caused it)
+        rootLogger().child({ domain: 'sync' }).warn({ err: e }, 'the sandbox could not sign the ledger head')
+      })
+    }
+    return reply
+  }
+
+  ledgerKeys(): Array<{ id: string; spki: string }> {
+    return this.signingKey ? [{ id: this.signingKey.id, spki: this.signingKey.spki }] : []
   }
 
   protected async listen(fire: (payload: string | null) => void): Promise<void> {
@@ -103,10 +128,21 @@ export async function openSandboxRemote(dir: string, claims: Claims, opts: { pol
     const client = fromPglite(pg)
     await applyCentralMigrations(client)
     await fillSandbox(client, opts.demo)
-    return new SandboxRemote(client, claims, release, opts.pollMs ?? 0, pg)
+    const remote = new SandboxRemote(client, claims, release, opts.pollMs ?? 0, pg)
+    remote.signingKey = ledgerSigningKeyFor(dir)
+    return remote
   } catch (e) {
     await pg?.close().catch(() => {}) // the start-up error is the one rethrown below
     release()
     throw e
   }
+}
+
+/** The sandbox's ledger key, made on first use and kept (0600) in its folder: the demo's "signed by sandbox". */
+export function ledgerSigningKeyFor(dir: string): LedgerSigningKey {
+  const file = join(dir, 'ledger-signing-key.pem')
+  if (existsSync(file)) return ledgerKeyFromPrivatePem('sandbox', readFileSync(file, 'utf8'))
+  const k = generateLedgerKey('sandbox')
+  writeFileSync(file, k.pem, { mode: 0o600 })
+  return k
 }

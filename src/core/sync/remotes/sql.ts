@@ -2,11 +2,13 @@
 // caller's claims, exactly as PostgREST does (docs/SYNC-PROTOCOL.md "How the workstation calls them"), and the one jsonb
 // reply is parsed by the protocol schemas.
 import {
+  parseLedgerPage,
   parseLedgerVerify,
   parsePullReply,
   parsePushReply,
   parseSnapshotPlan,
   ProtocolError,
+  type LedgerPageReply,
   type LedgerVerifyReply,
   type PullReply,
   type PushBatch,
@@ -127,6 +129,15 @@ export abstract class SqlRemote implements Remote {
       return parseLedgerVerify(parseJsonText('ledger_verify', text))
     } catch (e) {
       throw classifyPgError(e, 'ledger_verify')
+    }
+  }
+
+  async ledgerPage(after: string, limit: number): Promise<LedgerPageReply> {
+    const text = await this.callAs('SELECT ledger_page($1::bigint, $2::int)::text AS r', [after, limit], 'ledger_page')
+    try {
+      return parseLedgerPage(parseJsonText('ledger_page', text))
+    } catch (e) {
+      throw classifyPgError(e, 'ledger_page')
     }
   }
 

@@ -14,6 +14,8 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { fromPgPool, type SqlClient } from '../../../central/client'
+import { generateLedgerKey, signLedgerHead } from '../../../central/ledger'
+import { asRole } from '../../../central/test-db'
 import { openDatabase, type Db } from '../../store'
 import { clientIdOf, SyncEngine } from '../engine'
 import { RemoteError } from '../errors'
@@ -353,5 +355,19 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
     expect(expired.status).toBe(401)
     expect(await expired.json()).toMatchObject({ code: 'PGRST301', message: 'JWT expired' })
     expect((await rpc({})).status).toBe(401)
+  })
+})
+
+describe('Supabase remote: the ledger', () => {
+  it('issue 11, attack 2: verifies the ledger itself through rpc(ledger_page): the chain, the trusted signature', async () => {
+    const { engine } = await signedIn()
+    const op = { op_id: 1, action: 'tag', line_id: 102, params: { tag: 'ledger' }, base_version: 1 }
+    await asRole(c.client, 'operator', {}, (tx) => tx.query('SELECT push_operations($1::jsonb)', [JSON.stringify({ client_id: 'ws-ledger', ops: [op] })]))
+    const key = generateLedgerKey('worker')
+    const signed = await signLedgerHead(c.client, key)
+    const v = await engine.ledgerVerify({ keys: [key] })
+    expect(v).toMatchObject({ ok: true, verified_up_to: signed.entry_id, signed_up_to: signed.entry_id, signed_by: 'worker' })
+    expect(mode.calls).toContain('POST /rest/v1/rpc/ledger_page')
+    await engine.close()
   })
 })

@@ -7,10 +7,12 @@
 // queued is touched.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import {
+  parseLedgerPage,
   parseLedgerVerify,
   parsePullReply,
   parsePushReply,
   parseSnapshotPlan,
+  type LedgerPageReply,
   type LedgerVerifyReply,
   type PullReply,
   type PushBatch,
@@ -166,6 +168,11 @@ export class SupabaseRemote implements Remote {
   async ledgerVerify(): Promise<LedgerVerifyReply> {
     const data = await this.rpc('ledger_verify', {})
     return parsed(() => parseLedgerVerify(data))
+  }
+
+  async ledgerPage(after: string, limit: number): Promise<LedgerPageReply> {
+    const data = await this.rpc('ledger_page', { p_after: after, p_limit: limit })
+    return parsed(() => parseLedgerPage(data))
   }
 
   private fire = (xid: string | null = null) => {

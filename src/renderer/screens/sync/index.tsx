@@ -64,7 +64,8 @@ export default function SyncScreen() {
     run('verify', async () => {
       const r = await api.sync.ledgerVerify.query()
       setLedger(r)
-      return r.ok ? `Ledger verified: ${n(r.entries)} entries, the hash chain is intact.` : `Ledger check FAILED at entry ${r.firstBadId}.`
+      if (!r.ok) throw new Error(`${r.summary}. Do not trust this backend's history until an administrator has looked at it.`)
+      return `${r.summary} (${n(r.entries)} entries).`
     })
 
   return (
@@ -151,12 +152,23 @@ function StatusCard({ status: s, ledger }: { status: SyncStatus; ledger: LedgerV
           {s.lastError}
         </Alert>
       )}
-      {ledger && (
-        <Text size="sm" mt="sm" c={ledger.ok ? 'green' : 'red'}>
-          Ledger: {ledger.ok ? `${n(ledger.entries)} entries verified` : `tampering detected at entry ${ledger.firstBadId}`}
-        </Text>
-      )}
+      {ledger && <LedgerLine ledger={ledger} />}
     </Card>
+  )
+}
+
+/** "Ledger verified up to entry N, signed by K"; orange when not signed, red when the check failed. */
+function LedgerLine({ ledger }: { ledger: LedgerVerify }) {
+  const signed = ledger.signedBy !== null || ledger.verifiedUpTo === 0
+  const color = !ledger.ok ? 'red' : signed ? 'green' : 'orange'
+  const Icon = ledger.ok ? IconShieldCheck : IconAlertTriangle
+  return (
+    <Group gap={6} mt="sm" wrap="nowrap" data-testid="ledger-state" data-ok={String(ledger.ok)}>
+      <Icon size={16} color={`var(--mantine-color-${color}-filled)`} aria-hidden />
+      <Text size="sm" c={color}>
+        {ledger.summary}
+      </Text>
+    </Group>
   )
 }
 
