@@ -36,7 +36,9 @@ function backendCpuMs(pids: number[]): number | null {
 }
 
 async function pushBatch(c: SqlClient, clientId: string, ops: unknown[], ws: number): Promise<Result[]> {
-  return asRole(c, 'operator', { email: `ws${ws}@wingtel.example` }, async (tx) => {
+  // one signed-in person per workstation: idempotency is keyed by the author (sub), so replays come from them
+  const sub = `00000000-0000-4000-8000-${String(ws).padStart(12, '0')}`
+  return asRole(c, 'operator', { email: `ws${ws}@wingtel.example`, sub }, async (tx) => {
     const { rows } = await tx.query<{ r: { results: Result[] } }>('SELECT push_operations($1::jsonb) AS r', [
       JSON.stringify({ client_id: clientId, ops }),
     ])

@@ -14,8 +14,19 @@ interface Result {
   original_status?: string
 }
 
+/** One signed-in person per role: idempotency is keyed by the author (the JWT's sub), so a replay must come from them. */
+const SUBS: Record<DbRole, string> = {
+  operator: '00000000-0000-4000-8000-000000000001',
+  admin: '00000000-0000-4000-8000-000000000002',
+  analyst: '00000000-0000-4000-8000-000000000003',
+  agent: '00000000-0000-4000-8000-000000000004',
+  finance: '00000000-0000-4000-8000-000000000005',
+  anon: '00000000-0000-4000-8000-000000000006',
+  service_role: '00000000-0000-4000-8000-000000000007',
+}
+
 async function push(client: SqlClient, batch: unknown, role: DbRole = 'operator'): Promise<Result[]> {
-  return asRole(client, role, { email: `${role}@wingtel.example` }, async (tx) => {
+  return asRole(client, role, { email: `${role}@wingtel.example`, sub: SUBS[role] }, async (tx) => {
     const { rows } = await tx.query<{ r: { protocol: number; results: Result[] } }>('SELECT push_operations($1::jsonb) AS r', [
       JSON.stringify(batch),
     ])
@@ -142,7 +153,9 @@ describe('push_operations', () => {
     expect(s.reason).toBe('carrier allows no plan change while the line is suspended')
   })
 
-  it('applies debit_wallet (a rollback of a credit): wallet down, ledger entry, line event; may go below zero', async () => {
+  // Changed for issue 11 attack 5: below zero only for a role money_limits allows it (admin here; an operator is
+  // refused, push-trust.test.ts).
+  it('applies debit_wallet (a rollback of a credit): wallet down, ledger entry, line event; an admin may go below zero', async () => {
     const c = db.client
     const wallet = async (account: string) =>
       (await c.query<{ w: number; v: number }>(`SELECT wallet_cents::int AS w, row_version::int AS v FROM accounts WHERE id = $1`, [
@@ -153,15 +166,13 @@ describe('push_operations', () => {
     await c.exec(`SET wingtel.sync_log = 'off'; UPDATE lines SET status = 'disconnected' WHERE id = 11; RESET wingtel.sync_log`)
     expect(await wallet('ACC-000003')).toEqual({ w: 300, v: 1 })
     const v6 = (await line(c, 6)).row_version
-    const r = await push(c, {
-      client_id: 'ws-1',
-      ops: [
-        op('credit_wallet', 6, { amount_cents: 500, reason: 'outage' }, v6),
-        op('debit_wallet', 6, { amount_cents: 500, reason: 'reversal: rollback of b-1' }, v6), // the line did not move
-        op('debit_wallet', 5, { amount_cents: 1000, reason: 'reversal: credit already spent' }, (await line(c, 5)).row_version),
-        op('debit_wallet', 11, { amount_cents: 250 }, (await line(c, 11)).row_version),
-      ],
-    })
+    const ops = [
+      op('credit_wallet', 6, { amount_cents: 500, reason: 'outage' }, v6),
+      op('debit_wallet', 6, { amount_cents: 500, reason: 'reversal: rollback of b-1' }, v6), // the line did not move
+      op('debit_wallet', 5, { amount_cents: 1000, reason: 'reversal: credit already spent' }, (await line(c, 5)).row_version),
+      op('debit_wallet', 11, { amount_cents: 250 }, (await line(c, 11)).row_version),
+    ]
+    const r = await push(c, { client_id: 'ws-1', ops }, 'admin')
     expect(r.map((x) => x.status)).toEqual(['applied', 'applied', 'applied', 'applied'])
     expect(num(r[1].row_version)).toBe(v6) // a wallet op changes the account, not the line
     // 300 + 500 − 500 − 1000: below zero, the account owes it
@@ -183,16 +194,15 @@ describe('push_operations', () => {
       `SELECT line_id::int, detail, reason, actor, batch_id FROM line_events WHERE kind = 'wallet_debited' ORDER BY id`,
     )
     expect(ev.rows).toEqual([
-      { line_id: 6, detail: '-500 cents', reason: 'reversal: rollback of b-1', actor: 'operator@wingtel.example', batch_id: 'b-1' },
-      { line_id: 5, detail: '-1000 cents', reason: 'reversal: credit already spent', actor: 'operator@wingtel.example', batch_id: 'b-1' },
-      { line_id: 11, detail: '-250 cents', reason: null, actor: 'operator@wingtel.example', batch_id: 'b-1' },
+      { line_id: 6, detail: '-500 cents', reason: 'reversal: rollback of b-1', actor: 'admin@wingtel.example', batch_id: 'b-1' },
+      { line_id: 5, detail: '-1000 cents', reason: 'reversal: credit already spent', actor: 'admin@wingtel.example', batch_id: 'b-1' },
+      { line_id: 11, detail: '-250 cents', reason: null, actor: 'admin@wingtel.example', batch_id: 'b-1' },
     ])
     expect(await verifyLedger(c)).toEqual({ ok: true, entries: 4, first_bad_id: null, reason: null })
     const sql = await c.query<{ r: { ok: boolean; entries: number } }>('SELECT ledger_verify() AS r')
     expect(sql.rows[0].r).toMatchObject({ ok: true, entries: 4 })
     // a replay is a duplicate: the debit is not taken twice
-    const again = await push(c, { client_id: 'ws-1', ops: [{ op_id: 3, batch_id: 'b-1', action: 'debit_wallet', line_id: 5,
-      params: { amount_cents: 1000 }, base_version: 1, sentence: 'x' }] })
+    const again = await push(c, { client_id: 'ws-1', ops: [ops[2]] }, 'admin')
     expect(again[0]).toMatchObject({ status: 'duplicate', original_status: 'applied' })
     expect((await wallet('ACC-000003')).w).toBe(-700)
   })

@@ -3,13 +3,15 @@
 //   central demo --lines N --months M --seed S --url …       fill it with the demo MVNO (same seed → same data as local)
 //   central verify --url …                                   verify the ledger (SQL and independent TS; central-ledger.ts)
 //   central ledger keygen | sign                             the ledger's signing key, signing its head (central-ledger.ts)
+//   central user add --login L --email E --role R --url …    a person's own Postgres login (issue 11, attack 7b)
 // Each supports --json. --url defaults to $CENTRAL_DATABASE_URL. The connecting user must own the schema (migrations)
 // or be allowed to write the tables (demo); a superuser or Supabase's postgres works.
 import pg from 'pg'
 import { fromPgClient, type SqlClient } from '../central/client'
 import { fillCentralDemo } from '../central/demo-fill'
 import { applyCentralMigrations } from '../central/migrate'
-import { flagNumber, flagString, register, type ParsedArgs } from './registry'
+import { addPersonalLogin, checkPersonalLogin, type PersonalLogin, type PersonRole } from '../central/users'
+import { flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
 
 export async function withCentral<T>(args: ParsedArgs, fn: (client: SqlClient) => Promise<T>): Promise<T> {
   const url = flagString(args, 'url') ?? process.env.CENTRAL_DATABASE_URL
@@ -66,6 +68,64 @@ register({
       io.out(`filled in ${r.generate_s} s (${Math.round(total / r.generate_s).toLocaleString('en-US')} rows/s)`)
       for (const [t, n] of Object.entries(r.rows)) io.out(`  ${t.padEnd(18)} ${n.toLocaleString('en-US').padStart(12)}`)
     }
+    return 0
+  },
+})
+/**
+ * The new person's password, never from argv (it would show in `ps` and the shell history): $CENTRAL_USER_PASSWORD,
+ * else typed at a hidden prompt on a terminal, else the first line of stdin (`… < file`, a password manager's pipe).
+ */
+async function readPassword(io: CliIo): Promise<string> {
+  const fromEnv = process.env.CENTRAL_USER_PASSWORD
+  if (fromEnv) return fromEnv
+  const stdin = process.stdin
+  if (!stdin.isTTY) {
+    let text = ''
+    for await (const chunk of stdin) {
+      text += String(chunk)
+      if (text.includes('\n')) break
+    }
+    return text.split(/\r?\n/)[0]
+  }
+  io.err('Password for the new login (not shown): ')
+  stdin.setRawMode(true)
+  try {
+    let pw = ''
+    for await (const chunk of stdin) {
+      for (const ch of String(chunk)) {
+        if (ch === '\r' || ch === '\n') return pw
+        if (ch === '\u0003') throw new Error('cancelled')
+        pw = ch === '\u007f' ? pw.slice(0, -1) : pw + ch
+      }
+    }
+    return pw
+  } finally {
+    stdin.setRawMode(false)
+    stdin.pause()
+  }
+}
+
+register({
+  path: ['central', 'user', 'add'],
+  summary: 'Give a person their own Postgres login (direct Postgres): the ledger then names them, whatever the client claims',
+  usage: 'central user add --login alice --email alice@example.com --role operator|admin|analyst|agent|finance --url postgres://… [--json]  (password: $CENTRAL_USER_PASSWORD, a prompt, or stdin)',
+  async run(args, io) {
+    const input = { login: flagString(args, 'login'), email: flagString(args, 'email'), role: flagString(args, 'role') as PersonRole | undefined }
+    const problems = checkPersonalLogin({ ...input, password: 'x'.repeat(8) })
+    if (problems.length) {
+      io.err(problems.join('\n'))
+      return 2
+    }
+    const password = await readPassword(io)
+    const weak = checkPersonalLogin({ ...input, password })
+    if (weak.length) {
+      io.err(weak.join('\n'))
+      return 2
+    }
+    const p = { ...input, password } as PersonalLogin
+    const r = await withCentral(args, (c) => addPersonalLogin(c, p))
+    if (args.flags.json) io.json({ ok: true, login: p.login, email: p.email, role: p.role, user_id: r.userId, created: r.created })
+    else io.out(`${r.created ? 'created' : 'updated'} login ${p.login} for ${p.email} (${p.role}), user id ${r.userId}`)
     return 0
   },
 })

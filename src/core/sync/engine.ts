@@ -1,7 +1,6 @@
 // The sync engine: owns one better-sqlite3 connection to the workspace file and one remote. It runs inside the sync
 // worker thread in the app (see host.ts) and in process for tools that want it. Everything it reports goes out through
 // `onEvent` (progress, tables changed, session, online state); the host turns those into AppEvents.
-import { randomUUID } from 'node:crypto'
 import type { BootstrapProgress, PullSummary, PushSummary } from '../../shared/api/sync'
 import { SYNCED_TABLES, type LedgerVerifyReply, type PullReply } from '../../shared/sync/protocol'
 import type { LedgerKey } from '../../central/ledger'
@@ -12,6 +11,7 @@ import type { BulkProgress, BulkStats } from './bootstrap/stats'
 import { Applier } from './pull/apply'
 import type { BootstrapOptions } from './bootstrap/lane'
 import { RemoteError } from './errors'
+import { ensureClientIdentity } from './push/client-id'
 import { Outbox } from './push/outbox'
 import { createRemote } from './remotes/create'
 import type { Remote, RemoteConfig, Session } from './remotes/remote'
@@ -52,12 +52,9 @@ export interface EngineOptions {
   bootstrap?: BootstrapOptions
 }
 
+/** The workspace's current client id (a copied or restored workspace gets a new one: push/client-id.ts). */
 export function clientIdOf(db: Db): string {
-  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(META.clientId) as { value: string } | undefined
-  if (row) return row.value
-  const id = randomUUID()
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(META.clientId, id)
-  return (db.prepare('SELECT value FROM meta WHERE key = ?').get(META.clientId) as { value: string }).value
+  return ensureClientIdentity(db).current
 }
 
 /** A stable identity of the remote, so a workspace switched to another server bootstraps instead of resuming. */
@@ -140,7 +137,7 @@ export class SyncEngine {
     this.ownsDb = ownsDb
     this.applier = new Applier(db)
     this.bulk = new BulkState(db)
-    this.outbox = new Outbox(db, clientIdOf(db))
+    this.outbox = new Outbox(db, ensureClientIdentity(db))
     // a workspace pointed at another remote forgets its cursor (the next pull bootstraps and drops the old replica)
     const id = remoteIdOf(opts.remote)
     const prev = this.applier.meta(META.remoteId)

@@ -103,6 +103,8 @@ export const pushResult = z.object({
   ledger_id: z.union([z.number().int(), z.string()]).nullable().optional(),
   /** for `duplicate`: the status the op got the first time (optional; absent = applied) */
   original_status: z.enum(['applied', 'rejected', 'conflict']).nullable().optional(),
+  /** the op's fingerprint (for `duplicate`: the stored op's), docs/SYNC-PROTOCOL.md "Op fingerprint"; absent from older servers */
+  fingerprint: z.string().nullable().optional(),
 })
 export type PushResult = z.output<typeof pushResult>
 

@@ -5,7 +5,9 @@ import type { PushBatch, PushReply } from '../../../shared/sync/protocol'
 import { openDatabase, type Db } from '../../store'
 import { RemoteError } from '../errors'
 import { insertLocalOps } from '../testing/test-checksums'
-import { backoffMs, Outbox } from './outbox'
+import { ClientIdentity } from './client-id'
+import { opFingerprint } from './fingerprint'
+import { backoffMs, FOREIGN_DUPLICATE, Outbox } from './outbox'
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z')
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -80,5 +82,32 @@ describe('outbox backoff (fake clock)', () => {
   it('records results at the injected time', async () => {
     await outbox.pushAll(server)
     expect(db.prepare('SELECT resolved_at FROM operations').get()).toEqual({ resolved_at: iso(T0) })
+  })
+})
+
+describe('outbox: a duplicate answer is the op result only if it is the same op (issue 11, attack 1)', () => {
+  it('attack 1: a duplicate carrying another operation fingerprint is rejected, not taken as applied', async () => {
+    const foreign = async (batch: PushBatch): Promise<PushReply> => ({
+      protocol: 1,
+      results: batch.ops.map((o) => ({ op_id: o.op_id, status: 'duplicate' as const, original_status: 'applied' as const, fingerprint: '0'.repeat(64) })),
+    })
+    expect(await outbox.pushAll(foreign)).toMatchObject({ applied: 0, rejected: 1 })
+    expect(op()).toMatchObject({ status: 'rejected', reason: FOREIGN_DUPLICATE })
+  })
+
+  it('a duplicate with the op own fingerprint is its result', async () => {
+    const same = async (batch: PushBatch): Promise<PushReply> => ({
+      protocol: 1,
+      results: batch.ops.map((o) => ({ op_id: o.op_id, status: 'duplicate' as const, original_status: 'applied' as const, fingerprint: opFingerprint(o) })),
+    })
+    expect(await outbox.pushAll(same)).toMatchObject({ applied: 1, rejected: 0 })
+    expect(op()).toMatchObject({ status: 'applied', reason: null })
+  })
+
+  it('pushes ops committed under an older client id (a copied workspace) under that id, in calls of their own', async () => {
+    insertLocalOps(db, [{ line: 2, action: 'tag', params: { tag: 'y' } }])
+    const two = new Outbox(db, new ClientIdentity([{ client_id: 'old', from_seq: 0 }, { client_id: 'new', from_seq: 2 }]), { now: () => now })
+    await two.pushAll(server)
+    expect(sent.map((b) => [b.client_id, b.ops.map((o) => o.op_id)])).toEqual([['old', [1]], ['new', [2]]])
   })
 })

@@ -1,10 +1,13 @@
 // The durable outbox: the local `operations` table (status 'pending'; `seq` is the op_id sent with the client id).
 // The console inserts ops and their `op_batches` rows; this module pushes them in order, applies per-op results as
 // they come back, retries network errors / 5xx with exponential backoff (attempts, next_attempt_at), and lets a person
-// retry or discard what the server rejected.
+// retry or discard what the server rejected. Each op goes under the client id it was committed under (client-id.ts), and
+// a `duplicate` answer counts as the op's result only when its fingerprint is the op's own (fingerprint.ts).
 import type { Db } from '../../store'
 import type { PushBatch, PushOp, PushReply, PushResult } from '../../../shared/sync/protocol'
 import { RemoteError } from '../errors'
+import { ClientIdentity } from './client-id'
+import { opFingerprint } from './fingerprint'
 
 export const PUSH_BATCH = 500
 const BACKOFF_BASE_MS = 1000
@@ -49,15 +52,26 @@ export interface OutboxOptions {
   now?: () => number
 }
 
+/** The reason an op gets when the server answers it with another operation's result. */
+export const FOREIGN_DUPLICATE =
+  'the server answered this op with the result of a different operation under the same op id (fingerprints differ): not taken as this op\'s result'
+
 export class Outbox {
   private readonly clock: () => number
+  readonly identity: ClientIdentity
 
   constructor(
     readonly db: Db,
-    readonly clientId: string,
+    clientId: string | ClientIdentity,
     opts: OutboxOptions = {},
   ) {
     this.clock = opts.now ?? Date.now
+    this.identity = typeof clientId === 'string' ? new ClientIdentity([{ client_id: clientId, from_seq: 0 }]) : clientId
+  }
+
+  /** The client id new ops are pushed under. */
+  get clientId(): string {
+    return this.identity.current
   }
 
   private now(): Date {
@@ -94,14 +108,25 @@ export class Outbox {
     return { op_id: r.seq, batch_id: r.batch_id, action: r.action, line_id: r.line_id, params, base_version: r.base_version, sentence: r.sentence ?? '' }
   }
 
-  /** Records one reply's per-op results in one transaction. */
-  applyResults(results: PushResult[], now = this.now()): { applied: number; rejected: number; conflict: number } {
+  /**
+   * Records one reply's per-op results in one transaction. `sent`: the ops of the call; a `duplicate` whose fingerprint
+   * is not its op's own is someone else's result and makes the op `rejected` instead. (A duplicate without a
+   * fingerprint comes from a row the server stored before fingerprints, matched by its author: taken as before.)
+   */
+  applyResults(results: PushResult[], now = this.now(), sent: PushOp[] = []): { applied: number; rejected: number; conflict: number } {
     const upd = this.db.prepare("UPDATE operations SET status = ?, reason = ?, resolved_at = ?, next_attempt_at = NULL WHERE seq = ? AND status = 'pending'")
     const out = { applied: 0, rejected: 0, conflict: 0 }
+    const ops = new Map(sent.map((o) => [o.op_id, o]))
     this.db.transaction(() => {
       for (const r of results) {
-        const status = r.status === 'duplicate' ? (r.original_status ?? 'applied') : r.status
-        upd.run(status, status === 'applied' ? null : (r.reason ?? null), now.toISOString(), r.op_id)
+        let status = r.status === 'duplicate' ? (r.original_status ?? 'applied') : r.status
+        let reason = status === 'applied' ? null : (r.reason ?? null)
+        const mine = ops.get(r.op_id)
+        if (r.status === 'duplicate' && mine && r.fingerprint && r.fingerprint !== opFingerprint(mine)) {
+          status = 'rejected'
+          reason = FOREIGN_DUPLICATE
+        }
+        upd.run(status, reason, now.toISOString(), r.op_id)
         out[status]++
       }
     })()
@@ -140,9 +165,9 @@ export class Outbox {
     const out: PushOutcome = { sent: 0, applied: 0, rejected: 0, conflict: 0, stoppedBy: null, nextAttemptAt: null }
     const sendBatch = async (ops: PushOp[]): Promise<boolean> => {
       try {
-        const reply = await push({ client_id: this.clientId, ops })
+        const reply = await push({ client_id: this.identity.idFor(ops[0].op_id), ops })
         out.sent += ops.length
-        const c = this.applyResults(reply.results, now())
+        const c = this.applyResults(reply.results, now(), ops)
         out.applied += c.applied
         out.rejected += c.rejected
         out.conflict += c.conflict
@@ -187,7 +212,9 @@ export class Outbox {
         out.nextAttemptAt = first.next_attempt_at
         break
       }
-      const ok = await sendBatch(rows.map((r) => this.toOp(r)))
+      // one call carries one client id: ops committed under an older id (a copied workspace's) go in calls of their own
+      const id = this.identity.idFor(first.seq)
+      const ok = await sendBatch(rows.filter((r) => this.identity.idFor(r.seq) === id).map((r) => this.toOp(r)))
       if (!ok) break
     }
     return out
