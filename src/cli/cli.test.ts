@@ -179,7 +179,7 @@ describe('sync and ledger commands (direct PostgreSQL)', () => {
       ws.close()
     }
 
-    const commit = await cli(['console', 'commit', 'suspend account ACC-000004', '--yes', '--as', 'operator', '--json', '--db', local[1]])
+    const commit = await cli(['console', 'commit', 'suspend account ACC-000004', '--yes', '--canonical', 'suspend account ACC-000004', '--as', 'operator', '--json', '--db', local[1]])
     expect(commit.json).toMatchObject({ ok: true, kind: 'commit', ops: 2 })
     const push = await cli(['sync', 'push', '--inline', '--json', ...local])
     expect(push.json).toMatchObject({ ok: true, sent: 2, applied: 2, rejected: 0, conflict: 0, pending: 0 })
