@@ -41,6 +41,11 @@ describe('attack 6: an LLM reading is never committed without the canonical text
       // a different canonical is not a confirmation of this one
       expect((await failure(c.console.commit({ previewId: p.previewId, canonical: 'suspend where failed_payments > 3' }))).code).toBe('CONFLICT')
       expect(ops(ws)).toBe(0)
+      // naming another tier for the LLM's command does not skip the confirmation
+      const relabelled = await c.console.preview({ sentence: VAGUE, command: parsed.command, parser: 'canonical' })
+      expect(relabelled).toMatchObject({ parser: 'llm', confirmCanonical: true })
+      expect((await failure(c.console.commit({ previewId: relabelled.previewId }))).code).toBe('CONFLICT')
+      expect(ops(ws)).toBe(0)
       const done = await c.console.commit({ previewId: p.previewId, canonical: 'suspend  all' })
       expect(done.ops).toBe(p.affected)
       expect(ops(ws)).toBe(p.affected)

@@ -62,3 +62,19 @@ export function confirmedChoice(p: StoredPreview, canonical: string | undefined,
     throw new AppError('CONFLICT', `The confirmed command is not what would run; nothing was committed. What would run: ${r.canonical} (${r.readBack})`, { canonical: r.canonical })
   return p
 }
+
+/** The last `max` strings added, oldest dropped first. */
+export class RecentSet {
+  private items = new Set<string>()
+  constructor(private readonly max: number) {}
+
+  add(v: string): void {
+    this.items.delete(v)
+    this.items.add(v)
+    while (this.items.size > this.max) this.items.delete(this.items.values().next().value as string)
+  }
+
+  has(v: string): boolean {
+    return this.items.has(v)
+  }
+}

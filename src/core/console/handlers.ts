@@ -11,7 +11,7 @@ import { commitCommand, commitRollback, saveDraft } from './commit'
 import { batchDetail, listHistory } from './history'
 import { parseLineListCsv, resolveLineList } from './line-list'
 import type { LlmSettings } from './llm-parser'
-import { confirmedChoice, withCandidates } from './confirm'
+import { RecentSet, confirmedChoice, withCandidates } from './confirm'
 import { parseForConsole } from './parse-bridge'
 import { PreviewStore, newPreviewId, runPreview, type StoredPreview } from './preview'
 import { PREVIEW_ROW_COLUMNS, previewRowsOf } from './preview-rows'
@@ -21,6 +21,8 @@ import { currentSession, requireUser, signInDemo, signOut } from './session'
 /** `llm`: the LLM tier's settings (the core's config; none: the tier is off). */
 export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {}): ConsoleApi {
   const previews = new PreviewStore()
+  // what the LLM answered through this API: a preview of one of these is an LLM reading whatever tier the caller names
+  const llmReadings = new RecentSet(256)
   const context = (): CompileContext & { asOfFromClock: boolean } => {
     const { asOf, fromClock } = asOfOf((k) => ws.meta(k))
     return { asOf, asOfFromClock: fromClock, catalog: loadCatalog(ws.db) }
@@ -32,7 +34,11 @@ export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {})
   }
 
   return {
-    parse: async (input) => parseForConsole(input.text, input.tier, context().asOf, opts.llm),
+    parse: async (input) => {
+      const r = await parseForConsole(input.text, input.tier, context().asOf, opts.llm)
+      if (r.ok) for (const c of r.candidates ?? [r]) if (c.tier === 'llm') llmReadings.add(c.canonical)
+      return r
+    },
 
     parseList: async (input) => resolveLineList(ws.db, parseLineListCsv(input.text, input.filename)),
 
@@ -55,8 +61,9 @@ export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {})
           asOf: ctx.asOf,
           asOfFromClock: ctx.asOfFromClock,
         })
-      const p = run(input.command, input.parser)
-      const others = input.alternatives.filter((a) => toCanonical(a.command) !== p.result.canonical).map((a) => run(a.command, a.parser))
+      const tierOf = (command: Command, claimed: ParserTier): ParserTier => (llmReadings.has(toCanonical(command)) ? 'llm' : claimed)
+      const p = run(input.command, tierOf(input.command, input.parser))
+      const others = input.alternatives.filter((a) => toCanonical(a.command) !== p.result.canonical).map((a) => run(a.command, tierOf(a.command, a.parser)))
       return withCandidates(previews, [p, ...others])
     },
 
