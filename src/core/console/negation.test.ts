@@ -142,8 +142,8 @@ describe('safety property: exact or a refusal, never a different command', () =>
       }),
       { numRuns: 400, seed: 11 },
     )
-    // the property must not hold only because everything is refused
-    expect(exact).toBeGreaterThan(runs / 2)
+    // the property must not hold only because everything is refused (today: 398 of 400 exact)
+    expect(exact).toBeGreaterThan(runs * 0.9)
   })
 
   it('the corpus under fillers, courtesy and spacing', () => {

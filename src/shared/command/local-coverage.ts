@@ -15,7 +15,7 @@ export const FILLER_WORDS = new Set([
   'a', 'an', 'the', 'all', 'every', 'each', 'any', 'everyone', 'everybody', 'everything', 'whole', 'entire',
   'line', 'lines', 'customer', 'customers', 'subscriber', 'subscribers', 'user', 'users', 'people', 'members', 'folks',
   'account', 'accounts', 'number', 'numbers', 'phone', 'phones', 'sim', 'sims', 'device', 'devices', 'msisdn', 'mdn',
-  'base', 'them', 'those', 'these', 'it', 'they', 'their', 'its', 'our', 'my', 'his', 'her',
+  'base', 'ones', 'them', 'those', 'these', 'it', 'they', 'their', 'its', 'our', 'my', 'his', 'her',
   'with', 'in', 'on', 'to', 'from', 'for', 'of', 'at', 'by', 'via', 'across', 'onto', 'into', 'within',
   'and', 'but', 'also', ',', ';', '/', 'that', 'who', 'whose', 'which', 'where', 'whom',
   'is', 'are', 'was', 'were', 'be', 'been', 'being', 'have', 'has', 'had', 'having', 'currently', 'still', 'now',
