@@ -86,7 +86,8 @@ export async function parseSentence(text: string, opts: ParseSentenceOptions = {
   const settings = llmSettings(opts.llm, opts.env)
   if (!llmConfigured(settings)) return localError
   const r = await parseWithLlm(text, settings, { now: opts.now, signal: opts.signal })
-  if (r.ok) return withReadBack(r)
+  // what the local parser could not read stays in view: the person checks the LLM's reading against it
+  if (r.ok) return withReadBack({ ...r, warnings: [...r.warnings, `Read by the LLM; the local parser: ${localError.error}`] })
   if (r.unavailable) return { ...localError, suggestion: `${localError.suggestion} (the LLM tier was not available: ${r.error})` }
   return { ok: false, error: r.error, suggestion: r.suggestion, tier: 'llm' }
 }
