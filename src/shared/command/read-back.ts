@@ -86,10 +86,25 @@ export function conditionReadBack(c: Condition): string {
     case 'data_remaining_mb':
       return `have ${cmp(c, dataSize)} of data left this cycle`
     case 'tenure_days':
-      return `have been active for ${cmp(c, (n) => `${int.format(n)} day${n === 1 ? '' : 's'}`)}`
+      // tenure is days since activation: said as such, not as "active" (a status)
+      return `were activated ${cmp(c, (n) => `${int.format(n)} day${n === 1 ? '' : 's'}`)} ago`
     case 'activated_at':
       return `were activated ${DATE_WORDS[c.op] ?? c.op} ${String(c.value)}`
   }
+}
+
+const SINGULAR: [RegExp, string][] = [
+  [/^are\b/, 'is'],
+  [/^have\b/, 'has'],
+  [/^owe\b/, 'owes'],
+  [/^do not\b/, 'does not'],
+  [/^belong\b/, 'belongs'],
+  [/^were\b/, 'was'],
+  [/\btheir wallet\b/, 'its wallet'],
+]
+/** "1 line that is …": a clause's verb for one line */
+function singular(clause: string): string {
+  return SINGULAR.reduce((c, [re, to]) => c.replace(re, to), clause)
 }
 
 function lines(n: number | undefined): string {
@@ -114,7 +129,8 @@ export function scopeReadBack(cmd: Command, opts: ReadBackOptions = {}): string 
       const status = s.where.find((c) => c.field === 'status' && c.op === '=')
       const rest = s.where.filter((c) => c !== status)
       const head = `${n === undefined ? '' : `${int.format(n)} `}${status ? `${String(status.value)} ` : ''}${n === 1 ? 'line' : 'lines'}`
-      return rest.length === 0 ? head : `${head} that ${rest.map(conditionReadBack).join(' and ')}`
+      const clauses = rest.map(conditionReadBack).map((c) => (n === 1 ? singular(c) : c))
+      return rest.length === 0 ? head : `${head} that ${clauses.join(' and ')}`
     }
   }
 }
