@@ -1,7 +1,8 @@
 // The console end to end in web mode: sign in as a demo user, a sentence → which tier answered → preview (counts,
 // blocked reasons, lines) → commit with a confirmation → the batch in History → its rollback. And a role that only
 // saves drafts. Waits on rendered markers, never on time.
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { startFakeLlm, type FakeLlm } from '../src/core/console/test-llm-server'
 import { openApp, type App } from './fixture'
 
 let app: App | null = null
@@ -45,6 +46,9 @@ describe('console', () => {
     const shown = await app.page.$$eval('[data-testid=blocked-reasons] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')))
     expect(shown).toEqual(reasons)
     await app.page.waitForSelector('[data-testid=preview-grid] .ag-row')
+    // the read-back, rendered from the command: what will run, in words
+    expect(await app.page.textContent('[data-testid=preview-read-back]')).toBe(expected.readBack)
+    expect(expected.readBack).toBe(`Suspend ${expected.matched.toLocaleString('en-US')} lines that have more than 3 consecutive failed payments`)
     await app.shot('console-preview')
 
     await app.page.click('[data-testid=commit]')
@@ -102,4 +106,44 @@ describe('console', () => {
     await app.page.waitForSelector('[data-testid=parse-error]')
     expect(await app.page.textContent('[data-testid=parse-error]')).toMatch(/not a console action/)
   })
+})
+
+// Issue 11: the local parser and the LLM (a local fake speaking OpenAI's protocol) read one sentence differently. The
+// console shows both read-backs as cards and commits neither until the operator picks one with "Use this".
+describe('console: two readings', () => {
+  let llm: FakeLlm
+  beforeAll(async () => {
+    llm = await startFakeLlm({ action: 'resume', params: {}, scope: { kind: 'cohort', where: [{ field: 'status', op: '=', value: 'suspended' }, { field: 'past_due_cents', op: '>', value: 0 }] } })
+  })
+  afterAll(() => llm.close())
+  const SENTENCE = 'resume suspended accounts with a zero balance'
+
+  for (const [theme, pick] of [['light', 'local'], ['dark', 'llm']] as const) {
+    test(`both readings shown (${theme}); "Use this" on the ${pick} one previews and commits only it`, async () => {
+      app = await openApp({ theme, core: { llm: { baseURL: llm.baseURL, apiKey: 'k', timeoutMs: 5000 } } })
+      await app.goto('/console')
+      await signIn(app, 'operator')
+      await app.page.fill('[data-testid=console-sentence]', SENTENCE)
+      await app.page.press('[data-testid=console-sentence]', 'Enter')
+      await app.page.waitForSelector('[data-testid=tier-disagreement]')
+      expect(await app.page.$('[data-testid=preview-panel]')).toBeNull()
+      const readBacks = await app.page.$$eval('[data-testid=candidate-read-back]', (els) => els.map((e) => e.textContent))
+      expect(readBacks).toHaveLength(2)
+      expect(readBacks[0]).toMatch(/^Resume [\d,]+ suspended lines that owe exactly \$0\.00 past due$/)
+      expect(readBacks[1]).toMatch(/^Resume [\d,]+ suspended lines that owe more than \$0\.00 past due$/)
+      await app.shot(`console-two-readings-${theme}`)
+
+      await app.page.click(`[data-testid=use-${pick}]`)
+      await app.page.waitForSelector('[data-testid=preview-panel] [data-testid=commit]')
+      const want = pick === 'local' ? 'resume where status = suspended and past_due_cents = 0' : 'resume where status = suspended and past_due_cents > 0'
+      expect(await app.page.inputValue('[data-testid=console-canonical]')).toBe(want)
+      expect(await app.page.textContent('[data-testid=preview-read-back]')).toBe(readBacks[pick === 'local' ? 0 : 1])
+      await app.shot(`console-picked-${pick}-${theme}`)
+      await app.page.click('[data-testid=commit]')
+      await app.page.click('[data-testid=confirm-commit]')
+      await app.page.waitForSelector('[data-testid=commit-done]')
+      const h = await app.caller.console.history({ kind: 'commit' })
+      expect(h.batches[0]).toMatchObject({ canonical: want, parser: pick })
+    })
+  }
 })

@@ -21,6 +21,8 @@ afterAll(() => t?.dispose())
 
 type Json = Record<string, unknown>
 const SENTENCE = 'Suspend all lines with more than 3 consecutive failed payments'
+/** what --yes must name (issue 11, attack 6: src/cli/console.test.ts) */
+const CANONICAL = ['--canonical', 'suspend where failed_payments > 3']
 
 describe('console commands', () => {
   it('preview: the cohort, its blocked lines with reasons and examples, nothing written', async () => {
@@ -48,14 +50,14 @@ describe('console commands', () => {
     const unconfirmed = await cli(['console', 'commit', SENTENCE, '--as', 'operator', '--json', ...db])
     expect(unconfirmed.code).toBe(1)
     expect(unconfirmed.json).toMatchObject({ ok: false, code: 'CONFIRM' })
-    const analyst = await cli(['console', 'commit', SENTENCE, '--yes', '--as', 'analyst', '--json', ...db])
+    const analyst = await cli(['console', 'commit', SENTENCE, '--yes', ...CANONICAL, '--as', 'analyst', '--json', ...db])
     expect(analyst.code).toBe(1)
     expect(analyst.json).toMatchObject({ ok: false, code: 'FORBIDDEN' })
     expect(t.ws.db.prepare('SELECT count(*) FROM operations').pluck().get()).toBe(0)
   })
 
   it('commit → history → batch → rollback', async () => {
-    const commit = await cli(['console', 'commit', SENTENCE, '--yes', '--as', 'operator', '--json', ...db])
+    const commit = await cli(['console', 'commit', SENTENCE, '--yes', ...CANONICAL, '--as', 'operator', '--json', ...db])
     expect(commit.code).toBe(0)
     const c = commit.json as Json & { batch_id: string; ops: number; preview: { affected: number } }
     expect(c).toMatchObject({ ok: true, kind: 'commit', status: 'pending' })
@@ -177,7 +179,7 @@ describe('sync and ledger commands (direct PostgreSQL)', () => {
       ws.close()
     }
 
-    const commit = await cli(['console', 'commit', 'suspend account ACC-000004', '--yes', '--as', 'operator', '--json', '--db', local[1]])
+    const commit = await cli(['console', 'commit', 'suspend account ACC-000004', '--yes', '--canonical', 'suspend account ACC-000004', '--as', 'operator', '--json', '--db', local[1]])
     expect(commit.json).toMatchObject({ ok: true, kind: 'commit', ops: 2 })
     const push = await cli(['sync', 'push', '--inline', '--json', ...local])
     expect(push.json).toMatchObject({ ok: true, sent: 2, applied: 2, rejected: 0, conflict: 0, pending: 0 })

@@ -29,6 +29,7 @@ describe('console parse CLI', () => {
       canonical: 'suspend where past_due_cents > 10000',
       tier: 'local',
       warnings: [],
+      read_back: 'Suspend lines that owe more than $100.00 past due',
     })
     const bad = await run(['console', 'parse', 'delete all subscribers', '--json'])
     expect(bad.code).toBe(1)

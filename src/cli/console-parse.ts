@@ -28,9 +28,15 @@ register({
       llm: { ...cliConfig().llm, ...(model ? { model } : {}), ...(baseURL ? { baseURL } : {}) },
     })
     if (args.flags.json) {
-      io.json(r.ok ? { ok: true, command: r.command, canonical: r.canonical, tier: r.tier, warnings: r.warnings } : { ok: false, error: r.error, suggestion: r.suggestion })
+      io.json(
+        r.ok
+          ? { ok: true, command: r.command, canonical: r.canonical, tier: r.tier, warnings: r.warnings, read_back: r.readBack, ...(r.candidates ? { candidates: r.candidates } : {}) }
+          : { ok: false, error: r.error, suggestion: r.suggestion },
+      )
     } else if (r.ok) {
       io.out(r.canonical)
+      io.out(`  ${r.readBack}`)
+      for (const c of r.candidates ?? []) io.out(`  ${c.tier}: ${c.canonical}  (${c.readBack})`)
       io.out(`  (${r.tier} tier)${r.warnings.map((w) => `\n  warning: ${w}`).join('')}`)
     } else {
       io.err(`error: ${r.error}\n  suggestion: ${r.suggestion}`)

@@ -4,8 +4,10 @@
 import type { ConsoleParseResult, PreviewResult, Role } from '../shared/api/console'
 import { ROLES } from '../shared/api/console'
 import { AppError, isAppError } from '../shared/api/errors'
+import { formatCents } from '../shared/domain/money'
 import { createApi, createCaller } from '../core/app'
 import type { Workspace } from '../core/store'
+import { cliConfig } from './config'
 import { flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
 import { openWorkspaceFromArgs } from './workspace-commands'
 
@@ -30,12 +32,13 @@ function textOf(args: ParsedArgs, flagNames: string[]): string {
   return parts.join(' ').trim()
 }
 
-const money = (c: number) => `${c < 0 ? "-" : ""}$${(Math.abs(c) / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+const money = formatCents
 
 async function withWorkspace<T>(args: ParsedArgs, fn: (api: Caller, ws: Workspace) => Promise<T>): Promise<T> {
   const ws = openWorkspaceFromArgs(args)
   try {
-    return await fn(createCaller(createApi(ws)), ws)
+    // the console's LLM tier as the app has it (the core's config): an LLM reading goes through the same confirmation
+    return await fn(createCaller(createApi(ws, { llm: cliConfig().llm })), ws)
   } finally {
     ws.close()
   }
@@ -62,6 +65,9 @@ async function examples(api: Caller, p: PreviewResult, n: number): Promise<Recor
 function previewJson(p: PreviewResult, ex: Record<string, string[]>, tier?: string) {
   return {
     preview_id: p.previewId,
+    read_back: p.readBack,
+    candidates: p.candidates.map((c) => ({ preview_id: c.previewId, tier: c.parser, canonical: c.canonical, read_back: c.readBack, matched: c.matched, affected: c.affected, blocked: c.blocked })),
+    confirm_canonical: p.confirmCanonical,
     kind: p.kind,
     command: p.command,
     canonical: p.canonical,
@@ -87,6 +93,12 @@ function previewJson(p: PreviewResult, ex: Record<string, string[]>, tier?: stri
 }
 
 function printPreview(io: CliIo, p: PreviewResult, ex: Record<string, string[]>, tier?: string): void {
+  if (p.candidates.length > 0) {
+    io.out('The local parser and the LLM read this differently. Nothing is committed until you pick one:')
+    for (const c of p.candidates) io.out(`  ${c.parser.padEnd(6)} ${c.readBack}\n         --canonical '${c.canonical}'   (matched ${c.matched}, affected ${c.affected})`)
+    io.out('')
+  }
+  io.out(`>>> ${p.readBack}`)
   io.out(`command   ${p.canonical}${tier ? `   (parsed by: ${tier})` : ''}`)
   io.out(`scope     ${p.scopeText}   (as of ${p.asOf})`)
   io.out(`matched   ${p.matched}`)
@@ -129,7 +141,10 @@ async function commitOrDraft(api: Caller, args: ParsedArgs, io: CliIo, p: Previe
     return 1
   }
   const draft = args.flags.draft !== undefined
-  const r = await unwrap(draft ? api.console.saveDraft({ previewId: p.previewId }) : api.console.commit({ previewId: p.previewId })).catch((e: unknown) => {
+  const canonical = flagString(args, 'canonical')
+  // --yes alone never commits a command: it must name the canonical text of what will run (issue 11, attack 6)
+  if (!draft && p.kind === 'commit' && canonical === undefined) return refuseUnconfirmed(io, p, ex, json, extra.tier as string)
+  const r = await unwrap(draft ? api.console.saveDraft({ previewId: p.previewId }) : api.console.commit({ previewId: p.previewId, canonical })).catch((e: unknown) => {
     if (isAppError(e) && e.code === 'FORBIDDEN') throw new AppError('FORBIDDEN', `${e.message} (here: --as operator to commit, --draft to save a draft)`)
     throw e
   })
@@ -141,6 +156,23 @@ async function commitOrDraft(api: Caller, args: ParsedArgs, io: CliIo, p: Previe
   return 0
 }
 
+function refuseUnconfirmed(io: CliIo, p: PreviewResult, ex: Record<string, string[]>, json: boolean, tier?: string): number {
+  const choices = p.candidates.length > 0 ? p.candidates.map((c) => c.canonical) : [p.canonical]
+  const error = `refused: --yes needs --canonical "<text>" naming what will run; nothing was written. Pass ${choices.map((c) => `--canonical '${c}'`).join(' or ')}`
+  if (json) io.json({ ok: false, error, code: 'CONFIRM', canonical: choices, preview: previewJson(p, ex, tier) })
+  else {
+    printPreview(io, p, ex, tier)
+    io.err(error)
+  }
+  return 1
+}
+
+/** The preview of a parse: both readings when the tiers disagree (the first one is previewed, both are kept). */
+function previewOfParse(api: Caller, sentence: string, parsed: Extract<ConsoleParseResult, { ok: true }>): Promise<PreviewResult> {
+  const [first, ...rest] = parsed.candidates ?? [{ command: parsed.command, tier: parsed.tier }]
+  return unwrap(api.console.preview({ sentence, command: first.command, parser: first.tier, alternatives: rest.map((c) => ({ command: c.command, parser: c.tier })) }))
+}
+
 register({
   path: ['console', 'preview'],
   summary: 'Dry run of a console command: match count, blocked lines with reasons, the money',
@@ -150,7 +182,7 @@ register({
       const json = !!args.flags.json
       const parsed = await parseOrFail(api, textOf(args, []), io, json)
       if (!parsed) return 1
-      const p = await unwrap(api.console.preview({ sentence: textOf(args, []), command: parsed.command, parser: parsed.tier }))
+      const p = await previewOfParse(api, textOf(args, []), parsed)
       const ex = await examples(api, p, flagNumber(args, 'examples', 5))
       if (json) io.json({ ok: true, ...previewJson(p, ex, parsed.tier) })
       else printPreview(io, p, ex, parsed.tier)
@@ -160,8 +192,8 @@ register({
 
 register({
   path: ['console', 'commit'],
-  summary: 'Preview and commit a console command into the outbox (operator/admin; --draft saves a draft)',
-  usage: 'console commit "<text>" --yes [--as operator] [--draft] [--json]',
+  summary: 'Preview and commit a console command into the outbox (operator/admin; --yes needs --canonical; --draft saves a draft)',
+  usage: 'console commit "<text>" --yes --canonical "<canonical text of what will run>" [--as operator] [--draft] [--json]',
   run: (args, io) =>
     withWorkspace(args, async (api) => {
       const json = !!args.flags.json
@@ -169,7 +201,7 @@ register({
       return asRole(api, args, async () => {
         const parsed = await parseOrFail(api, text, io, json)
         if (!parsed) return 1
-        const p = await unwrap(api.console.preview({ sentence: text, command: parsed.command, parser: parsed.tier }))
+        const p = await previewOfParse(api, text, parsed)
         return commitOrDraft(api, args, io, p, { tier: parsed.tier })
       })
     }),

@@ -1,6 +1,8 @@
 // The console's API handlers (src/shared/api/console.ts): parse → preview → commit / draft, rollbacks, history and the
 // demo sign-in. Previews live in memory per workspace; a commit writes exactly what its preview showed, or nothing.
-import { DEMO_USERS, type ConsoleApi, type PreviewResult, type PreviewRow } from '../../shared/api/console'
+import { DEMO_USERS, type ConsoleApi, type ParserTier, type PreviewResult, type PreviewRow } from '../../shared/api/console'
+import { toCanonical } from '../../shared/command/canonical'
+import type { Command } from '../../shared/command/schema'
 import { AppError } from '../../shared/api/errors'
 import type { Workspace } from '../store'
 import { asOfOf, loadCatalog } from './catalog'
@@ -9,6 +11,7 @@ import { commitCommand, commitRollback, saveDraft } from './commit'
 import { batchDetail, listHistory } from './history'
 import { parseLineListCsv, resolveLineList } from './line-list'
 import type { LlmSettings } from './llm-parser'
+import { RecentSet, confirmedChoice, withCandidates } from './confirm'
 import { parseForConsole } from './parse-bridge'
 import { PreviewStore, newPreviewId, runPreview, type StoredPreview } from './preview'
 import { PREVIEW_ROW_COLUMNS, previewRowsOf } from './preview-rows'
@@ -18,6 +21,8 @@ import { currentSession, requireUser, signInDemo, signOut } from './session'
 /** `llm`: the LLM tier's settings (the core's config; none: the tier is off). */
 export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {}): ConsoleApi {
   const previews = new PreviewStore()
+  // what the LLM answered through this API: a preview of one of these is an LLM reading whatever tier the caller names
+  const llmReadings = new RecentSet(256)
   const context = (): CompileContext & { asOfFromClock: boolean } => {
     const { asOf, fromClock } = asOfOf((k) => ws.meta(k))
     return { asOf, asOfFromClock: fromClock, catalog: loadCatalog(ws.db) }
@@ -29,7 +34,11 @@ export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {})
   }
 
   return {
-    parse: async (input) => parseForConsole(input.text, input.tier, context().asOf, opts.llm),
+    parse: async (input) => {
+      const r = await parseForConsole(input.text, input.tier, context().asOf, opts.llm)
+      if (r.ok) for (const c of r.candidates ?? [r]) if (c.tier === 'llm') llmReadings.add(c.canonical)
+      return r
+    },
 
     parseList: async (input) => resolveLineList(ws.db, parseLineListCsv(input.text, input.filename)),
 
@@ -43,16 +52,19 @@ export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {})
 
     preview: async (input) => {
       const ctx = context()
-      const p = runPreview(ws.db, input.command, ctx, {
-        sentence: input.sentence,
-        parser: input.parser,
-        canCommit: currentSession(ws).canCommit,
-        dataVersion: ws.dataVersion,
-        asOf: ctx.asOf,
-        asOfFromClock: ctx.asOfFromClock,
-      })
-      previews.put(p)
-      return p.result
+      const run = (command: Command, parser: ParserTier) =>
+        runPreview(ws.db, command, ctx, {
+          sentence: input.sentence,
+          parser,
+          canCommit: currentSession(ws).canCommit,
+          dataVersion: ws.dataVersion,
+          asOf: ctx.asOf,
+          asOfFromClock: ctx.asOfFromClock,
+        })
+      const tierOf = (command: Command, claimed: ParserTier): ParserTier => (llmReadings.has(toCanonical(command)) ? 'llm' : claimed)
+      const p = run(input.command, tierOf(input.command, input.parser))
+      const others = input.alternatives.filter((a) => toCanonical(a.command) !== p.result.canonical).map((a) => run(a.command, tierOf(a.command, a.parser)))
+      return withCandidates(previews, [p, ...others])
     },
 
     previewRows: async (input) => {
@@ -75,7 +87,7 @@ export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {})
 
     commit: async (input) => {
       const user = requireUser(ws)
-      const p = stored(input.previewId)
+      const p = confirmedChoice(stored(input.previewId), input.canonical, stored)
       return p.rollback ? commitRollback(ws, p, user) : commitCommand(ws, p, user, context())
     },
 
@@ -95,6 +107,9 @@ export function consoleHandlers(ws: Workspace, opts: { llm?: LlmSettings } = {})
       if (affected === 0 && rb.discardSeqs.length === 0) warnings.push('Nothing to roll back: a commit would write nothing.')
       const result: PreviewResult = {
         previewId: newPreviewId(),
+        readBack: `Roll back ${input.batchId}: ${affected} compensating operation${affected === 1 ? '' : 's'}${rb.discardSeqs.length ? `, ${rb.discardSeqs.length} never-sent discarded` : ''}`,
+        candidates: [],
+        confirmCanonical: false,
         kind: 'rollback',
         rollbackOf: input.batchId,
         createdAt: new Date().toISOString(),

@@ -141,11 +141,12 @@ describe('LLM tier', () => {
 
 describe('parseSentence: choosing the tier', () => {
   const noEnv = {}
-  it('answers canonical text as canonical and sentences locally, without asking the LLM', async () => {
+  it('answers canonical text as canonical and sentences locally, without asking the LLM when its cross-check is off', async () => {
     reply = toolCall('emit_command', JSON.stringify({ command: GOOD }))
     const c = await parseSentence('suspend reason="non-payment" where failed_payments > 3', { llm: settings(), env: noEnv })
     expect(c).toMatchObject({ ok: true, tier: 'canonical', canonical: 'suspend reason="non-payment" where failed_payments > 3' })
-    const l = await parseSentence('suspend lines owing over $100', { llm: settings(), env: noEnv })
+    // (with the cross-check on, the default, the LLM also reads it: confirm.test.ts)
+    const l = await parseSentence('suspend lines owing over $100', { llm: { ...settings(), crossCheck: false }, env: noEnv })
     expect(l).toMatchObject({ ok: true, tier: 'local', canonical: 'suspend where past_due_cents > 10000' })
     expect(seen).toHaveLength(0)
   })

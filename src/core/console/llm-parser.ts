@@ -12,6 +12,11 @@ export interface LlmSettings {
   baseURL?: string
   model?: string
   timeoutMs?: number
+  /**
+   * In `auto`, also ask the LLM about sentences the local tier read, and show both readings when they differ (issue
+   * 11). Default on when the tier is configured; WINGTEL_OPENAI_CROSS_CHECK=0 turns it off.
+   */
+  crossCheck?: boolean
 }
 
 export const DEFAULT_MODEL = 'gpt-4o-mini'
@@ -40,6 +45,7 @@ export function llmSettings(over: LlmSettings = {}, env: NodeJS.ProcessEnv = {})
     baseURL: over.baseURL ?? (env.WINGTEL_OPENAI_BASE_URL || undefined),
     model: over.model ?? (env.WINGTEL_OPENAI_MODEL || undefined),
     timeoutMs: over.timeoutMs ?? (Number.isFinite(timeout) && timeout > 0 ? timeout : undefined),
+    crossCheck: over.crossCheck ?? (env.WINGTEL_OPENAI_CROSS_CHECK ? !/^(?:0|false|no|off)$/i.test(env.WINGTEL_OPENAI_CROSS_CHECK) : undefined),
   }
 }
 

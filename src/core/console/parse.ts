@@ -7,6 +7,7 @@
 // reached, the local tier's error stands (with a note).
 import { looksCanonical, parseCanonical, toCanonical } from '../../shared/command/canonical'
 import { parseLocalDetailed, EVERY_LINE_WARNING } from '../../shared/command/local-parser'
+import { readBack } from '../../shared/command/read-back'
 import type { Command } from '../../shared/command/schema'
 import { llmConfigured, llmSettings, parseWithLlm, type LlmSettings } from './llm-parser'
 
@@ -23,16 +24,42 @@ export interface ParseSentenceOptions {
   signal?: AbortSignal
 }
 
+/** One tier's reading of a sentence, with its read-back (the command in plain English, from the command itself). */
+export interface Candidate {
+  command: Command
+  canonical: string
+  tier: AnsweringTier
+  readBack: string
+}
+
 export type SentenceResult =
-  | { ok: true; command: Command; canonical: string; tier: AnsweringTier; warnings: string[] }
+  | {
+      ok: true
+      command: Command
+      canonical: string
+      tier: AnsweringTier
+      warnings: string[]
+      readBack: string
+      /**
+       * Set when the local and the LLM tier both read the sentence and disagree: both readings, local first. Neither
+       * may be committed until the operator picks one (the preview shows both; commit takes the chosen canonical).
+       */
+      candidates?: Candidate[]
+    }
   | { ok: false; error: string; suggestion: string; tier: AnsweringTier }
+
+type Ok = Extract<SentenceResult, { ok: true }>
+function withReadBack(r: Omit<Ok, 'readBack'>): Ok {
+  return { ...r, readBack: readBack(r.command) }
+}
+const DISAGREE_WARNING = 'The local parser and the LLM read this sentence differently: pick one of the two readings.'
 
 function canonicalResult(text: string): SentenceResult {
   const r = parseCanonical(text.trim())
   if (!r.ok) return { ...r, tier: 'canonical' }
   const warnings = r.command.scope.kind === 'cohort' && r.command.scope.where.length === 0 ? [EVERY_LINE_WARNING] : []
   // re-printed, so that hand-edited spacing or phone formats come back in the one canonical spelling
-  return { ok: true, command: r.command, canonical: toCanonical(r.command), tier: 'canonical', warnings }
+  return withReadBack({ ok: true, command: r.command, canonical: toCanonical(r.command), tier: 'canonical', warnings })
 }
 
 export async function parseSentence(text: string, opts: ParseSentenceOptions = {}): Promise<SentenceResult> {
@@ -43,7 +70,7 @@ export async function parseSentence(text: string, opts: ParseSentenceOptions = {
   if (tier === 'llm') {
     const settings = llmSettings(opts.llm, opts.env)
     const r = await parseWithLlm(text, settings, { now: opts.now, signal: opts.signal })
-    if (r.ok) return r
+    if (r.ok) return withReadBack(r)
     return { ok: false, error: r.error, suggestion: r.suggestion, tier: 'llm' }
   }
 
@@ -51,7 +78,7 @@ export async function parseSentence(text: string, opts: ParseSentenceOptions = {
   const canon = canonicalResult(text)
   if (canon.ok) return canon
   const local = parseLocalDetailed(text, { now: opts.now })
-  if (local.result.ok) return local.result
+  if (local.result.ok) return tier === 'local' ? withReadBack(local.result) : crossChecked(text, withReadBack(local.result), opts)
   const localError = { ...local.result, tier: 'local' as const }
   if (looksCanonical(text) && /[=]|\bwhere\b/.test(text)) return canon
 
@@ -59,7 +86,24 @@ export async function parseSentence(text: string, opts: ParseSentenceOptions = {
   const settings = llmSettings(opts.llm, opts.env)
   if (!llmConfigured(settings)) return localError
   const r = await parseWithLlm(text, settings, { now: opts.now, signal: opts.signal })
-  if (r.ok) return r
+  // what the local parser could not read stays in view: the person checks the LLM's reading against it
+  if (r.ok) return withReadBack({ ...r, warnings: [...r.warnings, `Read by the LLM; the local parser: ${localError.error}`] })
   if (r.unavailable) return { ...localError, suggestion: `${localError.suggestion} (the LLM tier was not available: ${r.error})` }
   return { ok: false, error: r.error, suggestion: r.suggestion, tier: 'llm' }
+}
+
+/**
+ * With the LLM tier configured and its cross-check on (the default), the LLM also reads what the local tier read. The
+ * same command: the local answer. A different one: both, as candidates, and neither is committed until the operator
+ * picks. An LLM that cannot be asked or refuses leaves the local answer (with a note).
+ */
+async function crossChecked(text: string, local: Ok, opts: ParseSentenceOptions): Promise<SentenceResult> {
+  const settings = llmSettings(opts.llm, opts.env)
+  if (!llmConfigured(settings) || settings.crossCheck === false) return local
+  const r = await parseWithLlm(text, settings, { now: opts.now, signal: opts.signal })
+  if (!r.ok) return r.unavailable ? { ...local, warnings: [...local.warnings, `The LLM could not cross-check this reading: ${r.error}`] } : local
+  if (r.canonical === local.canonical) return local
+  const llm = withReadBack(r)
+  const candidates: Candidate[] = [local, llm].map((c) => ({ command: c.command, canonical: c.canonical, tier: c.tier, readBack: c.readBack }))
+  return { ...local, warnings: [...local.warnings, DISAGREE_WARNING], candidates }
 }

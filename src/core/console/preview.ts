@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import type { BlockedReason, ParserTier, PreviewMoney, PreviewResult } from '../../shared/api/console'
 import { conditionToCanonical, toCanonical } from '../../shared/command/canonical'
+import { readBack } from '../../shared/command/read-back'
 import type { Command } from '../../shared/command/schema'
 import type { Db } from '../store'
 import type { CompileContext } from './cohort-sql'
@@ -103,6 +104,10 @@ export function runPreview(db: Db, cmd: Command, ctx: CompileContext, meta: Prev
   const blocked = agg.matched - agg.counts[0]
   const result: PreviewResult = {
     previewId: newPreviewId(),
+    readBack: readBack(cmd, { count: agg.matched }),
+    candidates: [],
+    // an LLM's reading is committed only with the canonical text the person saw (issue 11, attack 6)
+    confirmCanonical: meta.parser === 'llm',
     kind: 'commit',
     rollbackOf: null,
     createdAt: new Date().toISOString(),

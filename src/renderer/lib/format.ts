@@ -1,14 +1,14 @@
 // Display formatting shared by the screens: money in cents, data in MB, dates, line statuses.
 import type { MantineColor } from '@mantine/core'
+import { formatCents } from '../../shared/domain/money'
 import { formatUs } from '../../shared/domain/msisdn'
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
 const int = new Intl.NumberFormat('en-US')
 
 export const formatMsisdn = formatUs
 
 export function money(cents: number | null | undefined): string {
-  return cents == null ? '' : usd.format(cents / 100)
+  return cents == null ? '' : formatCents(cents)
 }
 
 export function count(n: number): string {

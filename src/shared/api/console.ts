@@ -28,8 +28,27 @@ export const parseInput = z.object({
   tier: z.enum(['auto', 'local', 'llm', 'canonical']).default('auto'),
 })
 
+/** One parser tier's reading of a sentence, with its read-back (the command in plain English, from the command). */
+export interface ParseCandidate {
+  command: Command
+  canonical: string
+  tier: ParserTier
+  readBack: string
+}
+
 export type ConsoleParseResult =
-  | { ok: true; command: Command; canonical: string; tier: ParserTier; warnings: string[]; elapsedMs: number }
+  | {
+      ok: true
+      command: Command
+      canonical: string
+      tier: ParserTier
+      warnings: string[]
+      /** the command in plain English, rendered from the command itself (never from the sentence) */
+      readBack: string
+      /** the local and the LLM tier disagree: both readings (local first); the operator must pick one */
+      candidates?: ParseCandidate[]
+      elapsedMs: number
+    }
   | { ok: false; error: string; suggestion: string; tier: ParserTier; elapsedMs: number }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -81,6 +100,11 @@ export const previewInput = z.object({
   sentence: z.string().max(20_000).default(''),
   command: commandSchema,
   parser: z.enum(PARSER_TIERS).default('canonical'),
+  /**
+   * The other tier's reading when the tiers disagree (the parse's second candidate): the preview shows both and its
+   * commit takes the canonical text of the one the operator picked.
+   */
+  alternatives: z.array(z.object({ command: commandSchema, parser: z.enum(PARSER_TIERS) })).max(1).default([]),
 })
 export type PreviewInput = z.input<typeof previewInput>
 
@@ -109,8 +133,31 @@ export interface RollbackCommand {
   actions: Record<string, number>
 }
 
+/** One reading of a preview whose parser tiers disagree: its own preview and read-back. */
+export interface PreviewCandidate {
+  previewId: string
+  parser: ParserTier
+  canonical: string
+  readBack: string
+  matched: number
+  affected: number
+  blocked: number
+}
+
 export interface PreviewResult {
   previewId: string
+  /** what will run, in plain English, rendered from the validated command (never from the sentence) */
+  readBack: string
+  /**
+   * Set when the local and the LLM tier disagree: every reading with its own preview. Nothing is committed until the
+   * operator picks one: commit takes its canonical text.
+   */
+  candidates: PreviewCandidate[]
+  /**
+   * Commit must name the canonical text the person saw (`commit({ previewId, canonical })`): always for an LLM-tier
+   * reading and for disagreeing tiers (issue 11, attack 6).
+   */
+  confirmCanonical: boolean
   kind: 'commit' | 'rollback'
   rollbackOf: string | null
   createdAt: string
@@ -154,7 +201,14 @@ export interface PreviewRowsPage {
 // ---------------------------------------------------------------------------------------------------------------------
 // Commit, draft, rollback
 
-export const commitInput = z.object({ previewId: z.string().min(1).max(64) })
+export const commitInput = z.object({
+  previewId: z.string().min(1).max(64),
+  /**
+   * The canonical text of the command the person saw and confirms. Required when the preview says `confirmCanonical`
+   * (an LLM reading, disagreeing tiers: then it picks the candidate); when given, it must equal what will run.
+   */
+  canonical: z.string().max(20_000).optional(),
+})
 export const rollbackPreviewInput = z.object({ batchId: z.string().min(1).max(64) })
 
 export interface CommitResult {

@@ -2,7 +2,7 @@
 // become = / in (negated: != / not in); quantities (money, data, durations, counts, dates) become comparisons on the
 // field their neighbouring words name ("owing" → past_due_cents, "remaining" → data_remaining_mb…).
 import { planBySize, type Tok, type TokOf } from './local-lexicon'
-import { fail, isWord, negatedBefore, prevWord, rawOf, tagOf, tagWordsAt, type Ctx } from './local-context'
+import { fail, isWord, negatedBefore, prevWord, rawOf, tagOf, tagWordsAt, zeroBefore, type Ctx } from './local-context'
 import type { Condition, Op } from './schema'
 
 export interface Cond {
@@ -369,19 +369,28 @@ function pushComparison(ctx: Ctx, out: Cond[], at: number, f: Field, op: Op, q: 
 // ---------------------------------------------------------------------------------------------------------------------
 // Presence without a number: "past due lines", "with failed payments", "with wallet credit" (and their negations)
 
-const PRESENCE: { re: RegExp; field: 'past_due_cents' | 'failed_payments' | 'wallet_cents'; covers: string[] }[] = [
+// `zero`: the phrase itself says zero ("owe nothing"); otherwise a negation or a zero word before it makes it `= 0`.
+const PRESENCE: { re: RegExp; field: 'past_due_cents' | 'failed_payments' | 'wallet_cents'; covers: string[]; zero?: boolean }[] = [
+  // "owe nothing", "owing us zero", "owe no money": zero by their own words
+  { re: /^(?:owing|owe|owes|owed) (?:us )?(?:nothing|zero|none|no money|no balance)\b/, field: 'past_due_cents', covers: ['past_due_cents', 'days_past_due'], zero: true },
+  // "owe anything", "owing any money" (negated: "don't owe anything")
+  { re: /^(?:owing|owe|owes) (?:us )?(?:anything|any money)\b/, field: 'past_due_cents', covers: ['past_due_cents', 'days_past_due'] },
   {
-    re: /^(?:past[\s-]due|overdue|delinquent|in arrears|behind on (?:their |the )?(?:payments?|bills?)|(?:owing|owe|owes) (?:us )?money|(?:an? )?(?:unpaid|outstanding|past due) (?:balance|bills?|invoices?))\b/,
+    re: /^(?:(?:an? )?(?:unpaid|outstanding|past[\s-]due) (?:balance|bills?|invoices?)|past[\s-]due|overdue|delinquent|in arrears|behind on (?:their |the )?(?:payments?|bills?)|(?:owing|owe|owes) (?:us )?money)\b/,
     field: 'past_due_cents',
     covers: ['past_due_cents', 'days_past_due'],
   },
   { re: /^(?:an? )?(?:failed|declined|bounced|missed) payments?\b|^payment failures?\b/, field: 'failed_payments', covers: ['failed_payments'] },
   { re: /^(?:(?:a |any )?wallet (?:credit|balance|money)|(?:money|credit|funds) in (?:their|the|its) wallets?|(?:a )?credit balance)\b/, field: 'wallet_cents', covers: ['wallet_cents'] },
   { re: /^(?:an? )?(?:empty|zero) wallets?\b|^(?:an? )?wallets? (?:that is |that's )?empty\b/, field: 'wallet_cents', covers: ['wallet_cents'] },
+  // a bare balance is what the account owes ("with a balance", "with a zero balance"); a wallet balance is the wallet
+  { re: /^(?:an? |any )?(?:open |account |outstanding |unpaid )?balances?(?: (?:due|owing|owed))?\b/, field: 'past_due_cents', covers: ['past_due_cents', 'days_past_due', 'wallet_cents'] },
 ]
 
 function presence(ctx: Ctx, out: Cond[]): void {
   const { toks, used } = ctx
+  // fields a quantity already tests: their words here belong to it ("a past due balance over $250")
+  const quantified = new Set<string>(out.map((c) => c.cond.field))
   for (let i = 0; i < toks.length; i++) {
     if (used.has(i) || toks[i].k !== 'word') continue
     // the next few unused words, as text
@@ -391,9 +400,14 @@ function presence(ctx: Ctx, out: Cond[]): void {
     for (const p of PRESENCE) {
       const m = p.re.exec(text)
       if (!m) continue
-      if (out.some((c) => p.covers.includes(c.cond.field))) continue
+      if (p.covers.some((f) => quantified.has(f))) continue
       const n = m[0].split(' ').length
-      const neg = negatedBefore(ctx, i) || /^no\b/.test(text) || /empty|zero/.test(m[0])
+      // a second phrase on a field this pass already read ("owe nothing and are past due") is not silently dropped
+      const twice = out.find((c) => p.covers.includes(c.cond.field))
+      if (twice) fail(`two conditions on ${twice.cond.field.replace(/_/g, ' ')}: '${m[0]}' and an earlier one`, 'say it once, e.g. "with no past due balance" or "owing over $100"')
+      // a negation, or a zero word ("a zero balance", "nothing past due"), before the phrase; checked in that order so
+      // that each consumes its own word
+      const neg = p.zero === true || negatedBefore(ctx, i) || zeroBefore(ctx, i) || /^no\b/.test(text) || /empty|zero/.test(m[0])
       for (let k = 0; k < n; k++) used.add(idx[k])
       out.push({ at: toks[i].s, cond: { field: p.field, op: neg ? '=' : '>', value: 0 } as Condition })
       i = idx[n - 1]

@@ -70,7 +70,7 @@ export function tagOf(s: string): string {
   return tag
 }
 
-export const TAG_STOP = /^(?:from|on|in|to|for|of|with|where|that|who|whose|which|across|at|and|or|by|if|when|,|;|\/|whom|so|because|since|all|every|each|any|lines?|accounts?|customers?|subscribers?|users?|them|those|these|it)$/
+export const TAG_STOP = /^(?:from|on|in|to|for|of|with|where|that|who|whose|which|across|at|and|or|by|if|when|,|;|\/|whom|so|because|since|as|except|excluding|outside|not|without|other|but|all|every|each|any|lines?|accounts?|customers?|subscribers?|users?|them|those|these|it)$/
 
 /** reads a tag made of plain words starting at token i ("follow up" → follow-up); returns [tag, end index] */
 export function tagWordsAt(ctx: Ctx, i: number): [string, number] | null {
@@ -87,19 +87,40 @@ export function tagWordsAt(ctx: Ctx, i: number): [string, number] | null {
 }
 
 
-export const NEG_WORD = /^(?:not|except|excluding|exclude|outside|without|besides|non|no|never|aren't|isn't|don't|doesn't|haven't|hasn't|wasn't|weren't|lacking|lack|lacks|missing|other)$/
+export const NEG_WORD = /^(?:not|except|excluding|exclude|outside|without|besides|non|no|aren't|isn't|don't|doesn't|haven't|hasn't|wasn't|weren't|lacking|lack|lacks|missing|other)$/
 /** a negation word within a few plain words before token i ("not in Texas", "except those on Mobile 1GB") */
 export function negatedBefore(ctx: Ctx, i: number): boolean {
   for (let j = i - 1, n = 0; j >= 0 && n < 4; j--, n++) {
     const t = ctx.toks[j]
-    if (t.k !== 'word') return false
+    // a word another condition already read ("owe nothing with wallet credit") is not this one's negation
+    if (t.k !== 'word' || ctx.used.has(j)) return false
     if (/^(?:and|or|,|;)$/.test(t.w) && n > 0) return false
     if (NEG_WORD.test(t.w)) {
       ctx.used.add(j)
       if (t.w === 'other' && isWord(ctx.toks[j + 1], /^than$/)) ctx.used.add(j + 1)
+      // "no longer active"
+      if (t.w === 'no' && isWord(ctx.toks[j + 1], /^longer$/)) ctx.used.add(j + 1)
+      return true
+    }
+    // only glue may stand between a negation and what it negates: in "with no balance in Texas" the "no" is the
+    // balance's, not Texas's
+    if (!NEG_BRIDGE.test(t.w)) return false
+  }
+  return false
+}
+const NEG_BRIDGE =
+  /^(?:the|a|an|any|in|on|of|from|to|for|with|than|longer|those|that|who|which|ones?|are|is|be|been|being|have|has|had|currently|lines?|customers?|accounts?|subscribers?|users?|plans?|states?|tagged|zip|zips|codes?|postal|an?)$/
+
+
+/** "zero", "nothing", "none", "no" within a few plain words before token i ("with a zero balance", "nothing past due") */
+export function zeroBefore(ctx: Ctx, i: number): boolean {
+  for (let j = i - 1, n = 0; j >= 0 && n < 3; j--, n++) {
+    const t = ctx.toks[j]
+    if (t.k !== 'word' || ctx.used.has(j) || /^(?:and|or|,|;)$/.test(t.w)) return false
+    if (/^(?:zero|nothing|none|nil|no)$/.test(t.w)) {
+      ctx.used.add(j)
       return true
     }
   }
   return false
 }
-

@@ -18,6 +18,7 @@ import { conditionToCanonical as conditionText, toCanonical } from './canonical'
 import { PLAN_BY_CODE, ADDONS, PLANS } from '../domain/catalog'
 import { validateCommand, type Action, type Command, type Condition, type Op, type Scope } from './schema'
 import { readConditions, type Cond } from './local-conditions'
+import { requireEveryWordRead } from './local-coverage'
 import {
   ALL_WORDS,
   NEG_WORD,
@@ -159,6 +160,7 @@ function parse(text: string, opts: LocalParseOptions): LocalParseResult {
 
   const r = validateCommand({ action, params, scope })
   if (!r.ok) fail(r.error, r.suggestion, 'invalid')
+  requireEveryWordRead(ctx, r.command, intent)
   return { ok: true, command: r.command, canonical: toCanonical(r.command), tier: 'local', warnings: ctx.warnings }
 }
 

@@ -2,7 +2,7 @@
 // the lines themselves, and the commit (or save-draft) action with a confirmation. Used by the console and by the
 // history's rollback.
 import { Alert, Badge, Button, Card, Group, Modal, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core'
-import { IconAlertTriangle, IconCheck, IconDeviceFloppy, IconSend } from '@tabler/icons-react'
+import { IconAlertTriangle, IconCheck, IconDeviceFloppy, IconMessageCircle, IconSend } from '@tabler/icons-react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import type { CommitResult, PreviewResult } from '../../../shared/api/console'
@@ -39,7 +39,9 @@ export function PreviewPanel({ preview: p, onDone, onStale }: PreviewPanelProps)
   const [confirm, setConfirm] = useState<null | 'commit' | 'draft'>(null)
   const [error, setError] = useState<{ code: string | null; message: string } | null>(null)
   const run = useMutation({
-    mutationFn: (kind: 'commit' | 'draft') => (kind === 'commit' ? api.console.commit.mutate({ previewId: p.previewId }) : api.console.saveDraft.mutate({ previewId: p.previewId })),
+    // the commit names the canonical text this panel showed: an LLM reading commits only so (issue 11, attack 6)
+    mutationFn: (kind: 'commit' | 'draft') =>
+      kind === 'commit' ? api.console.commit.mutate({ previewId: p.previewId, canonical: p.canonical }) : api.console.saveDraft.mutate({ previewId: p.previewId }),
     onSuccess: (r) => {
       setConfirm(null)
       setError(null)
@@ -86,6 +88,18 @@ export function PreviewPanel({ preview: p, onDone, onStale }: PreviewPanelProps)
           )}
         </Group>
       </Group>
+
+      <Alert color={p.parser === 'llm' ? 'grape' : 'indigo'} variant="light" icon={<IconMessageCircle size={18} />} title="What will run" data-testid="preview-read-back-box">
+        <Stack gap={2}>
+          <Text size="lg" fw={600} data-testid="preview-read-back">
+            {p.readBack}
+          </Text>
+          <Text size="xs" c="dimmed" ff="monospace">
+            {p.canonical}
+            {p.parser === 'llm' ? ' · read by the LLM: check it before you commit' : ''}
+          </Text>
+        </Stack>
+      </Alert>
 
       <SimpleGrid cols={{ base: 2, md: p.discards > 0 ? 4 : 3 }}>
         <Stat label="Matched" value={count(p.matched)} testId="preview-matched" />
@@ -158,8 +172,11 @@ export function PreviewPanel({ preview: p, onDone, onStale }: PreviewPanelProps)
 
       <Modal opened={confirm !== null} onClose={() => setConfirm(null)} title={confirm === 'commit' ? 'Commit this batch?' : 'Save as a draft?'} centered>
         <Stack>
-          <Text size="sm">
-            <b>{p.canonical}</b>
+          <Text size="sm" fw={600}>
+            {p.readBack}
+          </Text>
+          <Text size="xs" ff="monospace" c="dimmed">
+            {p.canonical}
           </Text>
           {confirm === 'commit' ? (
             <Text size="sm">

@@ -5,16 +5,19 @@ import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, Textarea, TextI
 import { IconArrowBack, IconBolt, IconCircleCheck, IconTerminal2 } from '@tabler/icons-react'
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { Link } from 'react-router'
-import type { CommitResult, ConsoleParseResult, PreviewResult } from '../../../shared/api/console'
+import type { CommitResult, ConsoleParseResult, ParserTier, PreviewCandidate, PreviewResult } from '../../../shared/api/console'
 import type { Command, Scope } from '../../../shared/command/schema'
 import { api, errorMessage } from '../../api/client'
 import { getSelection, subscribeSelection } from '../../state/selection'
+import { CandidateCards } from './CandidateCards'
 import { takeDraft } from './handoff'
 import { PreviewPanel } from './PreviewPanel'
 import { ScopeChooser, type ScopeMode } from './ScopeChooser'
 import { RoleSwitcher, useSession } from './session'
 
 const TIER_LABEL: Record<string, string> = { local: 'local parser', llm: 'LLM', canonical: 'canonical text' }
+
+type Alternative = { command: Command; parser: ParserTier }
 
 export default function ConsoleScreen() {
   const selection = useSyncExternalStore(subscribeSelection, getSelection)
@@ -32,10 +35,12 @@ export default function ConsoleScreen() {
 
   useEffect(() => sentenceRef.current?.focus(), [])
 
-  const runPreview = (cmd: Command, text: string, tier: ConsoleParseResult['tier']) => runPreviewFor(cmd, text, tier, scopeMode, scopeOverride)
+  const runPreview = (cmd: Command, text: string, tier: ConsoleParseResult['tier'], alternatives: Alternative[] = []) =>
+    runPreviewFor(cmd, text, tier, scopeMode, scopeOverride, alternatives)
 
-  const runPreviewFor = async (cmd: Command, text: string, tier: ConsoleParseResult['tier'], mode: ScopeMode, override: Scope | null) => {
-    const c = mode === 'sentence' ? cmd : override ? ({ ...cmd, scope: override } as Command) : null
+  const runPreviewFor = async (cmd: Command, text: string, tier: ConsoleParseResult['tier'], mode: ScopeMode, override: Scope | null, alternatives: Alternative[] = []) => {
+    const scoped = (x: Command) => (mode === 'sentence' ? x : override ? ({ ...x, scope: override } as Command) : null)
+    const c = scoped(cmd)
     if (!c) {
       setPreview(null)
       return
@@ -43,7 +48,11 @@ export default function ConsoleScreen() {
     setBusy('preview')
     setError(null)
     try {
-      const p = await api.console.preview.mutate({ sentence: text, command: c, parser: tier })
+      const alts = alternatives.flatMap((a) => {
+        const x = scoped(a.command)
+        return x ? [{ command: x, parser: a.parser }] : []
+      })
+      const p = await api.console.preview.mutate({ sentence: text, command: c, parser: tier, alternatives: alts })
       setPreview(p)
       setCanonical(p.canonical)
     } catch (e) {
@@ -68,7 +77,9 @@ export default function ConsoleScreen() {
         return
       }
       setCanonical(r.canonical)
-      await runPreview(r.command, tier === 'canonical' && sentence.trim() === '' ? text : sentence || text, r.tier)
+      // two tiers that disagree: both readings are previewed, and the operator picks one
+      const [first, ...rest] = r.candidates ?? [{ command: r.command, tier: r.tier }]
+      await runPreview(first.command, tier === 'canonical' && sentence.trim() === '' ? text : sentence || text, first.tier, rest.map((c) => ({ command: c.command, parser: c.tier })))
     } catch (e) {
       setError(errorMessage(e))
       setBusy(null)
@@ -95,14 +106,26 @@ export default function ConsoleScreen() {
     })()
   }, [])
 
+  const alternativesOf = (r: ConsoleParseResult | null): Alternative[] => (r?.ok && r.candidates ? r.candidates.slice(1).map((c) => ({ command: c.command, parser: c.tier })) : [])
+  const firstOf = (r: Extract<ConsoleParseResult, { ok: true }>) => r.candidates?.[0] ?? r
   // a new scope re-previews the parsed command
   useEffect(() => {
-    if (parsed?.ok) void runPreview(parsed.command, sentence, parsed.tier)
+    if (parsed?.ok) void runPreview(firstOf(parsed).command, sentence, firstOf(parsed).tier, alternativesOf(parsed))
   }, [scopeMode, scopeOverride])
   // a new role changes whether the preview can be committed
   useEffect(() => {
-    if (parsed?.ok && preview) void runPreview(parsed.command, sentence, parsed.tier)
+    if (parsed?.ok && preview) void runPreview(firstOf(parsed).command, sentence, firstOf(parsed).tier, alternativesOf(parsed))
   }, [session.data?.user?.role])
+
+  // "Use this" on one reading: it becomes the parse, previewed alone
+  const pick = (c: PreviewCandidate) => {
+    const chosen = preview?.candidates.find((x) => x.previewId === c.previewId)
+    const cand = parsed?.ok ? parsed.candidates?.find((x) => x.canonical === chosen?.canonical) : undefined
+    if (!parsed?.ok || !cand) return
+    setParsed({ ...parsed, command: cand.command, canonical: cand.canonical, tier: cand.tier, readBack: cand.readBack, candidates: undefined, warnings: [] })
+    setCanonical(cand.canonical)
+    void runPreview(cand.command, sentence, cand.tier)
+  }
 
   const ok = parsed?.ok ? parsed : null
   const failed = parsed && !parsed.ok ? parsed : null
@@ -215,7 +238,8 @@ export default function ConsoleScreen() {
         </Alert>
       )}
 
-      {preview && !done && (
+      {preview && !done && preview.candidates.length > 0 && <CandidateCards preview={preview} onPick={pick} />}
+      {preview && !done && preview.candidates.length === 0 && (
         <Card withBorder>
           <PreviewPanel
             preview={preview}
