@@ -6,7 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { LlmSettings } from '../console'
 import { LEVELS, logFileFor, type LogLevel } from '../log'
-import type { Workspace } from '../store'
+import type { KeySettings, Workspace, WorkspaceKeyProvider } from '../store'
 import type { BootstrapOptions, SandboxOptions, SecretStore } from '../sync'
 import { llmSettings } from '../console'
 import { parseLaneLayout } from '../sync'
@@ -35,9 +35,14 @@ export interface CoreConfig {
   /** the log: its level, its file (null: stderr only; default: `<workspace folder>/logs/wingtel.log`, rotated by size)
    * and the slow-query threshold on the workspace store */
   log: { level: LogLevel; file: string | null; slowQueryMs: number }
+  /** the workspace's encryption at rest (store/key-provider.ts): on by default for the front ends (loadConfig), off
+   * in code defaults (tests that open their stores as they are) */
+  storeKey: KeySettings
   // ---- set by code, never by the environment ----
   /** where the session and backend URL are kept (Electron: safeStorage); default: a file beside the workspace */
   secretStore?: (ws: Workspace) => SecretStore
+  /** where the workspace key is kept (Electron: the OS keychain); default: headlessKeyProvider(storeKey) */
+  keyProvider?: WorkspaceKeyProvider
   /** the first-start demo build waits for this after entering 'building' (e2e: open the page first, then let it run) */
   demoGate?: Promise<void>
 }
@@ -66,6 +71,20 @@ export function defaultConfig(dbPath: string): CoreConfig {
     llm: {},
     updateUrl: null,
     log: { level: 'info', file: logFileFor(dbPath) ?? null, slowQueryMs: 50 },
+    storeKey: keySettings({ WINGTEL_DB_ENCRYPTION: 'off' }),
+  }
+}
+
+/** WINGTEL_DB_ENCRYPTION (on|off, default on), WINGTEL_DB_PASSPHRASE, WINGTEL_DB_KEY_FILE (default WINGTEL_HOME/workspace.key). */
+export function keySettings(env: NodeJS.ProcessEnv): KeySettings {
+  const raw = env.WINGTEL_DB_ENCRYPTION
+  if (raw !== undefined && raw !== '' && raw !== 'on' && raw !== 'off') throw new Error(`WINGTEL_DB_ENCRYPTION must be on or off (got '${raw}')`)
+  const home = defaultHome(env)
+  return {
+    encryption: raw === 'off' ? 'off' : 'on',
+    passphrase: env.WINGTEL_DB_PASSPHRASE || null,
+    keyFile: env.WINGTEL_DB_KEY_FILE || join(home, 'workspace.key'),
+    saltFile: join(home, 'workspace.salt'),
   }
 }
 
@@ -101,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
       file: env.WINGTEL_LOG_FILE === '' ? null : env.WINGTEL_LOG_FILE || (logFileFor(dbPath) ?? null),
       slowQueryMs: positive(env, 'WINGTEL_SLOW_QUERY_MS') ?? 50,
     },
+    storeKey: keySettings(env),
   }
 }
 
