@@ -91,6 +91,17 @@ describe('encryption at rest', () => {
     ws.close()
   })
 
+  it('an encrypted workspace with damaged interior pages is refused at open (quick_check, attack 10)', async () => {
+    setStoreKey(KEY)
+    const path = join(dir, 'ws.sqlite')
+    await buildDemoWorkspace(path, { lines: 1500, months: 2, seed: 7, asOf: '2026-11-20' })
+    const bytes = readFileSync(path)
+    const mid = Math.floor(bytes.length / 4096 / 2) * 4096
+    bytes.fill(0xa5, mid, mid + 4 * 4096)
+    writeFileSync(path, bytes)
+    expect(failure(() => new Workspace({ dbPath: path })).message).toMatch(/^The workspace file is damaged: /)
+  })
+
   it('encrypts an old unencrypted workspace in place on its first open with a key, and drops its plain sidecars', async () => {
     const path = join(dir, 'ws.sqlite')
     await buildDemoWorkspace(path, { lines: 250, months: 2, seed: 9, asOf: '2026-11-20' })

@@ -8,7 +8,7 @@ import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rm
 import Database from 'better-sqlite3'
 import { AppError, storeAppError } from '../../shared/api/errors'
 import { domainLogger } from '../log'
-import { applyKey, ensurePrivateFile, fileKind, type StoreKey } from './cipher'
+import { applyKey, ensurePrivateFile, fileKind, rekeyPlain, type StoreKey } from './cipher'
 
 const log = domainLogger('store')
 
@@ -50,9 +50,7 @@ export function encryptInPlace(path: string, key: StoreKey): void {
     const db = new Database(tmp)
     try {
       db.pragma('journal_mode = DELETE')
-      db.pragma("cipher = 'sqlcipher'")
-      db.pragma('legacy = 4')
-      db.pragma(`rekey = "x'${key}'"`)
+      rekeyPlain(db, key)
     } finally {
       db.close()
     }
