@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
 import { dirname } from 'node:path'
 import type { WorkspaceStatus } from '../../shared/api/workspace'
-import { openDatabase, type Db } from './open'
+import { openDatabase, openSqlite, type Db } from './open'
 import { damagedError, quickCheck, startIntegrityWorker, SYNC_CHECK_MAX_BYTES, type IntegrityMode } from './integrity'
 import { WriteQueue } from './write-queue'
 import { EventBus } from './events'
@@ -66,7 +66,15 @@ export class Workspace {
     if (mode === 'off' || path === ':memory:') return Promise.resolve()
     const size = statSync(path).size
     if (mode === 'sync' || (mode === 'auto' && size <= SYNC_CHECK_MAX_BYTES)) {
-      const problems = quickCheck(this.current)
+      // on a connection of its own: a quick_check statement left on the store's connection holds its tables, and a
+      // later wal_checkpoint(TRUNCATE) on it fails with "database table is locked"
+      const db = openSqlite(path, { readonly: true })
+      let problems: string[] | null
+      try {
+        problems = quickCheck(db)
+      } finally {
+        db.close()
+      }
       if (problems) throw damagedError(path, problems)
       return Promise.resolve()
     }
