@@ -95,6 +95,13 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': packages([{ group: electron, message: 'Only src/main (the Electron main process) imports electron: the core, the CLI, web mode, central and the adapters run without it.' }]) },
   },
   {
+    // issue 11: every SQLite file of the workspace is opened by openSqlite (store/open.ts), which creates it 0600 and
+    // applies the store key; a `new Database(...)` elsewhere in the core would open it without either
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/store/open.ts', 'src/core/store/encrypt.ts', '**/*.test.ts', '**/testing.ts', '**/test-*.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Database']", message: 'Open SQLite files with openSqlite / openDatabase (src/core/store): they apply the store key and create the file 0600.' }] },
+  },
+  {
     files: ['src/preload/**/*.ts'],
     rules: { 'no-restricted-imports': packages([{ group: nodeOnly, message: 'The preload is the narrow bridge: electron only.' }]) },
   },

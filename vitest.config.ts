@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     environment: 'node',
+    // the front ends encrypt the workspace by default (WINGTEL_DB_ENCRYPTION, docs/CONFIG.md); the CLI and servers the
+    // tests spawn keep theirs in the clear, so that the tests can open them as they are (encryption has its own tests)
+    env: { WINGTEL_DB_ENCRYPTION: 'off' },
     include: ['src/**/*.test.ts', 'db/**/*.test.ts', 'bench/**/*.test.ts', 'eslint/**/*.test.ts', 'scripts/**/*.test.ts', '*.test.ts', '.ci/**/*.test.ts'],
     exclude: ['node_modules', 'out', 'e2e'],
     pool: 'forks',

@@ -22,7 +22,6 @@
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import pg from 'pg'
 import { SYNCED_TABLES } from '../src/shared/sync/protocol'
 import { createApi, createCaller } from '../src/core/app/api'
@@ -30,7 +29,7 @@ import { fromPgClient, fromPgPool } from '../src/central/client'
 import { fillCentralDemo } from '../src/central/demo-fill'
 import { applyCentralMigrations } from '../src/central/migrate'
 import { flagNumber, flagString, type ParsedArgs } from '../src/cli/registry'
-import { openDatabase } from '../src/core/store/open'
+import { openDatabase, openSqlite } from '../src/core/store/open'
 import { WorkerSyncClient } from '../src/core/sync/host'
 import { META } from '../src/core/sync/replica'
 import type { BulkStats } from '../src/core/sync/bootstrap/stats'
@@ -94,7 +93,7 @@ async function fillFromWorkspace(pool: pg.Pool, url: string, lines: number, mont
   const { ensureBenchWorkspace } = await import('./workspace')
   const ws = await ensureBenchWorkspace({ lines, months })
   log(`copying ${ws.path} into central Postgres`)
-  const src = new Database(ws.path, { readonly: true })
+  const src = openSqlite(ws.path, { readonly: true })
   const conn = await pool.connect()
   try {
     await conn.query("SET wingtel.sync_log = 'off'")
@@ -258,7 +257,7 @@ async function prepareFromCopy(pool: pg.Pool, dbPath: string, remote: RemoteConf
   log(`copying ${src.path} to ${dbPath}`)
   copyFileSync(src.path, dbPath)
   openDatabase(dbPath).close() // local migrations, if the copy lacks any
-  const db = new Database(dbPath)
+  const db = openSqlite(dbPath)
   try {
     const set = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
     db.transaction(() => {
@@ -385,7 +384,7 @@ export async function run(args: ParsedArgs): Promise<Record<string, unknown>> {
     }
 
     // 2. incremental: commit on the server (with the poke), wait until the local store shows it
-    const reader = new Database(dbPath, { readonly: true })
+    const reader = openSqlite(dbPath, { readonly: true })
     const readLine = reader.prepare('SELECT data_used_mb AS v FROM lines WHERE id = ?')
     const ids = (reader.prepare('SELECT id FROM lines ORDER BY id LIMIT 1000').all() as Array<{ id: number }>).map((r) => r.id)
     const lat: number[] = []

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { availableParallelism } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
+import { openSqlite } from '../src/core/store'
 import { buildDemoWorkspace } from '../src/core/demo/build'
 import { DEMO_GENERATOR_VERSION, type DemoProgress } from '../src/core/demo/params'
 
@@ -47,7 +47,7 @@ export function benchWorkspacePath(lines: number, months: number, dir?: string):
 function readMeta(path: string): Record<string, string> | null {
   if (!existsSync(path)) return null
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true })
+    const db = openSqlite(path, { readonly: true })
     try {
       const rows = db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>
       return Object.fromEntries(rows.map((r) => [r.key, r.value]))
@@ -131,7 +131,7 @@ export async function ensureBenchWorkspace(opts: BenchWorkspaceOptions = {}): Pr
     const t0 = performance.now()
     const r = await buildDemoWorkspace(tmp, { lines, months, seed, asOf, force: true, workers: lines >= 50_000 ? Math.min(4, availableParallelism()) : 1 }, progress)
     const generate_s = Math.round((performance.now() - t0) / 10) / 100
-    const db = new Database(tmp)
+    const db = openSqlite(tmp)
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('generate_s', ?)").run(String(generate_s))
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, utilityProcess, type IpcMainInvokeEvent } from 'electron'
 import { linesQuery } from '../shared/api/lines'
+import { desktopKeyProvider } from '../core/store'
 import { loadConfig, startCore, type Core, dispatch } from '../core/app'
 import { createSecureWindow, hardenApp, isTrustedSender, setTrustedRendererUrl } from './electron/security'
 import { installMenu } from './electron/menu'
@@ -61,8 +62,16 @@ app.whenReady().then(async () => {
   const config = loadConfig(process.env, { dbPath: join(app.getPath('userData'), 'workspace.sqlite') })
   const { dbPath } = config
   try {
+    // The workspace key: random, sealed by the OS keychain beside the workspace; basic_text on Linux is refused with
+    // what to do (a keyring, or the opt-in passphrase WINGTEL_DB_PASSPHRASE). core/store/key-provider.ts.
+    const keyProvider = desktopKeyProvider(config.storeKey, {
+      available: safeStorage.isEncryptionAvailable(),
+      backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
+      vault: { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (sealed) => safeStorage.decryptString(sealed) },
+    })
     core = await startCore({
       ...config,
+      keyProvider: keyProvider ?? undefined,
       // Session tokens and backend URLs are kept encrypted with the OS keychain (safeStorage) where it is available.
       secretStore: (ws) =>
         safeStorage.isEncryptionAvailable()

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { defaultConfig, FIRST_START_DEMO, loadConfig, withDefaults } from './config'
+import { defaultConfig, FIRST_START_DEMO, keySettings, loadConfig, withDefaults } from './config'
 
 const SRC = join(__dirname, '..', '..')
 
@@ -28,7 +28,10 @@ describe('loadConfig', () => {
 
   it('gives the defaults for an empty environment', () => {
     const c = loadConfig({}, { dbPath: '/data/ws.sqlite' })
-    expect(c).toEqual(defaultConfig('/data/ws.sqlite'))
+    // the one difference: the front ends encrypt the workspace by default, code defaults (tests) do not
+    expect(c).toEqual({ ...defaultConfig('/data/ws.sqlite'), storeKey: keySettings({}) })
+    expect(c.storeKey.encryption).toBe('on')
+    expect(defaultConfig('/data/ws.sqlite').storeKey.encryption).toBe('off')
     expect(c.demo).toEqual(FIRST_START_DEMO)
     expect(c.sandbox).toEqual({ dir: null, lines: 25_000, months: 24 })
     expect(loadConfig({ WINGTEL_HOME: '/home/x/.w' }).dbPath).toBe(join('/home/x/.w', 'workspace.sqlite'))
@@ -57,6 +60,14 @@ describe('loadConfig', () => {
     expect(c.llm).toEqual({ apiKey: undefined, baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.1', timeoutMs: 2000 })
     expect(c.updateUrl).toBe('https://updates.example/staging')
     expect(c.updateAllowLoopbackHttp).toBe(true)
+    expect(loadConfig({ WINGTEL_HOME: '/h', WINGTEL_DB_PASSPHRASE: 'a long passphrase' }).storeKey).toEqual({
+      encryption: 'on',
+      passphrase: 'a long passphrase',
+      keyFile: join('/h', 'workspace.key'),
+      saltFile: join('/h', 'workspace.salt'),
+    })
+    expect(loadConfig({ WINGTEL_DB_ENCRYPTION: 'off', WINGTEL_DB_KEY_FILE: '/k/key' }).storeKey).toMatchObject({ encryption: 'off', keyFile: '/k/key' })
+    expect(() => loadConfig({ WINGTEL_DB_ENCRYPTION: 'maybe' })).toThrow(/WINGTEL_DB_ENCRYPTION must be on or off/)
     // an empty layout: no lane, the sync thread copies every table
     expect(loadConfig({ WINGTEL_BOOTSTRAP_LANES: '' }).bootstrap.lanes).toEqual([])
   })

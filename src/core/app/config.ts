@@ -6,7 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { LlmSettings } from '../console'
 import { LEVELS, logFileFor, type LogLevel } from '../log'
-import type { Workspace } from '../store'
+import type { KeySettings, Workspace, WorkspaceKeyProvider } from '../store'
 import type { BootstrapOptions, LedgerKey, SandboxOptions, SecretStore } from '../sync'
 import { llmSettings } from '../console'
 import { parseLaneLayout, parseLedgerKeys } from '../sync'
@@ -41,9 +41,14 @@ export interface CoreConfig {
   limits: Limits
   /** the public keys whose signatures of the central ledger's head this workstation trusts (WINGTEL_LEDGER_KEYS) */
   ledgerKeys: LedgerKey[]
+  /** the workspace's encryption at rest (store/key-provider.ts): on by default for the front ends (loadConfig), off
+   * in code defaults (tests that open their stores as they are) */
+  storeKey: KeySettings
   // ---- set by code, never by the environment ----
   /** where the session and backend URL are kept (Electron: safeStorage); default: a file beside the workspace */
   secretStore?: (ws: Workspace) => SecretStore
+  /** where the workspace key is kept (Electron: the OS keychain); default: headlessKeyProvider(storeKey) */
+  keyProvider?: WorkspaceKeyProvider
   /** the first-start demo build waits for this after entering 'building' (e2e: open the page first, then let it run) */
   demoGate?: Promise<void>
 }
@@ -88,6 +93,20 @@ export function defaultConfig(dbPath: string): CoreConfig {
     log: { level: 'info', file: logFileFor(dbPath) ?? null, slowQueryMs: 50 },
     limits: DEFAULT_LIMITS,
     ledgerKeys: [],
+    storeKey: keySettings({ WINGTEL_DB_ENCRYPTION: 'off' }),
+  }
+}
+
+/** WINGTEL_DB_ENCRYPTION (on|off, default on), WINGTEL_DB_PASSPHRASE, WINGTEL_DB_KEY_FILE (default WINGTEL_HOME/workspace.key). */
+export function keySettings(env: NodeJS.ProcessEnv): KeySettings {
+  const raw = env.WINGTEL_DB_ENCRYPTION
+  if (raw !== undefined && raw !== '' && raw !== 'on' && raw !== 'off') throw new Error(`WINGTEL_DB_ENCRYPTION must be on or off (got '${raw}')`)
+  const home = defaultHome(env)
+  return {
+    encryption: raw === 'off' ? 'off' : 'on',
+    passphrase: env.WINGTEL_DB_PASSPHRASE || null,
+    keyFile: env.WINGTEL_DB_KEY_FILE || join(home, 'workspace.key'),
+    saltFile: join(home, 'workspace.salt'),
   }
 }
 
@@ -131,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
       sqlMaxResultBytes: positive(env, 'WINGTEL_SQL_MAX_RESULT_BYTES') ?? DEFAULT_LIMITS.sqlMaxResultBytes,
     },
     ledgerKeys: parseLedgerKeys(env.WINGTEL_LEDGER_KEYS ?? ''),
+    storeKey: keySettings(env),
   }
 }
 

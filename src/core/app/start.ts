@@ -9,7 +9,7 @@ import { withDefaults, type CoreInput, type DemoSize } from './config'
 import { closeDashboardSummaries, closeSqlRunner, sqlRunnerFor } from '../reports'
 import { SETTINGS, syncService } from '../sync'
 import { writeLinesCsv } from '../lines'
-import { Workspace } from '../store'
+import { headlessKeyProvider, setStoreKey, Workspace } from '../store'
 import { createLogger, forwardWorkerLogs, setRootLogger, type Logger } from '../log'
 import { DisposableStore } from '../runtime'
 
@@ -43,6 +43,10 @@ export async function startCore(input: CoreInput): Promise<Core> {
     log.closeFile()
   })
   services.add('worker log forwarding', forwardWorkerLogs(log))
+  // the store key before anything opens the store (every opener, thread and child of this process uses it)
+  const keys = config.dbPath === ':memory:' ? null : (config.keyProvider ?? headlessKeyProvider(config.storeKey))
+  setStoreKey(keys ? keys.keyFor(config.dbPath) : null)
+  log.info({ encryption: keys?.kind ?? 'off' }, 'workspace key')
   const ws = new Workspace({ dbPath: config.dbPath, log: log.child({ domain: 'store' }), slowQueryMs: config.log.slowQueryMs })
   services.add('workspace', () => ws.close())
   services.add('dashboard summaries', () => closeDashboardSummaries(ws))
@@ -89,11 +93,21 @@ async function ensureDemoWorkspace(ws: Workspace, demo: DemoSize, gate?: Promise
   ws.progress = { phase: 'starting', done: 0, total: demo.lines }
   try {
     await gate
-    const { generateDemo } = await import('../demo')
-    await generateDemo(ws.db, { ...demo }, (p: { phase: string; done: number; total: number }) => {
+    const progress = (p: { phase: string; done: number; total: number }) => {
       ws.progress = p
       ws.events.emit({ type: 'workspace-progress', ...p })
-    })
+    }
+    const { buildDemoFile, generateDemo } = await import('../demo')
+    if (ws.opts.dbPath === ':memory:') await generateDemo(ws.db, { ...demo }, progress)
+    else {
+      // built beside the workspace and put in its place only when complete (issue 11, attack 9): a build killed
+      // halfway leaves the empty workspace, and the next start builds again
+      const { file } = await buildDemoFile(ws.opts.dbPath, { ...demo }, progress)
+      const kept = ws.db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>
+      ws.replaceWith(file)
+      const keep = ws.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
+      ws.db.transaction(() => kept.forEach((m) => keep.run(m.key, m.value)))()
+    }
     ws.state = 'ready'
     ws.progress = null
     const n = (ws.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { findEntry, startWorkerEntry, type ResolvedEntry } from '../runtime'
-import { openScratchStore } from '../store'
+import { attachStore, openScratchStore } from '../store'
 import type { Db } from '../store'
 import type { IdCounters } from './context'
 import { catalogRows, generateShard, metaRows, phasesOf, type ShardSpec } from './generate'
@@ -270,7 +270,7 @@ export async function generateDemoParallel(db: Db, opts: DemoOptions, workers: n
 
 /** Appends the given tables of a shard file to the workspace, shifting its ids by `off`. */
 export function mergeShard(db: Db, path: string, off: IdCounters | null, tables: readonly DemoTable[]): void {
-  db.prepare('ATTACH DATABASE ? AS shard').run(path)
+  attachStore(db, path, 'shard')
   try {
     db.exec('BEGIN')
     for (const t of tables) {

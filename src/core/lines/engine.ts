@@ -59,6 +59,7 @@ export class LinesEngine {
   private readonly distincts = new Map<string, string[]>()
   private accountDigitsCached: number | null = null
   private readonly stmts = new Map<string, Database.Statement>()
+  private stmtsOf: Database.Database | null = null
   readonly stats = { listBuilds: 0, directPages: 0, listPages: 0, countQueries: 0 }
   /** Knobs (tests force each path): a direct page query is used when it costs less than directBudgetUs. */
   readonly tuning: { directBudgetUs: number; listStrategy: 'auto' | 'walk' | 'gather' | 'bitmap' } = { directBudgetUs: 9000, listStrategy: 'auto' }
@@ -71,6 +72,11 @@ export class LinesEngine {
 
   /** Prepared statements by SQL text (bounded). */
   stmt(sql: string): Database.Statement {
+    // the workspace reopened its file (a first-start build put in place): statements of the old connection are dead
+    if (this.stmtsOf !== this.db) {
+      this.stmts.clear()
+      this.stmtsOf = this.db
+    }
     let s = this.stmts.get(sql)
     if (!s) {
       s = this.db.prepare(sql)

@@ -1,7 +1,7 @@
 // A log file that rotates by size: wingtel.log, then wingtel.log.1 … wingtel.log.<keep> (oldest dropped). Writes are
 // synchronous, so the last records before a crash are on disk, and no worker thread is spawned (pino's transports
 // would start one per logger). Our log volume is low: a handful of lines per user action, not per row.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export interface RotatingFileOptions {
@@ -22,7 +22,9 @@ export class RotatingFile {
     this.maxBytes = opts.maxBytes ?? 10 * 1024 * 1024
     this.keep = Math.max(1, opts.keep ?? 5)
     mkdirSync(dirname(opts.path), { recursive: true })
-    this.fd = openSync(opts.path, 'a')
+    // 0600: the log names files, users and errors of the workspace (issue 11, attack 10); an older log is tightened
+    this.fd = openSync(opts.path, 'a', 0o600)
+    fchmodSync(this.fd, 0o600)
     this.size = fstatSync(this.fd).size
   }
 
@@ -51,7 +53,7 @@ export class RotatingFile {
       renameSync(p, `${p}.1`)
     } finally {
       // reopened even when a rename failed, so the next write still has a file
-      this.fd = openSync(p, 'a')
+      this.fd = openSync(p, 'a', 0o600)
       this.size = fstatSync(this.fd).size
     }
   }

@@ -2,11 +2,14 @@
 // a 20-second build never shares the SQL runner's child and its time limit.
 import { childLogger } from '../log'
 import { isEntryProcess } from '../runtime'
+import { setStoreKey } from '../store'
 import { buildSummariesFile, type BuildStats } from './dashboards/summary-build'
 
 export interface DashboardsBuildRequest {
   dbPath: string
   summariesPath: string
+  /** the store key (cipher.ts): a child process does not inherit it */
+  key: string | null
 }
 
 export type DashboardsBuildReply = { ok: true; stats: BuildStats; cpuMs: number } | { ok: false; message: string }
@@ -16,6 +19,7 @@ const reply = (m: DashboardsBuildReply) => process.send?.(m)
 if (isEntryProcess('dashboards-process') && process.send) {
   process.once('message', (req: DashboardsBuildRequest) => {
     try {
+      setStoreKey(req.key)
       const stats = buildSummariesFile(req.dbPath, req.summariesPath)
       const cpu = process.cpuUsage()
       reply({ ok: true, stats, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })

@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { AppError } from '../../shared/api/errors'
 import type { Cell, SqlResult } from '../../shared/api/reports'
 import { forkEntry, resolveEntry } from '../runtime'
+import { currentStoreKey } from '../store'
 import type { RunReply, RunRequest } from './sql.process'
 
 export interface RunOptions {
@@ -172,7 +173,7 @@ export class SqlRunner {
       child.proc.on('message', onMessage)
       child.proc.on('exit', onExit)
       if (opts.runId) this.running.set(opts.runId, () => kill('cancelled', 'the query was cancelled'))
-      const req: RunRequest = { id, dbPath: this.dbPath, sql, maxRows: opts.maxRows, maxBytes: this.limits.maxResultBytes }
+      const req: RunRequest = { id, dbPath: this.dbPath, key: currentStoreKey(), sql, maxRows: opts.maxRows, maxBytes: this.limits.maxResultBytes }
       child.proc.send(req)
     })
     this.park(child)

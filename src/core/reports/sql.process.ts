@@ -1,14 +1,17 @@
 // The SQL runner's child process: opens the workspace file read-only and runs one user statement at a time.
 // It is a process, not a worker thread, because a runaway statement (a recursive CTE under an aggregate) spins inside
 // SQLite's native code: worker.terminate() cannot interrupt native code, while killing a process always works.
-// Deliberately self-contained (better-sqlite3, node builtins and the entries table only) so it starts fast and runs
+// Deliberately small (the store's openSqlite, node builtins and the entries table only) so it starts fast and runs
 // under tsx, vitest and a bundle alike.
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { isEntryProcess } from '../runtime'
+import { openSqlite } from '../store'
 
 export interface RunRequest {
   id: number
   dbPath: string
+  /** the store key (cipher.ts): a child process does not inherit it */
+  key: string | null
   sql: string
   maxRows: number
   /** the most result bytes (as JSON) kept; at the cap the statement stops */
@@ -88,10 +91,10 @@ function fit(row: unknown[], budget: number): { row: unknown[]; size: number; cu
 
 const dbs = new Map<string, Database.Database>()
 
-function open(path: string): Database.Database {
+function open(path: string, key: string | null): Database.Database {
   let db = dbs.get(path)
   if (!db) {
-    db = new Database(path, { readonly: true, fileMustExist: true })
+    db = openSqlite(path, { readonly: true, key })
     db.pragma('query_only = ON')
     db.pragma('cache_size = -65536')
     dbs.set(path, db)
@@ -102,7 +105,7 @@ function open(path: string): Database.Database {
 export function run(req: RunRequest): RunReply {
   let db: Database.Database
   try {
-    db = open(req.dbPath)
+    db = open(req.dbPath, req.key ?? null)
   } catch (e) {
     return { id: req.id, ok: false, reason: 'error', message: `cannot open the workspace read-only: ${(e as Error).message}` }
   }

@@ -40,6 +40,12 @@ export const ENTRIES = {
     bundle: 'checkpoint-worker.js',
     startedBy: 'store/bulk.ts startCheckpointer: WAL checkpoints off the writer thread during a bulk load',
   },
+  'integrity-worker': {
+    kind: 'worker',
+    source: 'src/core/store/integrity.worker.ts',
+    bundle: 'integrity-worker.js',
+    startedBy: 'store/workspace.ts Workspace: quick_check of a big workspace right after it opened',
+  },
   'demo-shard-worker': {
     kind: 'worker',
     source: 'src/core/demo/shard.worker.ts',

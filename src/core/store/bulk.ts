@@ -3,9 +3,9 @@
 // relax durability while the load runs. Generic: the index definitions are read from sqlite_master, not hard-coded.
 import { rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import Database from 'better-sqlite3'
 import { findEntry, startWorkerEntry } from '../runtime'
-import type { Db } from './open'
+import { attachStore } from './cipher'
+import { openSqlite, type Db } from './open'
 import { rootLogger } from '../log'
 
 export interface SavedIndex {
@@ -177,7 +177,7 @@ export interface AsideInput {
 /** Opens a scratch file for a bulk load with the given CREATE TABLE statements: no journal, no fsync, no FK checks. */
 export function openScratchStore(path: string, tableDdl: readonly string[]): Db {
   rmSync(path, { force: true })
-  const db = new Database(path) as unknown as Db
+  const db = openSqlite(path)
   db.unsafeMode(true)
   db.pragma('journal_mode = OFF')
   db.pragma('synchronous = OFF')
@@ -264,7 +264,7 @@ export async function finishIndexesAside(db: Db, aside: IndexesAside, saved: rea
 export function moveTablesIn(db: Db, scratchPath: string, tables: readonly string[], saved: readonly SavedIndex[], within: () => boolean = () => true): boolean {
   const fk = Number(db.pragma('foreign_keys', { simple: true }))
   db.pragma('foreign_keys = OFF')
-  db.prepare('ATTACH DATABASE ? AS aside').run(scratchPath)
+  attachStore(db, scratchPath, 'aside')
   try {
     db.exec('BEGIN IMMEDIATE')
     try {

@@ -4,11 +4,11 @@
 // has caught up (or a reader's old snapshot holds it back), then exits; the writer's next transaction resets the WAL
 // and trims the file (journal_size_limit, db/open.ts).
 import { workerData } from 'node:worker_threads'
-import Database from 'better-sqlite3'
 import type { CheckpointerInput } from './bulk'
+import { openSqlite } from './open'
 
 const { path, flags } = workerData as CheckpointerInput
-const db = new Database(path)
+const db = openSqlite(path)
 try {
   db.pragma('busy_timeout = 0')
   let last = -1

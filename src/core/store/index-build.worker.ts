@@ -3,6 +3,7 @@
 // other tables' indexes. The store is only read, in one short read transaction (WAL: the writer is not blocked).
 import { parentPort, workerData } from 'node:worker_threads'
 import { openScratchStore, recreateIndexes, type AsideInput } from './bulk'
+import { attachStore } from './cipher'
 import { setRootLogger, workerLogger } from '../log'
 
 setRootLogger(workerLogger('index-build-worker'))
@@ -12,7 +13,7 @@ function main(): void {
   const db = openScratchStore(input.scratchPath, input.tableDdl)
   try {
     const t0 = performance.now()
-    db.prepare('ATTACH DATABASE ? AS src').run(input.srcPath)
+    attachStore(db, input.srcPath, 'src')
     db.exec('BEGIN')
     for (const t of input.tables) db.exec(`INSERT INTO main."${t}" SELECT * FROM src."${t}"`)
     db.exec('COMMIT')

@@ -1,30 +1,71 @@
-// Opening the local store: refuse a file that is not SQLite, a corrupt one, or one from a newer version, with a clear
-// message, and never overwrite it. Only then switch to WAL and migrate.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
+// Opening the local store: every SQLite file of the workspace is opened by openSqlite (the one place that calls
+// better-sqlite3's constructor: lint refuses it elsewhere in the core), which creates it 0600, applies the store key
+// (cipher.ts) and probes it, so a missing or wrong key, a foreign file or a damaged schema fail here with a clear
+// message and the file untouched. openDatabase adds the workspace's own steps: encrypt an old unencrypted workspace
+// (encrypt.ts), check its migrations, WAL, migrate.
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import * as schema from '../../../db/local/schema'
-import { AppError, isAppError } from '../../shared/api/errors'
+import { AppError, isAppError, storeAppError } from '../../shared/api/errors'
+import { applyKey, currentStoreKey, ensurePrivateFile, fileKind, type StoreKey } from './cipher'
+import { encryptInPlace, looksEncrypted } from './encrypt'
 import { checkMigrationPrefix, migrate } from './migrations'
 
 export type Db = Database.Database
 export type Drizzle = ReturnType<typeof drizzle<typeof schema>>
 
-const SQLITE_HEADER = 'SQLite format 3\u0000'
+export interface SqliteOptions {
+  readonly?: boolean
+  fileMustExist?: boolean
+  /** the store key; default: the process's (setStoreKey). null: no encryption. */
+  key?: StoreKey | null
+  /** open an unencrypted file as it is even when a key is set (read-only tools, scratch files being replaced) */
+  allowPlain?: boolean
+}
 
-function checkHeader(path: string): void {
-  if (path === ':memory:' || !existsSync(path)) return
-  const size = statSync(path).size
-  if (size === 0) return
-  const fd = openSync(path, 'r')
-  try {
-    const buf = Buffer.alloc(16)
-    const n = readSync(fd, buf, 0, 16, 0)
-    if (n < 16 || buf.toString('latin1') !== SQLITE_HEADER) {
-      throw new AppError('DB_CORRUPT', `${path} is not a Wingtel Ops workspace (not an SQLite database). It was left untouched; move it aside or choose another workspace.`)
+function keyRefusal(path: string, key: StoreKey | null, e: unknown): AppError {
+  if (key) return new AppError('DB_LOCKED_KEY', `The workspace ${path} cannot be read with this key: it is damaged, or encrypted with another key. It was left untouched.`)
+  if (looksEncrypted(path)) {
+    return new AppError(
+      'DB_LOCKED_KEY',
+      `This workspace is encrypted; open it with its key (set WINGTEL_DB_PASSPHRASE, or keep its key file in WINGTEL_HOME; the desktop app keeps it in the OS keychain). ${path} was left untouched.`,
+    )
+  }
+  return new AppError('DB_CORRUPT', `${path} is not a Wingtel Ops workspace (not an SQLite database: ${(e as Error).message}). It was left untouched; move it aside or choose another workspace.`)
+}
+
+/**
+ * Opens one SQLite file of the workspace: created 0600 (with its -wal/-shm), keyed, probed. A file that cannot be read
+ * with the key (or without one) becomes an AppError in the user's words.
+ */
+export function openSqlite(path: string, opts: SqliteOptions = {}): Db {
+  const memory = path === ':memory:' || path === ''
+  const readonly = opts.readonly ?? false
+  if (!memory && !readonly) ensurePrivateFile(path)
+  const kind = memory ? 'empty' : fileKind(path)
+  let key = memory ? null : opts.key === undefined ? currentStoreKey() : opts.key
+  if (key && kind === 'plain') {
+    if (!(opts.allowPlain || readonly)) {
+      throw new AppError('DB_LOCKED_KEY', `${path} is not encrypted, but this workspace's files are: it was left untouched. Move it aside, or open it once with the app to encrypt it.`)
     }
-  } finally {
-    closeSync(fd)
+    key = null
+  }
+  let db: Db
+  try {
+    db = new Database(path, { readonly, fileMustExist: opts.fileMustExist ?? readonly })
+  } catch (e) {
+    throw storeAppError(e, path) ?? new AppError('DB_IO', `Cannot open the workspace ${path}: ${(e as Error).message}. It was left untouched.`)
+  }
+  try {
+    if (key) applyKey(db, key)
+    // Touch the schema before anything else, so a wrong key or a damaged file fails here, not halfway through a write.
+    db.prepare('SELECT count(*) FROM sqlite_master').get()
+    return db
+  } catch (e) {
+    db.close()
+    const code = String((e as { code?: string }).code ?? '')
+    if (code === 'SQLITE_NOTADB') throw keyRefusal(path, key, e)
+    throw storeAppError(e, path) ?? e
   }
 }
 
@@ -32,19 +73,19 @@ export interface OpenOptions {
   readonly?: boolean
   /** skip migrations (read-only tools open an existing store as it is) */
   migrate?: boolean
+  /** the store key; default: the process's (setStoreKey) */
+  key?: StoreKey | null
 }
 
+/**
+ * Opens the workspace store. With a key, an unencrypted workspace (from before encryption) is first encrypted in place
+ * (encrypt.ts: a copy encrypted and checked, then renamed over it). Then the migration guard, WAL and migrations.
+ */
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
-  checkHeader(path)
-  let db: Db
+  const key = path === ':memory:' ? null : opts.key === undefined ? currentStoreKey() : opts.key
+  if (key && !opts.readonly && fileKind(path) === 'plain') encryptInPlace(path, key)
+  const db = openSqlite(path, { readonly: opts.readonly, key })
   try {
-    db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
-  } catch (e) {
-    throw new AppError('DB_CORRUPT', `Cannot open the workspace ${path}: ${(e as Error).message}. It was left untouched.`)
-  }
-  try {
-    // Touch the schema before any write, so a damaged file fails here, not halfway through a migration.
-    db.prepare('SELECT count(*) FROM sqlite_master').get()
     checkMigrationPrefix(db)
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL')
@@ -54,9 +95,12 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
       db.pragma('journal_size_limit = 67108864')
       db.pragma('busy_timeout = 5000')
       db.pragma('foreign_keys = OFF')
-      db.pragma('cache_size = -65536') // 64 MB
+      // An encrypted file is not memory-mapped (every page is decrypted into SQLite's cache), so its connection keeps a
+      // bigger cache instead, fewer pages decrypted again: 256 MB (RSS about 550 MB on the 1M-line bench, 440 in the
+      // clear). Measured on a shared, loaded machine the grid's pages cost about a third more CPU than the clear file.
+      db.pragma(`cache_size = ${key ? -262144 : -65536}`)
       db.pragma('temp_store = MEMORY')
-      db.pragma('mmap_size = 1073741824')
+      db.pragma(`mmap_size = ${key ? 0 : 1073741824}`)
       if (opts.migrate ?? true) migrate(db)
     } else {
       db.pragma('cache_size = -65536')
@@ -66,11 +110,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   } catch (e) {
     db.close()
     if (isAppError(e)) throw e
-    const code = (e as { code?: string }).code ?? ''
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new AppError('DB_CORRUPT', `The workspace ${path} is damaged (${(e as Error).message}). It was left untouched; move it aside to start a new one.`)
-    }
-    throw e
+    throw storeAppError(e, path) ?? e
   }
 }
 

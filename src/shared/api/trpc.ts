@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server'
 import { z } from 'zod'
-import { AppError, type AppErrorCode } from './errors'
+import { AppError, storeAppError, type AppErrorCode } from './errors'
 import type { Api } from './contract'
 
 /** What every procedure sees: the implementation of the contract, supplied by the main process (or a test). */
@@ -19,6 +19,10 @@ const TRPC_CODE: Record<AppErrorCode, TRPCError['code']> = {
   STALE_PREVIEW: 'CONFLICT',
   DB_INCOMPATIBLE: 'PRECONDITION_FAILED',
   DB_CORRUPT: 'INTERNAL_SERVER_ERROR',
+  DB_READONLY: 'FORBIDDEN',
+  DB_FULL: 'INTERNAL_SERVER_ERROR',
+  DB_IO: 'INTERNAL_SERVER_ERROR',
+  DB_LOCKED_KEY: 'PRECONDITION_FAILED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 }
 
@@ -37,7 +41,8 @@ const t = initTRPC.context<Ctx>().create({
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next()
   if (!result.ok) {
-    const cause = result.error.cause
+    // the workspace's own SQLite failures (read-only, disk full, I/O, damaged) in the user's words, not SQLite's
+    const cause = storeAppError(result.error.cause) ?? result.error.cause
     if (cause instanceof AppError) {
       const err = new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause })
       return { ...result, error: err }

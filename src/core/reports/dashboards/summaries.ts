@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import type { DashboardFreshness } from '../../../shared/api/reports'
-import type { Workspace } from '../../store'
+import { currentStoreKey, type Workspace } from '../../store'
 import type { DashboardsBuildReply } from '../dashboards.process'
 import { forkEntry, resolveEntry } from '../../runtime'
 import { isLogMessage, rootLogger } from '../../log'
@@ -242,7 +242,7 @@ export function buildInChild(dbPath: string, path: string, onStart?: (child: Chi
       done(() => reject(new Error(`the dashboard summaries process exited (${code}) before it finished`)))
       settle()
     })
-    proc.send({ dbPath, summariesPath: path })
+    proc.send({ dbPath, summariesPath: path, key: currentStoreKey() })
   })
 }
 

@@ -3,7 +3,9 @@
 // snapshot of the workspace and written to the summaries file in one transaction. Runs in the summaries child process
 // (dashboards.process.ts) in the app, inline for in-memory workspaces. Only better-sqlite3 and the dashboards' own queries.
 import { performance } from 'node:perf_hooks'
-import Database from 'better-sqlite3'
+import { rmSync } from 'node:fs'
+import type Database from 'better-sqlite3'
+import { currentStoreKey, fileKind, openSqlite } from '../../store'
 import { buildBillShockSummary } from './bill-shock-summary'
 import { buildChurnSummary, type ChurnSummary } from './churn-forecast-summary'
 import { asOfOf, type Source } from './clock'
@@ -65,7 +67,9 @@ export interface BuildStats {
 
 /** Opens (creating if needed) a summaries file; one of another format is emptied. */
 export function openSummaries(path: string): Database.Database {
-  const db = new Database(path)
+  // summaries in the clear beside an encrypted workspace (from before encryption) are derived data: start over
+  if (path !== ':memory:' && currentStoreKey() && fileKind(path) === 'plain') for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true })
+  const db = openSqlite(path)
   if (path !== ':memory:') db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('busy_timeout = 5000')
@@ -164,7 +168,7 @@ export function buildSummaries(src: Source, dash: Database.Database): BuildStats
 
 /** The child's side: opens the workspace file read-only and the summaries file, builds, closes both. */
 export function buildSummariesFile(dbPath: string, summariesPath: string): BuildStats {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+  const db = openSqlite(dbPath, { readonly: true })
   db.pragma('cache_size = -65536')
   db.pragma('mmap_size = 1073741824')
   const dash = openSummaries(summariesPath)

@@ -9,10 +9,9 @@
 // disk, and a worker script to run; otherwise the sync thread copies every table itself.
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import Database from 'better-sqlite3'
 import type { SnapshotPlan } from '../../../shared/sync/protocol'
 import { findEntry, startWorkerEntry, type ResolvedEntry } from '../../runtime'
-import type { SavedIndex, Db } from '../../store'
+import { openSqlite, type SavedIndex, type Db } from '../../store'
 import type { BulkStats } from './stats'
 import { removeLaneStore } from './lane-files'
 import { reviveError, type SerializedError } from '../errors'
@@ -89,7 +88,7 @@ export type LaneMessage =
   | { type: 'error'; error: SerializedError; stopped: boolean }
 
 function openScratch(path: string): Db {
-  const db = new Database(path) as unknown as Db
+  const db = openSqlite(path)
   // A rollback journal, not WAL: pages appended to the file (nearly all of a bulk copy) are written once and never
   // journaled, and a killed run is rolled back to its last chunk when the file is opened again. No fsync: only a
   // crash of the whole machine could lose what a killed process wrote, and then the lane starts over.
