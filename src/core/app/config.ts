@@ -35,6 +35,8 @@ export interface CoreConfig {
   /** the log: its level, its file (null: stderr only; default: `<workspace folder>/logs/wingtel.log`, rotated by size)
    * and the slow-query threshold on the workspace store */
   log: { level: LogLevel; file: string | null; slowQueryMs: number }
+  /** minutes without activity before the app locks (unlocking needs the password); 0: never */
+  idleLockMinutes: number
   // ---- set by code, never by the environment ----
   /** where the session and backend URL are kept (Electron: safeStorage); default: a file beside the workspace */
   secretStore?: (ws: Workspace) => SecretStore
@@ -66,6 +68,7 @@ export function defaultConfig(dbPath: string): CoreConfig {
     llm: {},
     updateUrl: null,
     log: { level: 'info', file: logFileFor(dbPath) ?? null, slowQueryMs: 50 },
+    idleLockMinutes: 15,
   }
 }
 
@@ -101,7 +104,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
       file: env.WINGTEL_LOG_FILE === '' ? null : env.WINGTEL_LOG_FILE || (logFileFor(dbPath) ?? null),
       slowQueryMs: positive(env, 'WINGTEL_SLOW_QUERY_MS') ?? 50,
     },
+    idleLockMinutes: wholeMinutes(env, 'WINGTEL_IDLE_LOCK_MINUTES') ?? 15,
   }
+}
+
+/** 0 or a positive whole number of minutes (at most a day). */
+function wholeMinutes(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0 || n > 1440) throw new Error(`${name} must be a whole number of minutes from 0 (off) to 1440 (got '${raw}')`)
+  return n
 }
 
 function logLevel(raw: string | undefined): LogLevel {
