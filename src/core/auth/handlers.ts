@@ -81,8 +81,9 @@ export function authHandlers(ws: Workspace, opts: { idleLock?: IdleLockOptions }
       if (!lock.locked) return state()
       const s = state()
       if (s.mode === 'server' && s.user) {
-        if (!password) throw new AppError('FORBIDDEN', 'Enter your password to unlock.')
-        await svc().identity.reauthenticate(password, code)
+        const byOs = !password && lock.osUnlock ? await lock.osUnlock.confirm(`Unlock Wingtel Ops as ${s.user.email}`) : false
+        if (!byOs && !password) throw new AppError('FORBIDDEN', 'Enter your password to unlock.')
+        if (!byOs) await svc().identity.reauthenticate(password!, code)
       }
       // sandbox demo: nothing to check (demo users have no password); signed out: the sign-in screen follows
       lock.unlock()

@@ -2,4 +2,4 @@
 // procedure server side.
 export { authHandlers, idleLockFor } from './handlers'
 export { IdleLock } from './lock'
-export type { IdleLockOptions } from './lock'
+export type { IdleLockOptions, OsUnlock } from './lock'

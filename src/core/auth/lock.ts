@@ -5,7 +5,19 @@
 import { AppError } from '../../shared/api/errors'
 import { OPEN_WHEN_LOCKED } from '../../shared/api/auth'
 
+/**
+ * Unlocking by the OS instead of the password (for later, from the Electron main process: e.g. Touch ID through
+ * `systemPreferences.promptTouchID`, or Windows Hello). Not wired yet: nothing here can test it. The main process may
+ * also call `auth.lock` on `powerMonitor`'s 'lock-screen' event.
+ */
+export interface OsUnlock {
+  /** asks the OS to confirm the signed-in person; true when it did */
+  confirm(reason: string): Promise<boolean>
+}
+
 export interface IdleLockOptions {
+  /** the OS unlock, when the front end offers one (Electron) */
+  osUnlock?: OsUnlock
   /** 0: never locks by itself (an explicit lock still works) */
   minutes: number
   /** epoch milliseconds (tests pass a fake clock) */
@@ -16,10 +28,12 @@ export class IdleLock {
   private lastActivity: number
   private lockedAt: number | null = null
   readonly minutes: number
+  readonly osUnlock: OsUnlock | null
   private now: () => number
 
   constructor(opts: IdleLockOptions) {
     this.minutes = opts.minutes
+    this.osUnlock = opts.osUnlock ?? null
     this.now = opts.now ?? Date.now
     this.lastActivity = this.now()
   }
