@@ -38,7 +38,7 @@ export function MfaScreen() {
               <Code block data-testid="mfa-secret">
                 {enrolment.secret}
               </Code>
-              <Code block style={{ wordBreak: 'break-all' }}>
+              <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
                 {enrolment.uri}
               </Code>
             </>
