@@ -1,6 +1,6 @@
 // The auth API: the state of this workstation's identity, sign-in (password, magic link, TOTP), sign-out and the idle
 // lock. It composes sync's Identity (the server's view of the person) with the console's sandbox demo session.
-import type { AuthApi, AuthState } from '../../shared/api/auth'
+import { OPEN_WHEN_SIGNED_OUT, type AuthApi, type AuthState } from '../../shared/api/auth'
 import { AppError } from '../../shared/api/errors'
 import { currentSession, signOutDemo } from '../console'
 import type { Workspace } from '../store'
@@ -90,6 +90,18 @@ export function authHandlers(ws: Workspace, opts: { idleLock?: IdleLockOptions }
       return state()
     },
     touch: async () => ({ locked: lock.touch() }),
-    guard: (path) => lock.guard(path),
+    guard: (path) => {
+      lock.guard(path)
+      // sign-in is required for every non-sandbox backend: signed out (or short of the second factor the server
+      // requires), the workspace's data stays closed; a CLI run against a backend named on its command line is exempt
+      const s = svc()
+      if (s.source() === 'sandbox' || s.opts.remoteOverride || OPEN_WHEN_SIGNED_OUT.includes(path)) return
+      const id = s.identity.current()
+      if (id.state === 'signed-in') return
+      throw new AppError(
+        'FORBIDDEN',
+        id.state === 'mfa-required' ? 'Your role requires two-step verification: enter the code from your authenticator app first.' : 'Sign in first: your role comes from the server (Settings → Sync).',
+      )
+    },
   }
 }

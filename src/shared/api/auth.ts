@@ -60,3 +60,6 @@ export interface AuthApi {
 
 /** Procedures a locked workstation still answers: its own identity, and the status bar's workspace state. */
 export const OPEN_WHEN_LOCKED = ['workspace.status', 'sync.status', 'sync.getSettings', 'console.session.current']
+
+/** With a real backend and nobody signed in, these too stay open: choosing the backend and signing in to it. */
+export const OPEN_WHEN_SIGNED_OUT = [...OPEN_WHEN_LOCKED, 'sync.setSettings', 'sync.signIn', 'sync.signOut', 'console.session.users']
