@@ -6,6 +6,7 @@ import { ROLES } from '../shared/api/console'
 import { AppError, isAppError } from '../shared/api/errors'
 import { formatCents } from '../shared/domain/money'
 import { createApi, createCaller } from '../core/app'
+import { actAsForProcess, endActAs } from '../core/console'
 import type { Workspace } from '../core/store'
 import { cliConfig } from './config'
 import { flagNumber, flagString, register, type CliIo, type ParsedArgs } from './registry'
@@ -114,18 +115,21 @@ function printPreview(io: CliIo, p: PreviewResult, ex: Record<string, string[]>,
   io.out(`(${p.elapsedMs} ms, preview ${p.previewId})`)
 }
 
-/** Signs in the --as demo user for this command (and puts the previous session back afterwards). */
-async function asRole<T>(api: Caller, args: ParsedArgs, fn: () => Promise<T>): Promise<T> {
+/**
+ * `--as <role>`: this process acts as the sandbox's demo user of that role (refused with a real backend, where the role
+ * is the server's). In memory only: nothing is written, so a run killed halfway leaves the stored session unchanged
+ * (issue 11, attack 7).
+ */
+async function asRole<T>(ws: Workspace, args: ParsedArgs, io: CliIo, fn: () => Promise<T>): Promise<T> {
   const as = flagString(args, 'as')
   if (!as) return fn()
   if (!(ROLES as readonly string[]).includes(as)) throw new AppError('BAD_INPUT', `--as takes a role: ${ROLES.join(', ')}`)
-  const before = await unwrap(api.console.session.current())
-  await unwrap(api.console.session.signInDemo({ role: as as Role }))
+  const user = actAsForProcess(ws, as as Role)
+  io.err(`acting as ${user.name} (${user.role}, DEMO) for this command only: nothing is stored`)
   try {
     return await fn()
   } finally {
-    if (before.user) await unwrap(api.console.session.signInDemo({ role: before.user.role }))
-    else await unwrap(api.console.session.signOut())
+    endActAs(ws)
   }
 }
 
@@ -195,10 +199,10 @@ register({
   summary: 'Preview and commit a console command into the outbox (operator/admin; --yes needs --canonical; --draft saves a draft)',
   usage: 'console commit "<text>" --yes --canonical "<canonical text of what will run>" [--as operator] [--draft] [--json]',
   run: (args, io) =>
-    withWorkspace(args, async (api) => {
+    withWorkspace(args, async (api, ws) => {
       const json = !!args.flags.json
       const text = textOf(args, ['draft'])
-      return asRole(api, args, async () => {
+      return asRole(ws, args, io, async () => {
         const parsed = await parseOrFail(api, text, io, json)
         if (!parsed) return 1
         const p = await previewOfParse(api, text, parsed)
@@ -212,10 +216,10 @@ register({
   summary: 'Preview and commit the compensating batch of a committed batch',
   usage: 'console rollback <batch-id> --yes [--as operator] [--json]',
   run: (args, io) =>
-    withWorkspace(args, async (api) => {
+    withWorkspace(args, async (api, ws) => {
       const id = textOf(args, ['draft'])
       if (!id) throw new AppError('BAD_INPUT', 'Which batch? console rollback <batch-id> --yes (see console history)')
-      return asRole(api, args, async () => {
+      return asRole(ws, args, io, async () => {
         const p = await unwrap(api.console.rollbackPreview({ batchId: id }))
         return commitOrDraft(api, args, io, p, {})
       })

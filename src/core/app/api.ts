@@ -2,6 +2,7 @@
 import type { Api } from '../../shared/api'
 import { appRouter } from '../../shared/api'
 import { createCallerFactory, type Ctx } from '../../shared/api/trpc'
+import { authHandlers, type IdleLockOptions } from '../auth'
 import { consoleHandlers } from '../console'
 import { knowledgeHandlers } from '../knowledge'
 import { linesHandlers } from '../lines'
@@ -13,8 +14,8 @@ import type { LlmSettings } from '../console'
 
 export const APP_VERSION = process.env.npm_package_version ?? '0.1.0'
 
-/** `llm`: the console's LLM tier (the core's config); none: the tier is off. */
-export function createApi(ws: Workspace, opts: { llm?: LlmSettings } = {}): Api {
+/** `llm`: the console's LLM tier (the core's config); none: the tier is off. `idleLock`: the idle lock (default off). */
+export function createApi(ws: Workspace, opts: { llm?: LlmSettings; idleLock?: IdleLockOptions } = {}): Api {
   return {
     workspace: workspaceHandlers(ws, APP_VERSION),
     lines: linesHandlers(ws),
@@ -22,6 +23,7 @@ export function createApi(ws: Workspace, opts: { llm?: LlmSettings } = {}): Api 
     knowledge: knowledgeHandlers(ws),
     console: consoleHandlers(ws, { llm: opts.llm }),
     reports: reportsHandlers(ws),
+    auth: authHandlers(ws, { idleLock: opts.idleLock }),
   }
 }
 

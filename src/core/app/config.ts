@@ -44,6 +44,8 @@ export interface CoreConfig {
   /** the workspace's encryption at rest (store/key-provider.ts): on by default for the front ends (loadConfig), off
    * in code defaults (tests that open their stores as they are) */
   storeKey: KeySettings
+  /** minutes without activity before the app locks (unlocking needs the password); 0: never */
+  idleLockMinutes: number
   // ---- set by code, never by the environment ----
   /** where the session and backend URL are kept (Electron: safeStorage); default: a file beside the workspace */
   secretStore?: (ws: Workspace) => SecretStore
@@ -94,6 +96,7 @@ export function defaultConfig(dbPath: string): CoreConfig {
     limits: DEFAULT_LIMITS,
     ledgerKeys: [],
     storeKey: keySettings({ WINGTEL_DB_ENCRYPTION: 'off' }),
+    idleLockMinutes: 15,
   }
 }
 
@@ -151,7 +154,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: LoadOptions = {}): Core
     },
     ledgerKeys: parseLedgerKeys(env.WINGTEL_LEDGER_KEYS ?? ''),
     storeKey: keySettings(env),
+    idleLockMinutes: wholeMinutes(env, 'WINGTEL_IDLE_LOCK_MINUTES') ?? 15,
   }
+}
+
+/** 0 or a positive whole number of minutes (at most a day). */
+function wholeMinutes(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0 || n > 1440) throw new Error(`${name} must be a whole number of minutes from 0 (off) to 1440 (got '${raw}')`)
+  return n
 }
 
 function logLevel(raw: string | undefined): LogLevel {

@@ -57,7 +57,7 @@ export async function startCore(input: CoreInput): Promise<Core> {
   // created first, so that every later syncService(ws) (the API handlers) gets this one
   const sync = syncService(ws, { secrets: config.secretStore?.(ws), sandbox: config.sandbox, bootstrap: config.bootstrap, ledgerKeys: config.ledgerKeys })
   services.add('sync', () => sync.close())
-  const api = createApi(ws, { llm: config.llm })
+  const api = createApi(ws, { llm: config.llm, idleLock: { minutes: config.idleLockMinutes } })
   const ready = config.noDemo ? Promise.resolve() : ensureDemoWorkspace(ws, config.demo, config.demoGate)
   // With a real backend configured (Supabase or Postgres) the app syncs live: pull now, then on every poke, and push
   // ops as the console queues them. The embedded sandbox syncs on demand from the Sync screen instead, because filling

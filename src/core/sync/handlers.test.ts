@@ -101,9 +101,12 @@ describe('sync API', () => {
   it('settings: validation at the boundary; a Postgres URL goes to the 0600 secret file, shown redacted', { timeout: 120_000 }, async () => {
     const api = createCaller(createApi(ws))
     await expect(api.sync.setSettings({ source: 'postgres', postgresUrl: 'http://nope' } as never)).rejects.toThrow(/postgres:\/\//)
-    const s = await api.sync.setSettings({ source: 'postgres', postgresUrl: 'postgres://me:hunter2@db.example:5432/wt', actAsRole: 'analyst' })
+    // attack 7 (issue 11): a direct Postgres's role is the server's answer for the login, never chosen here
+    await expect(api.sync.setSettings({ source: 'postgres', postgresUrl: 'postgres://me:hunter2@db.example:5432/wt', actAsRole: 'analyst' })).rejects.toThrow(
+      /comes from the server/,
+    )
+    const s = await api.sync.setSettings({ source: 'postgres', postgresUrl: 'postgres://me:hunter2@db.example:5432/wt' })
     expect(s.postgresUrl).toBe('postgres://me:***@db.example:5432/wt')
-    expect(s.actAsRole).toBe('analyst')
     expect(JSON.stringify(ws.db.prepare("SELECT * FROM meta WHERE key LIKE 'sync.%'").all())).not.toContain('hunter2')
     const secrets = join(dir, 'ws.secrets.json')
     expect(statSync(secrets).mode & 0o777).toBe(0o600)

@@ -10,11 +10,12 @@ import type { Workspace } from '../store'
 import { META } from './replica'
 import type { BootstrapOptions } from './bootstrap/lane'
 import type { EngineEvent } from './engine'
-import { toAppError } from './errors'
 import { InlineSyncClient, WorkerSyncClient, type SyncClient } from './host'
-import { claimsFor, type RemoteConfig, type Session } from './remotes/remote'
+import { claimsFor, type RemoteConfig } from './remotes/remote'
 import { redactUrl } from './remotes/pg'
 import { fileSecretStoreFor, type SecretStore } from './secrets'
+import { Identity, SECRETS, urlWithLogin } from './identity'
+import type { AuthClient } from '../../adapters/supabase-auth'
 
 export const SETTINGS = {
   source: 'sync.source',
@@ -23,8 +24,8 @@ export const SETTINGS = {
   postgresUrlShown: 'sync.postgres_url',
   actAsRole: 'sync.act_as_role',
 } as const
-const SECRET_PG_URL = 'postgres_url'
-const SECRET_SESSION = 'supabase_session'
+const SECRET_PG_URL = SECRETS.pgUrl
+const SECRET_SESSION = SECRETS.session
 
 /** The sandbox's PGlite folder: next to the workspace file (`<name>.sandbox-central/`) unless the config names one. */
 export function sandboxDirFor(dbPath: string, dir?: string | null): string {
@@ -56,6 +57,8 @@ export interface SyncServiceOptions {
   bootstrap?: BootstrapOptions
   /** the ledger signing keys this workstation trusts (CoreConfig.ledgerKeys, WINGTEL_LEDGER_KEYS) */
   ledgerKeys?: LedgerKey[]
+  /** the Supabase Auth client for a project (default: supabase-js) */
+  authFactory?: (url: string, anonKey: string) => AuthClient
 }
 
 const services = new WeakMap<Workspace, SyncService>()
@@ -70,6 +73,8 @@ export function syncService(ws: Workspace, opts: SyncServiceOptions = {}): SyncS
 
 export class SyncService {
   readonly secrets: SecretStore
+  /** who this workstation acts as on its backend (identity.ts) */
+  readonly identity: Identity
   private client: SyncClient | null = null
   private activity: SyncStatus['activity'] = 'idle'
   private online = true
@@ -86,6 +91,7 @@ export class SyncService {
     readonly opts: SyncServiceOptions = {},
   ) {
     this.secrets = opts.secrets ?? fileSecretStoreFor(ws.opts.dbPath)
+    this.identity = new Identity(this, opts.authFactory)
     this.lastError = ws.meta(META.lastError)
     // live: ops the console queues (it announces them with ws.changed(['operations'])) are pushed right away
     this.offData = ws.events.on((e) => {
@@ -108,18 +114,15 @@ export class SyncService {
     return (this.ws.meta(SETTINGS.source) as SyncSource | null) ?? 'sandbox'
   }
 
-  private session(): Session | null {
-    const s = this.secrets.get(SECRET_SESSION)
-    if (!s) return null
-    try {
-      return JSON.parse(s) as Session
-    } catch {
-      // a damaged saved session is a signed-out one: the user signs in again
-      return null
-    }
+  supabaseProject(): { url: string; anonKey: string } | null {
+    const url = this.ws.meta(SETTINGS.supabaseUrl)
+    const anonKey = this.ws.meta(SETTINGS.supabaseAnonKey)
+    return url && anonKey ? { url, anonKey } : null
   }
 
+  /** The role in effect: the server's for a Supabase or Postgres sign-in; the picked demo role in the sandbox. */
   private role(): SyncRole {
+    if (this.source() !== 'sandbox') return this.identity.current().role ?? 'operator'
     return (this.ws.meta(SETTINGS.actAsRole) as SyncRole | null) ?? 'operator'
   }
 
@@ -135,15 +138,21 @@ export class SyncService {
       case 'sandbox':
         return { kind: 'sandbox', dir: sandboxDirFor(this.ws.opts.dbPath, this.opts.sandbox?.dir), claims: claimsFor(this.role()), ...this.sandboxDemo() }
       case 'postgres': {
+        // the person's own login; the role the server gave it (identity.ts), never one chosen here
         const url = this.secrets.get(SECRET_PG_URL)
         if (!url) throw new AppError('BAD_INPUT', 'No Postgres URL is set: choose a source in Settings → Sync.')
-        return { kind: 'postgres', url, claims: claimsFor(this.role()) }
+        const login = this.identity.pgLogin()
+        const claims = this.identity.pgClaims()
+        if (!login || !claims) throw new AppError('FORBIDDEN', 'Sign in with your own Postgres login first (Settings → Sync).')
+        return { kind: 'postgres', url: urlWithLogin(url, login), claims }
       }
       case 'supabase': {
-        const url = this.ws.meta(SETTINGS.supabaseUrl)
-        const anonKey = this.ws.meta(SETTINGS.supabaseAnonKey)
-        if (!url || !anonKey) throw new AppError('BAD_INPUT', 'No Supabase project is set: enter its URL and anon key in Settings → Sync.')
-        return { kind: 'supabase', url, anonKey, session: this.session() }
+        const p = this.supabaseProject()
+        if (!p) throw new AppError('BAD_INPUT', 'No Supabase project is set: enter its URL and anon key in Settings → Sync.')
+        if (this.identity.current().state === 'mfa-required') {
+          throw new AppError('FORBIDDEN', 'Your role requires two-step verification: enter the code from your authenticator app.')
+        }
+        return { kind: 'supabase', url: p.url, anonKey: p.anonKey, session: this.identity.supabaseSession() }
       }
     }
   }
@@ -173,11 +182,17 @@ export class SyncService {
 
   private signedInAs(): string | null {
     const source = this.source()
-    if (source === 'supabase') return this.session()?.email || null
-    return `${this.role()} (${source === 'sandbox' ? 'sandbox' : 'direct'})`
+    if (source === 'sandbox') return `${this.role()} (sandbox demo)`
+    const id = this.identity.current()
+    if (id.state === 'signed-out') return null
+    return source === 'supabase' ? id.email || null : `${id.email} (${id.role}, direct)`
   }
 
   async setSettings(input: SettingsInput): Promise<SyncSettings> {
+    // attack 7: a direct-Postgres workstation declared its own role; the server's answer for the login decides it now
+    if (input.source === 'postgres' && input.actAsRole) {
+      throw new AppError('BAD_INPUT', 'The role of a direct-Postgres connection comes from the server (your own login): it cannot be chosen here.')
+    }
     await this.ws.queue.run(() => {
       this.ws.db.transaction(() => {
         this.ws.setMeta(SETTINGS.source, input.source)
@@ -188,10 +203,11 @@ export class SyncService {
           if (prev !== input.supabaseUrl) this.secrets.delete(SECRET_SESSION)
         }
         if (input.source === 'postgres') {
+          if (this.secrets.get(SECRET_PG_URL) !== input.postgresUrl) for (const k of [SECRETS.pgLogin, SECRETS.pgClaims]) this.secrets.delete(k)
           this.secrets.set(SECRET_PG_URL, input.postgresUrl)
           this.ws.setMeta(SETTINGS.postgresUrlShown, redactUrl(input.postgresUrl))
         }
-        if (input.source !== 'supabase' && input.actAsRole) this.ws.setMeta(SETTINGS.actAsRole, input.actAsRole)
+        if (input.source === 'sandbox' && input.actAsRole) this.ws.setMeta(SETTINGS.actAsRole, input.actAsRole)
       })()
     })
     await this.restart()
@@ -200,21 +216,13 @@ export class SyncService {
   }
 
   async signIn(email: string, password: string): Promise<{ signedInAs: string }> {
-    if (this.source() !== 'supabase') throw new AppError('BAD_INPUT', 'Sign-in is for a Supabase project; the sandbox and direct Postgres act under the chosen role.')
-    try {
-      const s = await this.getClient().signIn(email, password)
-      this.secrets.set(SECRET_SESSION, JSON.stringify(s))
-      this.emitStatus()
-      return { signedInAs: s.email }
-    } catch (e) {
-      throw toAppError(e)
-    }
+    if (this.source() !== 'supabase') throw new AppError('BAD_INPUT', 'Sign-in is for a Supabase project here; a direct Postgres signs in with your own login (auth.signInPassword).')
+    await this.identity.signInPassword(email, password)
+    return { signedInAs: this.identity.current().email }
   }
 
   async signOut(): Promise<void> {
-    this.secrets.delete(SECRET_SESSION)
-    await this.restart()
-    this.emitStatus()
+    await this.identity.signOut()
   }
 
   /** The ledger checked on this workstation against its trusted keys and its anchor (engine.ts ledgerVerify). */
@@ -232,7 +240,7 @@ export class SyncService {
     return this.client
   }
 
-  private async restart(): Promise<void> {
+  async restart(): Promise<void> {
     const c = this.client
     this.client = null
     if (c) await c.close()
@@ -285,7 +293,7 @@ export class SyncService {
    * A progress status held back by the throttle is a snapshot taken when it happened, and it is flushed before any
    * state change, so a fast bootstrap never loses its last progress report to the "idle" that follows it.
    */
-  private emitStatus(now = true): void {
+  emitStatus(now = true): void {
     const emit = (status: SyncStatus) => {
       try {
         this.ws.events.emit({ type: 'sync-status', status })

@@ -11,6 +11,7 @@ import { useRegisterActions, type PaletteAction } from './actions'
 import { CommandPalette } from './CommandPalette'
 import { MOD, useAppHotkeys } from './shortcuts'
 import { ShortcutsHelp } from './ShortcutsHelp'
+import { IdentityGate } from './IdentityGate'
 import { StatusBar } from './StatusBar'
 import { UpdateBanner } from './UpdateBanner'
 import { useShellStatus } from './workspace-status'
@@ -154,9 +155,11 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
         <UpdateBanner />
-        <Suspense fallback={<Loader m="xl" />}>
-          <Outlet />
-        </Suspense>
+        <IdentityGate>
+          <Suspense fallback={<Loader m="xl" />}>
+            <Outlet />
+          </Suspense>
+        </IdentityGate>
       </AppShell.Main>
       <AppShell.Footer>
         <StatusBar />

@@ -5,6 +5,7 @@ import { Anchor, Group, Text, Tooltip } from '@mantine/core'
 import { IconCircleFilled, IconDatabase } from '@tabler/icons-react'
 import { Link } from 'react-router'
 import { count, when } from '../lib/format'
+import { IdentityBadge } from './IdentityBadge'
 import { useShellStatus, type SyncStatusView } from './workspace-status'
 
 function SyncSegment({ sync }: { sync: SyncStatusView | null }) {
@@ -48,7 +49,10 @@ export function StatusBar() {
             : 'workspace…'}
         </Text>
       </Group>
-      <SyncSegment sync={sync} />
+      <Group gap="md" wrap="nowrap">
+        <SyncSegment sync={sync} />
+        <IdentityBadge />
+      </Group>
     </Group>
   )
 }

@@ -13,8 +13,13 @@ export interface SessionState {
   user: SessionUser | null
   signedInAt: string | null
   canCommit: boolean
-  /** 'demo' until a real sign-in exists */
-  mode: 'demo'
+  /**
+   * 'demo': a sandbox demo user picked on this machine (shown with a DEMO badge); 'server': the person signed in to the
+   * backend, with the role the server gave them (never chosen here)
+   */
+  mode: 'demo' | 'server'
+  /** server mode: signed in but the second factor the server requires is still missing */
+  needsSecondFactor?: boolean
 }
 import { BATCH_KINDS, OP_STATUSES, PARSER_TIERS, type OpStatus, type ParserTier, type Role, type SessionUser } from '../domain/console'
 

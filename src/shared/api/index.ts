@@ -16,6 +16,7 @@ import {
   rollbackPreviewInput,
   selectionScopeInput,
 } from './console'
+import { magicLinkInput, magicVerifyInput, passwordSignInInput, totpVerifyInput, unlockInput } from './auth'
 import { askInput } from './knowledge'
 import { distinctInput, lineRef, linesQuery, searchInput } from './lines'
 import {
@@ -109,6 +110,19 @@ const reportsRouter = router({
   exportFinance: procedure.input(financeExportInput).mutation(({ ctx, input }) => ctx.api.reports.exportFinance(input)),
 })
 
+const authRouter = router({
+  state: procedure.input(z.void()).query(({ ctx }) => ctx.api.auth.state()),
+  signInPassword: procedure.input(passwordSignInInput).mutation(({ ctx, input }) => ctx.api.auth.signInPassword(input)),
+  sendMagicLink: procedure.input(magicLinkInput).mutation(({ ctx, input }) => ctx.api.auth.sendMagicLink(input)),
+  verifyMagicLink: procedure.input(magicVerifyInput).mutation(({ ctx, input }) => ctx.api.auth.verifyMagicLink(input)),
+  enrollTotp: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.auth.enrollTotp()),
+  verifyTotp: procedure.input(totpVerifyInput).mutation(({ ctx, input }) => ctx.api.auth.verifyTotp(input)),
+  signOut: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.auth.signOut()),
+  lock: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.auth.lock()),
+  unlock: procedure.input(unlockInput).mutation(({ ctx, input }) => ctx.api.auth.unlock(input)),
+  touch: procedure.input(z.void()).mutation(({ ctx }) => ctx.api.auth.touch()),
+})
+
 export const appRouter = router({
   workspace: workspaceRouter,
   lines: linesRouter,
@@ -116,6 +130,7 @@ export const appRouter = router({
   knowledge: knowledgeRouter,
   console: consoleRouter,
   reports: reportsRouter,
+  auth: authRouter,
 })
 
 export type AppRouter = typeof appRouter

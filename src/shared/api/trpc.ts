@@ -51,6 +51,16 @@ const appErrors = t.middleware(async ({ next }) => {
   return result
 })
 
+/**
+ * The idle lock, server side (issue 11): while the workstation is locked every procedure but `auth.*` and the few open
+ * ones is refused, whichever transport it came over. The Api decides (AuthApi.guard); a test Api without `auth` has
+ * no lock.
+ */
+const lockGate = t.middleware(({ ctx, path, next }) => {
+  if (!path.startsWith('auth.')) ctx.api.auth?.guard(path)
+  return next()
+})
+
 export const router = t.router
-export const procedure = t.procedure.use(appErrors)
+export const procedure = t.procedure.use(appErrors).use(lockGate)
 export const createCallerFactory = t.createCallerFactory

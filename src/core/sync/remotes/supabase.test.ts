@@ -1,18 +1,17 @@
-// The Supabase remote against a local HTTP server speaking the GoTrue/PostgREST subset it uses (no internet here):
-// POST /auth/v1/token?grant_type=password|refresh_token issues HS256 JWTs (the claims GoTrue puts in them, app_metadata
-// included) and refresh tokens that rotate; POST /rest/v1/rpc/<fn> verifies the bearer JWT (bad signature or expired:
+// The Supabase remote against the loopback GoTrue (src/adapters/supabase-auth/fake/server.ts: HS256 JWTs with the
+// claims GoTrue puts in them, refresh tokens that rotate) with PostgREST beside it: POST /rest/v1/rpc/<fn> verifies
+// the bearer JWT (bad signature or expired:
 // 401, as PostgREST answers) and runs any public function of a real central test database (PGlite or
 // TEST_DATABASE_URL) with the named arguments, after SET LOCAL ROLE <claims.role> and request.jwt.claims, as PostgREST
 // does. The bulk snapshot RPCs are served like the rest, so the Supabase bootstrap runs its production path. The JWT
 // clock is the stand-in's own: a test expires a session by moving it forward.
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { startFakeGoTrue, send, type FakeGoTrue } from '../../../adapters/supabase-auth/testing'
 import { fromPgPool, type SqlClient } from '../../../central/client'
 import { generateLedgerKey, signLedgerHead } from '../../../central/ledger'
 import { asRole } from '../../../central/test-db'
@@ -25,87 +24,24 @@ import { SupabaseRemote } from './supabase'
 import { createTestCentral, seedSmall, type TestCentral } from '../testing/test-central'
 import { centralChecksums, insertLocalOps, localChecksums } from '../testing/test-checksums'
 
-const JWT_SECRET = 'supabase-stand-in-jwt-secret'
-const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
-const hs256 = (data: string) => createHmac('sha256', JWT_SECRET).update(data).digest()
-
-function signJwt(claims: Record<string, unknown>): string {
-  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`
-  return `${body}.${hs256(body).toString('base64url')}`
-}
-
-/** The claims of a JWT this stand-in signed and that has not expired, or PostgREST's refusal. */
-function verifyJwt(token: string): { claims: Record<string, unknown> } | { refusal: string } {
-  const parts = token.split('.')
-  if (parts.length !== 3) return { refusal: `JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got ${parts.length})` }
-  const sig = Buffer.from(parts[2], 'base64url')
-  const want = hs256(`${parts[0]}.${parts[1]}`)
-  if (sig.length !== want.length || !timingSafeEqual(sig, want)) return { refusal: 'JWSError JWSInvalidSignature' }
-  const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>
-  if (typeof claims.exp !== 'number' || claims.exp <= nowS()) return { refusal: 'JWT expired' }
-  return { claims }
-}
-
-interface User {
-  password: string
-  id: string
-  role: 'operator' | 'analyst'
-}
-const USERS: Record<string, User> = {
-  'op@wingtel.example': { password: 'secret', id: claimsFor('operator').sub, role: 'operator' },
-  'analyst@wingtel.example': { password: 'secret', id: claimsFor('analyst').sub, role: 'analyst' },
-}
+const USERS = [
+  { email: 'op@wingtel.example', password: 'secret', id: claimsFor('operator').sub, role: 'operator' },
+  { email: 'analyst@wingtel.example', password: 'secret', id: claimsFor('analyst').sub, role: 'analyst' },
+]
 
 interface Mode {
   /** what /rest/v1/rpc/* answers instead of the real RPC ('older-server': no bulk snapshot functions) */
   rpc: 'real' | 'garbage' | 'schema2' | '503' | 'older-server'
-  refreshOk: boolean
-  calls: string[]
 }
 
 let c: TestCentral
+let base: string
 /** where the RPCs run: a pool on the real PostgreSQL (PostgREST's connections), else the PGlite instance */
 let rpcDb: SqlClient
 let pool: pg.Pool | null = null
-let server: Server
-let base: string
-const mode: Mode = { rpc: 'real', refreshOk: true, calls: [] }
-/** seconds the stand-in's clock is ahead of the wall clock (the JWT exp checks use it) */
-let clockAheadS = 0
-const nowS = () => Math.floor(Date.now() / 1000) + clockAheadS
-/** refresh token → the user's email; a refresh token is used once (GoTrue rotates them) */
-const refreshTokens = new Map<string, string>()
-let tokenN = 0
-
-function session(email: string): Record<string, unknown> {
-  const u = USERS[email]
-  tokenN++
-  const iat = nowS()
-  const exp = iat + 3600
-  const appMetadata = { provider: 'email', role: u.role }
-  const refresh = `refresh-${tokenN}`
-  refreshTokens.set(refresh, email)
-  return {
-    access_token: signJwt({ sub: u.id, email, role: 'authenticated', aud: 'authenticated', iat, exp, app_metadata: appMetadata, session_id: `s${tokenN}` }),
-    token_type: 'bearer',
-    expires_in: 3600,
-    expires_at: exp,
-    refresh_token: refresh,
-    user: { id: u.id, aud: 'authenticated', role: 'authenticated', email, app_metadata: appMetadata },
-  }
-}
-
-async function body(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  for await (const ch of req) chunks.push(ch as Buffer)
-  const s = Buffer.concat(chunks).toString('utf8')
-  return s ? JSON.parse(s) : null
-}
-
-function send(res: ServerResponse, status: number, payload: unknown, raw = false): void {
-  res.writeHead(status, { 'content-type': 'application/json' })
-  res.end(raw ? String(payload) : JSON.stringify(payload))
-}
+let gotrue: FakeGoTrue
+const mode: Mode = { rpc: 'real' }
+const session = (email: string) => gotrue.issueSession(email)
 
 /** PostgREST's HTTP status for a PostgreSQL error (its pgErrorStatus, the cases these functions can raise). */
 function httpStatusOf(sqlstate: string): number {
@@ -152,30 +88,12 @@ async function callRpc(fn: string, args: Record<string, unknown>, claims: Record
   }
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', base)
-  const input = (await body(req)) as Record<string, unknown> | null
-  mode.calls.push(`${req.method} ${url.pathname}${url.search}`)
-  if (url.pathname === '/auth/v1/token') {
-    const grant = url.searchParams.get('grant_type')
-    if (grant === 'password') {
-      const email = String(input?.email ?? '')
-      if (USERS[email] && input?.password === USERS[email].password) return send(res, 200, session(email))
-      return send(res, 400, { code: 400, error_code: 'invalid_credentials', msg: 'Invalid login credentials' })
-    }
-    if (grant === 'refresh_token') {
-      const email = refreshTokens.get(String(input?.refresh_token ?? ''))
-      if (mode.refreshOk && email) {
-        refreshTokens.delete(String(input?.refresh_token))
-        return send(res, 200, session(email))
-      }
-      return send(res, 400, { code: 400, error_code: 'refresh_token_not_found', msg: 'Invalid Refresh Token: Refresh Token Not Found' })
-    }
-  }
+/** PostgREST beside the fake GoTrue: /rest/v1/rpc/<fn> with the bearer JWT that GoTrue signed. */
+async function postgrest(req: IncomingMessage, res: ServerResponse, url: URL, input: unknown): Promise<void> {
   if (url.pathname.startsWith('/rest/v1/rpc/')) {
     const auth = req.headers.authorization ?? ''
     if (!auth.startsWith('Bearer ')) return send(res, 401, { code: 'PGRST302', details: null, hint: null, message: 'Anonymous access is disabled' })
-    const jwt = verifyJwt(auth.slice('Bearer '.length))
+    const jwt = gotrue.verifyJwt(auth.slice('Bearer '.length))
     if ('refusal' in jwt) return send(res, 401, { code: 'PGRST301', details: null, hint: null, message: jwt.refusal })
     if (mode.rpc === '503') return send(res, 503, { message: 'upstream down' })
     if (mode.rpc === 'garbage') return send(res, 200, '<html>502 Bad Gateway</html>', true)
@@ -183,7 +101,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     if (mode.rpc === 'older-server' && fn.startsWith('sync_snapshot_')) {
       return send(res, 404, { code: 'PGRST202', details: null, hint: null, message: `Could not find the function public.${fn} in the schema cache` })
     }
-    const out = await callRpc(fn, input ?? {}, jwt.claims)
+    const out = await callRpc(fn, (input ?? {}) as Record<string, unknown>, jwt.claims)
     if (fn === 'sync_pull' && mode.rpc === 'schema2' && out.status === 200) return send(res, 200, { ...(out.body as object), schema_version: 2 })
     return send(res, out.status, out.body)
   }
@@ -199,21 +117,18 @@ beforeAll(async () => {
     pool = new pg.Pool({ connectionString: c.url, max: 4 })
     rpcDb = fromPgPool(pool)
   } else rpcDb = c.client
-  server = createServer((req, res) => {
-    handle(req, res).catch((e) => send(res, 500, { message: String(e) }))
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  gotrue = await startFakeGoTrue({ users: USERS, fallback: postgrest })
+  base = gotrue.url
 }, 120_000)
 afterAll(async () => {
-  await new Promise((r) => server?.close(r))
+  await gotrue?.close()
   await pool?.end()
   await c?.close()
 })
 beforeEach(() => {
   mode.rpc = 'real'
-  mode.refreshOk = true
-  mode.calls = []
+  gotrue.refreshOk = true
+  gotrue.calls.length = 0
   dir = mkdtempSync(join(tmpdir(), 'wt-supa-'))
   db = openDatabase(join(dir, 'ws.sqlite'))
 })
@@ -239,8 +154,8 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
     const r = await engine.pull({ limit: 25 })
     expect(r.bootstrapped).toBe(true)
     expect(localChecksums(db)).toEqual(await centralChecksums(c))
-    expect(mode.calls.filter((x) => x === 'POST /rest/v1/rpc/sync_pull').length).toBe(r.pages)
-    expect(mode.calls).toContain('POST /rest/v1/rpc/sync_snapshot_begin')
+    expect(gotrue.calls.filter((x) => x === 'POST /rest/v1/rpc/sync_pull').length).toBe(r.pages)
+    expect(gotrue.calls).toContain('POST /rest/v1/rpc/sync_snapshot_begin')
     insertLocalOps(db, [{ line: 101, action: 'tag', params: { tag: 'supa' } }])
     const p = await engine.push()
     expect(p.applied).toBe(1)
@@ -274,13 +189,13 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
   it('an expired session is refreshed once; when refresh fails: "sign in again", ops stay queued', async () => {
     const { engine, remote, sessions } = await signedIn()
     // the current token expires: one refresh, the call goes through with the new token
-    clockAheadS += 3601
+    gotrue.advance(3601)
     await engine.pull({ limit: 1000 })
     expect(sessions.length).toBe(2)
-    expect(mode.calls.filter((x) => x.includes('grant_type=refresh_token')).length).toBe(1)
+    expect(gotrue.calls.filter((x) => x.includes('grant_type=refresh_token')).length).toBe(1)
     // now the new token expires too and the refresh token is revoked
-    clockAheadS += 3601
-    mode.refreshOk = false
+    gotrue.advance(3601)
+    gotrue.refreshOk = false
     insertLocalOps(db, [{ line: 102, action: 'suspend', params: {} }])
     const err = await engine.push().catch((e) => e as RemoteError)
     expect(err).toBeInstanceOf(RemoteError)
@@ -308,7 +223,7 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
     mode.rpc = 'real'
     const justBefore = new Outbox(db, clientIdOf(db), { now: () => Date.parse(op.next_attempt_at) - 1 })
     expect((await justBefore.pushAll((b) => engine.remote.push(b))).sent).toBe(0)
-    expect(mode.calls.filter((x) => x === 'POST /rest/v1/rpc/push_operations').length).toBe(1)
+    expect(gotrue.calls.filter((x) => x === 'POST /rest/v1/rpc/push_operations').length).toBe(1)
     expect((await engine.push({ ignoreBackoff: true })).applied).toBe(1)
     await engine.close()
   })
@@ -317,11 +232,11 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
     const { engine } = await signedIn()
     const r = await engine.pull({ limit: 7 })
     expect(r.bootstrapped).toBe(true)
-    expect(mode.calls.filter((x) => x === 'POST /rest/v1/rpc/sync_snapshot_begin')).toHaveLength(1)
+    expect(gotrue.calls.filter((x) => x === 'POST /rest/v1/rpc/sync_snapshot_begin')).toHaveLength(1)
     // 40 lines in pages of 7: several chunks per table, then the log replayed from H0 with sync_pull
-    const chunks = mode.calls.flatMap((x, i) => (x === 'POST /rest/v1/rpc/sync_snapshot_chunk' ? [i] : []))
+    const chunks = gotrue.calls.flatMap((x, i) => (x === 'POST /rest/v1/rpc/sync_snapshot_chunk' ? [i] : []))
     expect(chunks.length).toBeGreaterThan(6)
-    expect(mode.calls.indexOf('POST /rest/v1/rpc/sync_pull')).toBeGreaterThan(chunks[chunks.length - 1])
+    expect(gotrue.calls.indexOf('POST /rest/v1/rpc/sync_pull')).toBeGreaterThan(chunks[chunks.length - 1])
     expect(localChecksums(db)).toEqual(await centralChecksums(c))
     // and the log replay from H0 follows what changes after
     await c.sql(`UPDATE lines SET data_used_mb = 4321 WHERE id = 102`)
@@ -346,11 +261,11 @@ describe('Supabase remote (local GoTrue/PostgREST stand-in)', () => {
     expect((await rpc({ authorization: `Bearer ${good}` })).status).toBe(200)
     const [h, p] = good.split('.')
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>
-    const forged = `${h}.${b64({ ...claims, app_metadata: { role: 'admin' } })}.${good.split('.')[2]}`
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, app_metadata: { role: 'admin' } })).toString('base64url')}.${good.split('.')[2]}`
     const refused = await rpc({ authorization: `Bearer ${forged}` })
     expect(refused.status).toBe(401)
     expect(await refused.json()).toMatchObject({ code: 'PGRST301', message: 'JWSError JWSInvalidSignature' })
-    clockAheadS += 3601
+    gotrue.advance(3601)
     const expired = await rpc({ authorization: `Bearer ${good}` })
     expect(expired.status).toBe(401)
     expect(await expired.json()).toMatchObject({ code: 'PGRST301', message: 'JWT expired' })
@@ -367,7 +282,7 @@ describe('Supabase remote: the ledger', () => {
     const signed = await signLedgerHead(c.client, key)
     const v = await engine.ledgerVerify({ keys: [key] })
     expect(v).toMatchObject({ ok: true, verified_up_to: signed.entry_id, signed_up_to: signed.entry_id, signed_by: 'worker' })
-    expect(mode.calls).toContain('POST /rest/v1/rpc/ledger_page')
+    expect(gotrue.calls).toContain('POST /rest/v1/rpc/ledger_page')
     await engine.close()
   })
 })

@@ -272,7 +272,7 @@ function SettingsCard({ onSaved }: { onSaved: (text: string) => void }) {
           ? { source, actAsRole: role }
           : source === 'supabase'
             ? { source, supabaseUrl: url.trim(), supabaseAnonKey: anonKey.trim() }
-            : { source, postgresUrl: pgUrl.trim(), actAsRole: role }
+            : { source, postgresUrl: pgUrl.trim() }
       const s = await api.sync.setSettings.mutate(input)
       setSettings(s)
       onSaved(`Backend set to ${s.source}.`)
@@ -283,10 +283,11 @@ function SettingsCard({ onSaved }: { onSaved: (text: string) => void }) {
   const signIn = async () => {
     setError(null)
     try {
-      const r = await api.sync.signIn.mutate({ email: email.trim(), password })
+      // the role is the server's: the JWT's (Supabase) or the one the server gives this Postgres login
+      const r = await api.auth.signInPassword.mutate({ login: email.trim(), password })
       setPassword('')
       await load()
-      onSaved(`Signed in as ${r.signedInAs}.`)
+      onSaved(`Signed in as ${r.user?.email ?? email.trim()} (${r.user?.role ?? 'no role'}).`)
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -319,7 +320,12 @@ function SettingsCard({ onSaved }: { onSaved: (text: string) => void }) {
           </>
         )}
         {source === 'postgres' && <TextInput label="Postgres URL" placeholder="postgres://user:password@host:5432/db" value={pgUrl} onChange={(e) => setPgUrl(e.currentTarget.value)} />}
-        {source !== 'supabase' && <Select label="Act as role" data={ROLES} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} />}
+        {source === 'sandbox' && <Select label="Demo role (sandbox only)" data={ROLES} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} />}
+        {source === 'postgres' && (
+          <Text size="xs" c="dimmed">
+            Sign in below with your own Postgres login: the server gives it its role.
+          </Text>
+        )}
         <Group justify="space-between">
           <Text size="xs" c="dimmed">
             Secrets kept with: {settings?.secretStore ?? '…'}
@@ -328,19 +334,19 @@ function SettingsCard({ onSaved }: { onSaved: (text: string) => void }) {
             Save backend
           </Button>
         </Group>
-        {settings?.source === 'supabase' && (
+        {settings && settings.source !== 'sandbox' && (
           <Stack gap="xs" mt="sm">
             <Text size="sm" fw={600}>
               {settings.signedInAs ? `Signed in as ${settings.signedInAs}` : 'Sign in'}
             </Text>
-            <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+            <TextInput label={settings.source === 'supabase' ? 'Email' : 'Postgres login'} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
             <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
             <Group gap="xs">
               <Button size="xs" onClick={signIn}>
                 Sign in
               </Button>
               {settings.signedInAs && (
-                <Button size="xs" variant="subtle" onClick={() => api.sync.signOut.mutate().then(load, (e) => setError(errorMessage(e)))}>
+                <Button size="xs" variant="subtle" onClick={() => api.auth.signOut.mutate().then(load, (e) => setError(errorMessage(e)))}>
                   Sign out
                 </Button>
               )}
