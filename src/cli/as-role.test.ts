@@ -58,7 +58,10 @@ describe('--as acts for one process only', () => {
 
   it('a completed --as run commits as the demo operator and stores nothing', async () => {
     await createCaller(createApi(t.ws)).console.session.signInDemo({ role: 'analyst' })
-    const r = await cli(['console', 'commit', SENTENCE, '--yes', '--as', 'operator', '--json', '--db', t.path])
+    // --yes needs the canonical text of what will run (attack 6): the refusal names it
+    const ask = await cli(['console', 'commit', SENTENCE, '--yes', '--as', 'operator', '--json', '--db', t.path])
+    const canonical = (ask.json as { canonical: string[] }).canonical[0]
+    const r = await cli(['console', 'commit', SENTENCE, '--yes', '--canonical', canonical, '--as', 'operator', '--json', '--db', t.path])
     expect(r.code).toBe(0)
     expect(r.err).toMatch(/acting as Olivia Ortiz \(operator, DEMO\) for this command only/)
     expect(t.ws.db.prepare('SELECT actor, role FROM op_batches ORDER BY created_at DESC LIMIT 1').get()).toEqual({ actor: 'demo-operator', role: 'operator' })

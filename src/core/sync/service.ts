@@ -162,8 +162,10 @@ export class SyncService {
       const cfg = this.remoteConfig()
       return cfg.kind === 'sandbox' ? 'Sandbox (embedded)' : cfg.kind === 'postgres' ? redactUrl(cfg.url) : cfg.url
     } catch {
-      // a malformed saved backend shows as not configured, for the Sync screen to fix
-      return 'not configured'
+      // a direct Postgres not signed in yet still shows which server (its URL without the password); a malformed saved
+      // backend shows as not configured, for the Sync screen to fix
+      const shown = this.source() === 'postgres' ? this.ws.meta(SETTINGS.postgresUrlShown) : null
+      return shown ?? 'not configured'
     }
   }
 

@@ -71,7 +71,7 @@ describe('the core child processes as utility processes', () => {
     }
     const reply = await new Promise<{ ok: boolean; rows: unknown[][] }>((resolve) => {
       child.on('message', (m: { id?: number; ok: boolean; rows: unknown[][] }) => m.id === 7 && resolve(m))
-      child.send({ id: 7, dbPath, sql: 'select msisdn from lines order by msisdn', maxRows: 10 })
+      child.send({ id: 7, dbPath, sql: 'select msisdn from lines order by msisdn', maxRows: 10, maxBytes: 1_000_000 })
     })
     expect(reply).toMatchObject({ ok: true, rows: [['+15550100'], ['+15550101']] })
     expect(launched).toHaveLength(1)
