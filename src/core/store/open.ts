@@ -95,10 +95,11 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
       db.pragma('journal_size_limit = 67108864')
       db.pragma('busy_timeout = 5000')
       db.pragma('foreign_keys = OFF')
-      // An encrypted file is not memory-mapped (every page is decrypted into SQLite's cache), so its connection keeps a
-      // bigger cache instead, fewer pages decrypted again: 256 MB (RSS about 550 MB on the 1M-line bench, 440 in the
-      // clear). Measured on a shared, loaded machine the grid's pages cost about a third more CPU than the clear file.
-      db.pragma(`cache_size = ${key ? -262144 : -65536}`)
+      // An encrypted file is not memory-mapped (every page is decrypted into SQLite's cache). Its cache stays at 64 MB,
+      // as in the clear: measured on the 1M-line grid bench (docs/SECURITY.md), a bigger cache made page p95 worse
+      // (256 MB: about 40-50 ms against 22 ms in the clear; 64 MB: 22 ms; 16 MB: 15-19 ms), the OS page cache serving
+      // the encrypted pages as well as SQLite's own.
+      db.pragma('cache_size = -65536')
       db.pragma('temp_store = MEMORY')
       db.pragma(`mmap_size = ${key ? 0 : 1073741824}`)
       if (opts.migrate ?? true) migrate(db)
