@@ -43,6 +43,19 @@ describe('identity', () => {
   }
 })
 
+describe('identity in the sandbox', () => {
+  test('the status bar follows the demo user picked in the console, and says when none is chosen', async () => {
+    app = await openApp({ theme: 'light' })
+    await app.goto('/console')
+    await app.page.waitForFunction(() => document.querySelector('[data-testid=status-identity]')?.textContent?.includes('no demo user chosen'))
+    await app.page.getByRole('combobox', { name: 'Signed in as (demo user)' }).click()
+    await app.page.getByRole('option', { name: /— finance$/ }).click()
+    // before the fix the status bar kept "signed out" until its next poll while the console showed the finance user
+    await app.page.waitForFunction(() => document.querySelector('[data-testid=status-identity]')?.textContent?.includes('· finance'), undefined, { timeout: 10_000 })
+    expect(await app.page.textContent('[data-testid=status-identity]')).toMatch(/DEMO.*· finance/)
+  })
+})
+
 describe('identity with Supabase (loopback GoTrue)', () => {
   for (const theme of ['light', 'dark'] as const) {
     test(`${theme}: sign in, enrol an authenticator, verify the code; the role is the server's`, async () => {

@@ -19,7 +19,7 @@ export function IdentityBadge() {
         </Tooltip>
       )}
       <Text size="xs" c="dimmed">
-        {s.user ? `${s.user.email} · ${s.user.role ?? 'no role'}` : 'signed out'}
+        {s.user ? `${s.user.email} · ${s.user.role ?? 'no role'}` : s.mode === 'demo' ? 'no demo user chosen' : 'signed out'}
       </Text>
       <Tooltip label="Lock now">
         <ActionIcon

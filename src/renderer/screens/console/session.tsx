@@ -5,6 +5,7 @@ import { IconUserCircle } from '@tabler/icons-react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { Role, SessionState } from '../../../shared/api/console'
 import { api } from '../../api/client'
+import { AUTH_KEY } from '../auth/state'
 
 export function useSession() {
   return useQuery({ queryKey: ['console.session'], queryFn: () => api.console.session.current.query(), staleTime: 60_000 })
@@ -19,6 +20,8 @@ export function RoleSwitcher() {
     onSuccess: (s: SessionState) => {
       qc.setQueryData(['console.session'], s)
       void qc.invalidateQueries({ queryKey: ['console.preview'] })
+      // the status bar's identity (auth.state) shows the same demo user
+      void qc.invalidateQueries({ queryKey: AUTH_KEY })
     },
   })
   const s = session.data
