@@ -48,11 +48,15 @@ describe('identity in the sandbox', () => {
     app = await openApp({ theme: 'light' })
     await app.goto('/console')
     await app.page.waitForFunction(() => document.querySelector('[data-testid=status-identity]')?.textContent?.includes('no demo user chosen'))
+    // the header names the same person as the status bar (before: the sync's role, "operator (sandbox demo)")
+    expect(await app.page.textContent('[data-testid=role-indicator]')).toBe('no demo user chosen')
     await app.page.getByRole('combobox', { name: 'Signed in as (demo user)' }).click()
     await app.page.getByRole('option', { name: /— finance$/ }).click()
     // before the fix the status bar kept "signed out" until its next poll while the console showed the finance user
     await app.page.waitForFunction(() => document.querySelector('[data-testid=status-identity]')?.textContent?.includes('· finance'), undefined, { timeout: 10_000 })
     expect(await app.page.textContent('[data-testid=status-identity]')).toMatch(/DEMO.*· finance/)
+    await app.page.waitForFunction(() => document.querySelector('[data-testid=role-indicator]')?.textContent?.startsWith('finance (sandbox demo) · '))
+    await app.shot('identity-sandbox-finance-light')
   })
 })
 

@@ -12,6 +12,8 @@ import { CommandPalette } from './CommandPalette'
 import { MOD, useAppHotkeys } from './shortcuts'
 import { ShortcutsHelp } from './ShortcutsHelp'
 import { IdentityGate } from './IdentityGate'
+import { useAuthState } from '../screens/auth/state'
+import type { AuthState } from '../../shared/api/auth'
 import { StatusBar } from './StatusBar'
 import { UpdateBanner } from './UpdateBanner'
 import { useShellStatus } from './workspace-status'
@@ -30,8 +32,16 @@ function useThemeToggle(): { scheme: 'light' | 'dark'; toggle: () => void } {
 /** where the workspace's data comes from: the first-start demo, or the backend it was bootstrapped from */
 const SOURCE_LABEL = { demo: 'Demo workspace', sandbox: 'Sandbox data', supabase: 'Supabase data', postgres: 'Postgres data' } as const
 
+/** the header's identity: the same person as the status bar (auth.state); the backend's own label until it loads */
+function identityLabel(auth: AuthState | undefined, syncLabel: string | null): string {
+  if (!auth) return syncLabel ?? '…'
+  if (auth.user) return `${auth.user.role ?? 'no role'}${auth.mode === 'demo' ? ' (sandbox demo)' : ''} · ${auth.user.email}`
+  return auth.mode === 'demo' ? 'no demo user chosen' : 'signed out'
+}
+
 function Indicators() {
   const { workspace, sync } = useShellStatus()
+  const { data: auth } = useAuthState()
   return (
     <Group gap={6} visibleFrom="sm">
       <Tooltip label={workspace?.dbPath ?? ''}>
@@ -40,7 +50,7 @@ function Indicators() {
         </Badge>
       </Tooltip>
       <Badge variant="default" data-testid="role-indicator">
-        {sync?.signedInAs ?? 'local operator'}
+        {identityLabel(auth, sync?.signedInAs ?? null)}
       </Badge>
     </Group>
   )
