@@ -1,10 +1,8 @@
 // Personal Postgres logins (issue 11, attack 7b): the SCRAM verifier and addPersonalLogin (the CLI's `central user add`
 // with two people connecting as themselves: src/cli/central-user.test.ts).
-import { createHash, createHmac, randomBytes } from 'node:crypto'
-import pg from 'pg'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { seedCentral } from './fixtures'
-import { createTestDatabase, type TestDatabase } from './test-db'
+import { createHash, createHmac } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { centralWithLogins } from './test-logins'
 import { addPersonalLogin, scramVerifier } from './users'
 
 describe('scramVerifier', () => {
@@ -26,40 +24,21 @@ describe('scramVerifier', () => {
 })
 
 describe('addPersonalLogin (issue 11 attack 7b)', () => {
-  let db: TestDatabase
-  const logins: string[] = []
-  beforeEach(async () => {
-    db = await createTestDatabase()
-    await seedCentral(db.client, { lines: 10 })
-  })
-  afterEach(async () => {
-    const url = db.url
-    await db.dispose()
-    if (!url) return
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })
-    await admin.connect()
-    for (const l of logins.splice(0)) await admin.query(`DROP ROLE IF EXISTS ${l}`)
-    await admin.end()
-  })
-  const name = () => {
-    const l = `wt_user_${randomBytes(4).toString('hex')}`
-    logins.push(l)
-    return l
-  }
+  const t = centralWithLogins()
 
   it('stores a verifier, never the password, and maps the login; bad input is refused with the reason', async () => {
-    const login = name()
-    const r = await addPersonalLogin(db.client, { login, email: 'ann@wingtel.example', role: 'operator', password: 'correct horse' })
+    const login = t.loginName()
+    const r = await addPersonalLogin(t.db.client, { login, email: 'ann@wingtel.example', role: 'operator', password: 'correct horse' })
     expect(r.created).toBe(true)
-    const stored = (await db.client.query<{ p: string | null }>('SELECT rolpassword AS p FROM pg_authid WHERE rolname = $1', [login])).rows[0].p
+    const stored = (await t.db.client.query<{ p: string | null }>('SELECT rolpassword AS p FROM pg_authid WHERE rolname = $1', [login])).rows[0].p
     expect(stored).toMatch(/^SCRAM-SHA-256\$4096:/) // taken as a verifier (a clear text would have been hashed anew)
     expect(stored).not.toContain('correct horse')
-    const again = await addPersonalLogin(db.client, { login, email: 'ann@wingtel.example', role: 'admin', password: 'another one' })
+    const again = await addPersonalLogin(t.db.client, { login, email: 'ann@wingtel.example', role: 'admin', password: 'another one' })
     expect(again).toEqual({ userId: r.userId, created: false })
-    await expect(addPersonalLogin(db.client, { login: 'Robert"; DROP', email: 'x', role: 'operator', password: 'short' })).rejects.toThrow(
+    await expect(addPersonalLogin(t.db.client, { login: 'Robert"; DROP', email: 'x', role: 'operator', password: 'short' })).rejects.toThrow(
       /--login must be a lower-case Postgres role name.*--email must be an e-mail address.*at least 8 characters/,
     )
-    await expect(addPersonalLogin(db.client, { login: 'postgres', email: 'p@x.y', role: 'admin', password: 'whatever1' })).rejects.toThrow(
+    await expect(addPersonalLogin(t.db.client, { login: 'postgres', email: 'p@x.y', role: 'admin', password: 'whatever1' })).rejects.toThrow(
       'the role postgres is a superuser or bypasses row-level security: a personal login must be an ordinary role',
     )
   })

@@ -1,34 +1,14 @@
 // `central user add` (issue 11, attack 7b): two people get their own Postgres logins, connect as themselves, push, and
 // the ledger names each of them whatever claims their client sets.
-import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fromPgClient } from '../central/client'
-import { seedCentral } from '../central/fixtures'
-import { claimsFor, createTestDatabase, type TestDatabase } from '../central/test-db'
+import { claimsFor } from '../central/test-db'
+import { centralWithLogins } from '../central/test-logins'
 import { cli } from './testing'
 
 describe('central user add', () => {
-  let db: TestDatabase
-  const logins: string[] = []
-  beforeEach(async () => {
-    db = await createTestDatabase()
-    await seedCentral(db.client, { lines: 10 })
-  })
-  afterEach(async () => {
-    const url = db.url
-    await db.dispose()
-    if (!url) return
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })
-    await admin.connect()
-    for (const l of logins.splice(0)) await admin.query(`DROP ROLE IF EXISTS ${l}`)
-    await admin.end()
-  })
-  const name = () => {
-    const l = `wt_user_${randomBytes(4).toString('hex')}`
-    logins.push(l)
-    return l
-  }
+  const t = centralWithLogins()
 
   it('refuses bad input with the reasons, before asking for a password', async () => {
     const r = await cli(['central', 'user', 'add', '--login', 'Bad Name', '--email', 'nope', '--role', 'boss', '--url', 'postgres://x/y'])
@@ -39,15 +19,15 @@ describe('central user add', () => {
   })
 
   it('attack 7b: two people connect with their own logins, push, and the ledger names each; forged claims do not count', async (ctx) => {
-    ctx.skip(!db.url, 'on PGlite: logging in as another role needs a real server; runs with TEST_DATABASE_URL')
-    const ann = name()
-    const bob = name()
+    ctx.skip(!t.db.url, 'on PGlite: logging in as another role needs a real server; runs with TEST_DATABASE_URL')
+    const ann = t.loginName()
+    const bob = t.loginName()
     process.env.CENTRAL_USER_PASSWORD = 'ann-password-1'
     try {
-      const a = await cli(['central', 'user', 'add', '--login', ann, '--email', 'ann@wingtel.example', '--role', 'operator', '--url', db.url!, '--json'])
+      const a = await cli(['central', 'user', 'add', '--login', ann, '--email', 'ann@wingtel.example', '--role', 'operator', '--url', t.db.url!, '--json'])
       expect(a).toMatchObject({ code: 0, json: { ok: true, login: ann, role: 'operator', created: true } })
       process.env.CENTRAL_USER_PASSWORD = 'bob-password-1'
-      const b = await cli(['central', 'user', 'add', '--login', bob, '--email', 'bob@wingtel.example', '--role', 'operator', '--url', db.url!])
+      const b = await cli(['central', 'user', 'add', '--login', bob, '--email', 'bob@wingtel.example', '--role', 'operator', '--url', t.db.url!])
       expect(b.code).toBe(0)
       expect(b.out).toMatch(new RegExp(`^created login ${bob} for bob@wingtel.example \\(operator\\), user id [0-9a-f-]{36}\\n$`))
     } finally {
@@ -55,7 +35,7 @@ describe('central user add', () => {
     }
     // each connects as themself and does what a direct-Postgres workstation does, claiming to be an admin named "ceo"
     const pushAs = async (login: string, line: number) => {
-      const u = new URL(db.url!)
+      const u = new URL(t.db.url!)
       u.username = login
       u.password = `${login.startsWith(ann) ? 'ann' : 'bob'}-password-1`
       const conn = new pg.Client({ connectionString: u.toString() })
@@ -76,7 +56,7 @@ describe('central user add', () => {
     }
     expect(await pushAs(ann, 1)).toBe('applied')
     expect(await pushAs(bob, 2)).toBe('applied') // same client id and op id, another person: his own op
-    const led = await db.client.query<{ actor: string; role: string; line_id: string }>('SELECT actor, role, line_id::text FROM ledger ORDER BY id')
+    const led = await t.db.client.query<{ actor: string; role: string; line_id: string }>('SELECT actor, role, line_id::text FROM ledger ORDER BY id')
     expect(led.rows).toEqual([
       { actor: 'ann@wingtel.example', role: 'operator', line_id: '1' },
       { actor: 'bob@wingtel.example', role: 'operator', line_id: '2' },
