@@ -2,7 +2,7 @@
 // desktop app keeps them with Electron safeStorage (the integrator builds an `EncryptedFileSecretStore` with
 // safeStorage's encryptString/decryptString in src/main/index.ts) while headless runs use a plain file readable only
 // by its owner (0600).
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { rootLogger } from '../log'
 
@@ -36,15 +36,34 @@ export class EncryptedFileSecretStore implements SecretStore {
     readonly kind: string = codec ? 'safeStorage' : 'file',
   ) {}
 
+  /** The file as last read, by identity: every write renames a new file into place (a new inode), and another
+   * process or thread (the sync worker refreshing a session) writes the same way. The API's sign-in guard asks for
+   * the session on every call, so an unchanged file is neither read nor decrypted again. */
+  private cache: { id: string; all: Record<string, string>; plain: Map<string, string | null> } | null = null
+
   private read(): Record<string, string> {
-    if (!existsSync(this.path)) return {}
+    return this.snapshot().all
+  }
+
+  private snapshot(): { all: Record<string, string>; plain: Map<string, string | null> } {
+    let id: string
     try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>
+      const st = statSync(this.path)
+      id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`
+    } catch {
+      // no file yet: nothing stored
+      return { all: {}, plain: new Map() }
+    }
+    if (this.cache?.id === id) return this.cache
+    let all: Record<string, string> = {}
+    try {
+      all = JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>
     } catch (e) {
       // an unreadable secrets file is a signed-out workspace: the user signs in again
       rootLogger().child({ domain: 'sync' }).warn({ err: e, path: this.path }, 'unreadable secrets file')
-      return {}
     }
+    this.cache = { id, all, plain: new Map() }
+    return this.cache
   }
 
   private write(all: Record<string, string>): void {
@@ -56,26 +75,30 @@ export class EncryptedFileSecretStore implements SecretStore {
   }
 
   get(key: string): string | null {
-    const v = this.read()[key]
+    const snap = this.snapshot()
+    const v = snap.all[key]
     if (v === undefined) return null
     if (!this.codec) return v
+    if (snap.plain.has(key)) return snap.plain.get(key) ?? null
+    let plain: string | null = null
     try {
-      return this.codec.decrypt(Buffer.from(v, 'base64'))
+      plain = this.codec.decrypt(Buffer.from(v, 'base64'))
     } catch (e) {
       // sealed by another OS keychain or user: treated as absent, so the user signs in again
       rootLogger().child({ domain: 'sync' }).warn({ err: e }, 'cannot decrypt a stored secret')
-      return null
     }
+    snap.plain.set(key, plain)
+    return plain
   }
 
   set(key: string, value: string): void {
-    const all = this.read()
+    const all = { ...this.read() }
     all[key] = this.codec ? this.codec.encrypt(value).toString('base64') : value
     this.write(all)
   }
 
   delete(key: string): void {
-    const all = this.read()
+    const all = { ...this.read() }
     if (!(key in all)) return
     delete all[key]
     this.write(all)
